@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+/* ipoibctl: networkctl/wg-style verb table, arg_* globals, parse_argv() returning <= 0 to stop. */
+
+#include <getopt.h>
+
+#include "ipoibctl.h"
+#include "macros.h"
+#include "strv.h"
+
+bool arg_json = false;
+bool arg_no_legend = false;
+
+typedef struct Verb {
+        const char *name;
+        int min_args, max_args; /* counting the verb; -1 = unlimited */
+        int (*dispatch)(int argc, char *argv[]);
+        const char *help;
+} Verb;
+
+static const Verb verbs[] = {
+        { "check", 1, -1, verb_check, "[PATH…]   validate configuration files" },
+        { "cat", 1, -1, verb_cat, "[NAME…]     show configuration files with their drop-ins" },
+};
+
+static void help(void) {
+        printf("ipoibctl [OPTIONS…] COMMAND [ARGS…]\n\n"
+               "Query and control the IPoIB network agent.\n\nCommands:\n");
+        FOREACH_ARRAY(v, verbs, ELEMENTSOF(verbs))
+                printf("  %s %s\n", v->name, v->help);
+        printf("\nOptions:\n"
+               "  -h --help       Show this help\n"
+               "     --version    Show the version\n"
+               "     --json       Print JSON\n"
+               "     --no-legend  Do not print the summary line\n"
+               "     --config-dir=DIR  Read configuration from DIR instead of the search path\n"
+               "                       (repeatable)\n\n"
+               "See the ipoibctl(1) man page for details.\n");
+}
+
+static int parse_argv(int argc, char *argv[]) {
+        enum { ARG_VERSION = 0x100, ARG_JSON, ARG_NO_LEGEND, ARG_CONFIG_DIR };
+        static const struct option options[] = {
+                { "help", no_argument, NULL, 'h' },
+                { "version", no_argument, NULL, ARG_VERSION },
+                { "json", no_argument, NULL, ARG_JSON },
+                { "no-legend", no_argument, NULL, ARG_NO_LEGEND },
+                { "config-dir", required_argument, NULL, ARG_CONFIG_DIR },
+                {},
+        };
+        int c;
+
+        while ((c = getopt_long(argc, argv, "+h", options, NULL)) >= 0)
+                switch (c) {
+                case 'h':
+                        help();
+                        return 0;
+                case ARG_VERSION:
+                        printf("ipoibctl %s\n", PACKAGE_VERSION);
+                        return 0;
+                case ARG_JSON:
+                        arg_json = true;
+                        break;
+                case ARG_NO_LEGEND:
+                        arg_no_legend = true;
+                        break;
+                case ARG_CONFIG_DIR:
+                        if (strv_extend(&arg_config_dirs, optarg) < 0)
+                                return -ENOMEM;
+                        break;
+                case '?':
+                        return -EINVAL;
+                default:
+                        return -EINVAL;
+                }
+        return 1;
+}
+
+static int dispatch_verb(int argc, char *argv[]) {
+        const char *name = argc > 0 ? argv[0] : NULL;
+        int n;
+
+        if (!name) {
+                fprintf(stderr, "ipoibctl: a command is needed; see ipoibctl --help\n");
+                return -EINVAL;
+        }
+        FOREACH_ARRAY(v, verbs, ELEMENTSOF(verbs)) {
+                if (!streq(v->name, name))
+                        continue;
+                n = argc;
+                if (n < v->min_args || (v->max_args >= 0 && n > v->max_args)) {
+                        fprintf(stderr, "ipoibctl %s: wrong number of arguments; see ipoibctl --help\n", name);
+                        return -EINVAL;
+                }
+                return v->dispatch(argc, argv);
+        }
+        fprintf(stderr, "ipoibctl: unknown command \"%s\"; see ipoibctl --help\n", name);
+        return -EINVAL;
+}
+
+int main(int argc, char *argv[]) {
+        int r;
+
+        r = parse_argv(argc, argv);
+        if (r <= 0)
+                return r < 0 ? 2 : 0;
+        r = dispatch_verb(argc - optind, argv + optind);
+        arg_config_dirs = strv_free(arg_config_dirs);
+        if (r < 0) {
+                if (r != -EINVAL)
+                        fprintf(stderr, "ipoibctl: %s\n", strerror(-r));
+                return r == -EINVAL ? 2 : 1;
+        }
+        return r;
+}

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <stdbool.h>
+
+extern bool arg_json;
+extern bool arg_no_legend;
+extern char **arg_config_dirs; /* replaces the search path when set */
+
+/* Verbs return 0 on success, a positive exit status for "ran, but the answer is no" (check: 1 =
+ * invalid), or -errno for failures. */
+int verb_check(int argc, char *argv[]);
+int verb_cat(int argc, char *argv[]);

@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+/* Verbs that read configuration files only: check and cat. They need no running agent. */
+
+#include <json-c/json.h>
+#include <sys/stat.h>
+
+#include "diag.h"
+#include "ibnet-load.h"
+#include "ipoibctl.h"
+#include "strv.h"
+
+char **arg_config_dirs = NULL;
+
+static char *const *config_dirs(void) {
+        return arg_config_dirs ?: (char *const *) ibnet_search_path;
+}
+
+static int collect_paths(int argc, char *argv[], ConfFileList *files, DiagList *diags) {
+        int r;
+
+        if (argc <= 1)
+                return conf_files_list(config_dirs(), files);
+
+        for (int i = 1; i < argc; i++) {
+                struct stat st;
+
+                if (stat(argv[i], &st) < 0) {
+                        diag_add(diags, DIAG_ERROR, argv[i], 0, "cannot read: %s", strerror(errno));
+                        continue;
+                }
+                if (S_ISDIR(st.st_mode)) {
+                        _cleanup_(conf_file_list_done) ConfFileList sub = {};
+                        char *dirs[] = { argv[i], NULL };
+
+                        r = conf_files_list(dirs, &sub);
+                        if (r < 0)
+                                return r;
+                        FOREACH_ARRAY(f, sub.files, sub.n) {
+                                if (!GREEDY_REALLOC(files->files, files->allocated, files->n + 1))
+                                        return -ENOMEM;
+                                files->files[files->n++] = *f;
+                        }
+                        sub.n = 0; /* moved */
+                } else {
+                        r = conf_files_add_path(files, argv[i]);
+                        if (r < 0)
+                                return r;
+                }
+        }
+        return 0;
+}
+
+static json_object *check_to_json(const ConfFileList *files, const IbConfig *cfg, const DiagList *diags) {
+        json_object *root = json_object_new_object(), *jf = json_object_new_array(),
+                    *jd = json_object_new_array();
+        size_t errors = diag_count(diags, DIAG_ERROR);
+
+        for (size_t i = 0; i < files->n; i++) {
+                json_object *o = json_object_new_object(), *dl = json_object_new_array();
+
+                json_object_object_add(o, "name", json_object_new_string(files->files[i].name));
+                json_object_object_add(o, "path", json_object_new_string(files->files[i].path));
+                STRV_FOREACH(d, files->files[i].dropins)
+                        json_object_array_add(dl, json_object_new_string(*d));
+                json_object_object_add(o, "dropins", dl);
+                json_object_object_add(o, "valid", json_object_new_boolean(cfg->entries[i].network != NULL));
+                json_object_array_add(jf, o);
+        }
+        FOREACH_ARRAY(d, diags->items, diags->n) {
+                json_object *o = json_object_new_object();
+
+                json_object_object_add(o, "path", json_object_new_string(d->path));
+                json_object_object_add(o, "line", json_object_new_int((int) d->line));
+                json_object_object_add(o, "level", json_object_new_string(diag_level_to_string(d->level)));
+                json_object_object_add(o, "message", json_object_new_string(d->message));
+                json_object_array_add(jd, o);
+        }
+        json_object_object_add(root, "files", jf);
+        json_object_object_add(root, "diagnostics", jd);
+        json_object_object_add(root, "errors", json_object_new_int((int) errors));
+        json_object_object_add(root, "warnings", json_object_new_int((int) diag_count(diags, DIAG_WARNING)));
+        json_object_object_add(root, "notices", json_object_new_int((int) diag_count(diags, DIAG_NOTICE)));
+        json_object_object_add(root, "valid", json_object_new_boolean(errors == 0));
+        return root;
+}
+
+int verb_check(int argc, char *argv[]) {
+        _cleanup_(conf_file_list_done) ConfFileList files = {};
+        _cleanup_(ib_config_done) IbConfig cfg = {};
+        _cleanup_(diag_list_done) DiagList diags = {};
+        size_t errors, warnings, notices;
+        int r;
+
+        r = collect_paths(argc, argv, &files, &diags);
+        if (r < 0)
+                return r;
+        r = ib_config_load(&files, geteuid() == 0 ? LOAD_CHECK_PERMISSIONS : 0, &diags, &cfg);
+        if (r < 0)
+                return r;
+        diag_sort(&diags);
+
+        errors = diag_count(&diags, DIAG_ERROR);
+        warnings = diag_count(&diags, DIAG_WARNING);
+        notices = diag_count(&diags, DIAG_NOTICE);
+        if (arg_json) {
+                json_object *j = check_to_json(&files, &cfg, &diags);
+
+                puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+                json_object_put(j);
+        } else {
+                FOREACH_ARRAY(d, diags.items, diags.n) {
+                        _cleanup_free_ char *s = diag_format(d);
+
+                        if (!s)
+                                return -ENOMEM;
+                        puts(s);
+                }
+                if (!arg_no_legend)
+                        printf("%zu file%s checked: %zu error%s, %zu warning%s, %zu notice%s: %s\n", files.n,
+                               files.n == 1 ? "" : "s", errors, errors == 1 ? "" : "s", warnings,
+                               warnings == 1 ? "" : "s", notices, notices == 1 ? "" : "s",
+                               errors == 0 ? "valid" : "invalid");
+        }
+        return errors == 0 ? 0 : 1;
+}
+
+static int cat_file(const char *path, bool first) {
+        _cleanup_fclose_ FILE *f = NULL;
+        char buf[4096];
+        size_t n;
+
+        f = fopen(path, "re");
+        if (!f)
+                return negative_errno();
+        printf("%s# %s\n", first ? "" : "\n", path);
+        while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+                fwrite(buf, 1, n, stdout);
+        return ferror(f) ? -EIO : 0;
+}
+
+static bool name_matches(const ConfFile *f, const char *arg) {
+        const char *e;
+
+        if (streq(f->name, arg) || streq(f->path, arg))
+                return true;
+        /* "10-ib0" for "10-ib0.ibnet" */
+        e = endswith(f->name, ".ibnet");
+        return e && strlen(arg) == (size_t) (e - f->name) && strncmp(f->name, arg, strlen(arg)) == 0;
+}
+
+int verb_cat(int argc, char *argv[]) {
+        _cleanup_(conf_file_list_done) ConfFileList files = {};
+        bool first = true;
+        int r, ret = 0;
+
+        r = conf_files_list(config_dirs(), &files);
+        if (r < 0)
+                return r;
+
+        for (int i = 1; i < argc; i++) {
+                bool found = false;
+
+                FOREACH_ARRAY(f, files.files, files.n)
+                        found = found || name_matches(f, argv[i]);
+                if (!found) {
+                        fprintf(stderr, "ipoibctl cat: no configuration file \"%s\" in the search path\n", argv[i]);
+                        ret = 1;
+                }
+        }
+        FOREACH_ARRAY(f, files.files, files.n) {
+                bool want = argc <= 1;
+
+                for (int i = 1; i < argc && !want; i++)
+                        want = name_matches(f, argv[i]);
+                if (!want)
+                        continue;
+                r = cat_file(f->path, first);
+                if (r < 0)
+                        return r;
+                first = false;
+                STRV_FOREACH(d, f->dropins) {
+                        r = cat_file(*d, false);
+                        if (r < 0)
+                                return r;
+                }
+        }
+        return ret;
+}

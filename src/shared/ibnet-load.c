@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+#include <ctype.h>
+#include <ini.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "ibnet-load.h"
+#include "schema.h"
+#include "strv.h"
+
+/* Debian's libinih is built with the header defaults: no line numbers in the handler, lines cut at
+ * INI_MAX_LINE (200) without notice, multi-line values on and inline ";" comments on. So we drive
+ * it with ini_parse_stream() and a reader that runs in lockstep with the handler: the reader
+ * counts lines, rejects over-long ones, strips indentation (which would otherwise turn a line
+ * into a continuation of the previous value) and tracks section headers, which inih does not
+ * report on their own. */
+
+/* INI_MAX_LINE is 200 and includes the newline and the NUL. */
+#define INI_LINE_LIMIT 198
+
+typedef struct LoadState {
+        FILE *f;
+        ConfigContext ctx;
+        char section[64];
+        bool section_known;
+        unsigned header_line;
+        size_t route_idx; /* the current [Route] in network->routes; the array may move */
+        unsigned set_line[IBNET_KEYS_MAX]; /* per file: where a singleton was set */
+        unsigned error_lines;              /* errors the reader or handler reported */
+        bool have_match_header;
+        unsigned match_header_line;
+} LoadState;
+
+static void load_error(LoadState *s, const char *fmt, const char *arg) {
+        diag_add(s->ctx.diags, DIAG_ERROR, s->ctx.file, s->ctx.line, fmt, arg);
+        s->error_lines++;
+}
+
+static void reader_section_header(LoadState *s, char *p) {
+        IbNetwork *n = s->ctx.network;
+        char *end = strchr(p, ']');
+        size_t len;
+
+        s->section_known = false;
+        s->section[0] = 0;
+        if (!end) {
+                load_error(s, "section header without closing \"]\"%s; write e.g. [Network]", "");
+                return;
+        }
+        len = (size_t) (end - p - 1);
+        if (len >= sizeof(s->section))
+                len = sizeof(s->section) - 1;
+        memcpy(s->section, p + 1, len);
+        s->section[len] = 0;
+        s->header_line = s->ctx.line;
+
+        if (!config_section_known(s->section)) {
+                _cleanup_free_ char *known = config_sections_list();
+                char msg[256];
+
+                snprintf(msg, sizeof(msg), "unknown section [%%s]; known sections are %s", strna(known));
+                load_error(s, msg, s->section);
+                return;
+        }
+        s->section_known = true;
+
+        if (streq(s->section, "Match") && !s->have_match_header) {
+                s->have_match_header = true;
+                s->match_header_line = s->ctx.line;
+        } else if (streq(s->section, "Partition")) {
+                n->has_partition = true;
+                n->partition = (ConfigLoc) { s->ctx.file, s->ctx.line };
+        } else if (streq(s->section, "Route")) {
+                size_t allocated = n->n_routes;
+
+                /* Every [Route] header starts a new route, even an empty one, so that an empty
+                 * section can be reported instead of silently merged with the next. */
+                if (!GREEDY_REALLOC(n->routes, allocated, n->n_routes + 1)) {
+                        load_error(s, "out of memory%s", "");
+                        return;
+                }
+                n->routes[n->n_routes] = (IbRoute) { .line = s->ctx.line, .file = s->ctx.file };
+                s->route_idx = n->n_routes++;
+                FOREACH_ARRAY(it, ibnet_config_table, ibnet_config_table_size)
+                        if (it->flags & CONFIG_PER_SECTION)
+                                s->set_line[config_table_index(it)] = 0;
+        }
+}
+
+static char *reader(char *buf, int size, void *userdata) {
+        LoadState *s = userdata;
+        size_t l;
+        char *p;
+
+        if (!fgets(buf, size, s->f))
+                return NULL;
+        s->ctx.line++;
+        l = strlen(buf);
+        if (l > 0 && buf[l - 1] != '\n' && !feof(s->f)) {
+                int c;
+
+                /* inih would cut the line and parse the rest as a new line. */
+                while ((c = fgetc(s->f)) != EOF && c != '\n')
+                        ;
+                load_error(s, "line longer than %s characters; shorten it (a list may be split over "
+                              "several lines that repeat the key)",
+                           STRINGIFY(INI_LINE_LIMIT));
+                strcpy(buf, "\n");
+                return buf;
+        }
+
+        for (p = buf; *p == ' ' || *p == '\t'; p++)
+                ;
+        if (p != buf) /* an indented line is a continuation for inih; we want a line of its own */
+                memmove(buf, p, strlen(p) + 1);
+
+        if (buf[0] == '#' || buf[0] == ';' || buf[0] == '\n' || buf[0] == '\r' || buf[0] == 0)
+                return buf;
+        if (buf[0] == '[') {
+                reader_section_header(s, buf);
+                return buf;
+        }
+        if (!strchr(buf, '=') && !strchr(buf, ':')) {
+                buf[strcspn(buf, "\r\n")] = 0;
+                load_error(s, "\"%s\" is not KEY=VALUE; write e.g. MTU=2044", buf);
+                strcpy(buf, "\n");
+        }
+        return buf;
+}
+
+static const ConfigTableItem *lookup_case_insensitive(const char *section, const char *key) {
+        FOREACH_ARRAY(it, ibnet_config_table, ibnet_config_table_size)
+                if (strcasecmp(it->section, section) == 0 && strcasecmp(it->key, key) == 0)
+                        return it;
+        return NULL;
+}
+
+static int handler(void *userdata, const char *section, const char *key, const char *value) {
+        LoadState *s = userdata;
+        IbNetwork *n = s->ctx.network;
+        const ConfigTableItem *it;
+        size_t idx;
+        void *data;
+        int r;
+
+        if (isempty(section)) {
+                load_error(s, "%s= outside of any section; put it under its section header, e.g. [Network]",
+                           key);
+                return 1;
+        }
+        if (!s->section_known)
+                return 1; /* the header was reported already */
+
+        it = config_table_lookup(section, key);
+        if (!it) {
+                const ConfigTableItem *alt = lookup_case_insensitive(section, key);
+                _cleanup_free_ char *keys = config_section_keys(section);
+                char msg[512];
+
+                if (alt)
+                        snprintf(msg, sizeof(msg), "unknown key %%s= in [%s]; did you mean %s=?", section,
+                                 alt->key);
+                else
+                        snprintf(msg, sizeof(msg), "unknown key %%s= in [%s]; known keys are %s", section,
+                                 strna(keys));
+                load_error(s, msg, key);
+                return 1;
+        }
+
+        idx = config_table_index(it);
+        if (!(it->flags & CONFIG_REPEATABLE) && s->set_line[idx] > 0) {
+                char msg[256];
+
+                snprintf(msg, sizeof(msg), "%%s= is already set at line %u of this %s; keep one of them",
+                         s->set_line[idx], (it->flags & CONFIG_PER_SECTION) ? "section" : "file");
+                load_error(s, msg, key);
+                return 1;
+        }
+
+        s->ctx.section = section;
+        s->ctx.key = key;
+        s->ctx.route = (it->flags & CONFIG_PER_SECTION) ? &n->routes[s->route_idx] : NULL;
+        if (it->flags & CONFIG_PER_SECTION)
+                data = (uint8_t *) s->ctx.route + it->offset;
+        else
+                data = (uint8_t *) n + it->offset;
+        r = it->parse(&s->ctx, value, data, it->ltype);
+        if (r == -ENOMEM)
+                return 0; /* stops inih with an error */
+        if (r < 0) {
+                s->error_lines++;
+                return 1;
+        }
+        s->set_line[idx] = s->ctx.line;
+        n->loc[idx] = (ConfigLoc) { s->ctx.file, s->ctx.line };
+        return 1;
+}
+
+static int check_permissions(FILE *f, const char *path, DiagList *diags) {
+        struct stat st;
+
+        if (fstat(fileno(f), &st) < 0)
+                return negative_errno();
+        if (st.st_uid != 0) {
+                diag_add(diags, DIAG_ERROR, path, 0,
+                         "refused: owned by uid %u, not root; run chown root:root %s", (unsigned) st.st_uid,
+                         path);
+                return -EPERM;
+        }
+        if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+                diag_add(diags, DIAG_ERROR, path, 0,
+                         "refused: writable by %s (mode %04o); run chmod go-w %s",
+                         (st.st_mode & S_IWOTH) ? "everyone" : "its group", (unsigned) (st.st_mode & 07777),
+                         path);
+                return -EPERM;
+        }
+        return 0;
+}
+
+static int parse_one(IbNetwork *n, const char *path, LoadFlags flags, DiagList *diags, LoadState *s) {
+        _cleanup_fclose_ FILE *f = NULL;
+        int r;
+
+        r = strv_extend(&n->files, path);
+        if (r < 0)
+                return r;
+        f = fopen(path, "re");
+        if (!f) {
+                r = negative_errno();
+                diag_add(diags, DIAG_ERROR, path, 0, "cannot open: %s", strerror(-r));
+                return r;
+        }
+        if (flags & LOAD_CHECK_PERMISSIONS) {
+                r = check_permissions(f, path, diags);
+                if (r < 0)
+                        return r;
+        }
+
+        *s = (LoadState) {
+                .f = f,
+                .ctx = { .network = n, .file = n->files[strv_length(n->files) - 1], .diags = diags },
+                .have_match_header = s->have_match_header,
+                .match_header_line = s->match_header_line,
+        };
+        r = ini_parse_stream(reader, s, handler, s);
+        if (r == -2)
+                return -ENOMEM;
+        if (r > 0 && s->error_lines == 0) {
+                /* inih saw something the reader and handler did not: say where. */
+                diag_add(diags, DIAG_ERROR, path, (unsigned) r, "syntax error; expected [Section] or KEY=VALUE");
+                s->error_lines++;
+        }
+        if (ferror(f)) {
+                diag_add(diags, DIAG_ERROR, path, 0, "read error");
+                return -EIO;
+        }
+        return s->error_lines > 0 ? -EINVAL : 0;
+}
+
+int ibnet_load(const ConfFile *cf, LoadFlags flags, DiagList *diags, IbNetwork **ret) {
+        _cleanup_(ib_network_unrefp) IbNetwork *n = NULL;
+        LoadState s = {};
+        size_t errors_before = diag_count(diags, DIAG_ERROR);
+        int r, failed = 0;
+
+        n = ib_network_new(cf->path);
+        if (!n)
+                return -ENOMEM;
+
+        r = parse_one(n, cf->path, flags, diags, &s);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                failed = r;
+        STRV_FOREACH(d, cf->dropins) {
+                r = parse_one(n, *d, flags, diags, &s);
+                if (r == -ENOMEM)
+                        return r;
+                if (r < 0 && failed == 0)
+                        failed = r;
+        }
+        if (failed == -EINVAL || failed == 0) {
+                r = ib_network_validate(n, diags);
+                if (r < 0 && failed == 0)
+                        failed = r;
+        }
+        if (failed < 0 || diag_count(diags, DIAG_ERROR) > errors_before)
+                return failed < 0 ? failed : -EINVAL;
+        *ret = TAKE_PTR(n);
+        return 0;
+}

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* Finding and loading .ibnet files: search path, masking, drop-ins, per-file and cross-file checks. */
+
+#include "diag.h"
+#include "ibnet.h"
+
+typedef struct ConfFile {
+        char *name;     /* "10-ib0.ibnet" */
+        char *path;     /* the winning file */
+        char **dropins; /* NAME.ibnet.d/ *.conf, in the order applied */
+} ConfFile;
+
+typedef struct ConfFileList {
+        ConfFile *files;
+        size_t n, allocated;
+} ConfFileList;
+
+void conf_file_list_done(ConfFileList *l);
+
+/* The default search path, highest priority first. */
+extern const char *const ibnet_search_path[];
+
+/* Lists NAME.ibnet over dirs (earlier dirs win for the same NAME; an empty file or a symlink to
+ * /dev/null masks), with the drop-ins of NAME from all dirs (same rule per drop-in name), sorted by
+ * name. A missing dir is not an error. */
+int conf_files_list(char *const *dirs, ConfFileList *ret);
+/* One file given by path; its drop-ins are PATH.d/ *.conf. */
+int conf_files_add_path(ConfFileList *l, const char *path);
+
+typedef enum LoadFlags {
+        LOAD_CHECK_PERMISSIONS = 1 << 0, /* refuse files not owned by root or writable by others */
+} LoadFlags;
+
+/* Parses the file and its drop-ins and validates the result on its own. Diagnostics go to diags.
+ * Returns 0 and the network, or -EINVAL if the files have errors (nothing returned), or another
+ * -errno for I/O trouble (also reported in diags). */
+int ibnet_load(const ConfFile *cf, LoadFlags flags, DiagList *diags, IbNetwork **ret);
+
+/* Checks a network on its own (called by ibnet_load). */
+int ib_network_validate(IbNetwork *n, DiagList *diags);
+
+typedef struct IbConfigEntry {
+        char *name;
+        char *path;
+        IbNetwork *network; /* NULL when the file was rejected */
+} IbConfigEntry;
+
+typedef struct IbConfig {
+        IbConfigEntry *entries; /* sorted by name */
+        size_t n, allocated;
+} IbConfig;
+
+void ib_config_done(IbConfig *c);
+
+/* Loads every file of the list, then the cross-file checks, which reject the later file of a
+ * conflicting pair. Returns the number of rejected files (>= 0) or -errno (-ENOMEM). */
+int ib_config_load(const ConfFileList *files, LoadFlags flags, DiagList *diags, IbConfig *ret);
+
+/* The cross-file checks on their own: rejects (unrefs and NULLs) the later of each conflicting pair.
+ * Returns how many entries it rejected. */
+int ib_config_validate(IbConfig *c, DiagList *diags);

@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+#include <fnmatch.h>
+
+#include "ibnet.h"
+#include "schema.h"
+#include "strv.h"
+
+IbNetwork *ib_network_new(const char *path) {
+        _cleanup_(ib_network_unrefp) IbNetwork *n = NULL;
+        const char *slash;
+
+        n = calloc(1, sizeof(IbNetwork));
+        if (!n)
+                return NULL;
+        n->n_ref = 1;
+        n->mode = _IB_MODE_INVALID;
+        n->umcast = -1;
+        n->match_type = IB_LINK_TYPE_INFINIBAND;
+        n->path = strdup(path);
+        slash = strrchr(path, '/');
+        n->name = strdup(slash ? slash + 1 : path);
+        n->files = calloc(1, sizeof(char *));
+        if (!n->path || !n->name || !n->files)
+                return NULL;
+        return TAKE_PTR(n);
+}
+
+IbNetwork *ib_network_ref(IbNetwork *n) {
+        if (n)
+                n->n_ref++;
+        return n;
+}
+
+IbNetwork *ib_network_unref(IbNetwork *n) {
+        if (!n || --n->n_ref > 0)
+                return NULL;
+        free(n->name);
+        free(n->path);
+        strv_free(n->files);
+        strv_free(n->match_name);
+        free(n->match_device);
+        free(n->child_name);
+        free(n->addresses);
+        free(n->dns);
+        strv_free(n->domains);
+        free(n->gateways);
+        free(n->routes);
+        return mfree(n);
+}
+
+ConfigLoc ib_network_key_loc(const IbNetwork *n, const char *section, const char *key) {
+        const ConfigTableItem *it = config_table_lookup(section, key);
+
+        if (!it)
+                return (ConfigLoc) {};
+        return n->loc[config_table_index(it)];
+}
+
+int ib_network_child_name(const IbNetwork *n, const char *parent, char *buf, size_t size) {
+        int l;
+
+        if (n->child_name)
+                l = snprintf(buf, size, "%s", n->child_name);
+        else
+                l = snprintf(buf, size, "%s.%04x", parent, n->pkey);
+        if (l < 0 || (size_t) l >= size || (size_t) l > IFNAME_MAX)
+                return -ENAMETOOLONG;
+        return 0;
+}
+
+const char *ib_network_literal_name(const IbNetwork *n) {
+        if (strv_length(n->match_name) != 1 || strpbrk(n->match_name[0], "*?[") ||
+            n->match_name[0][0] == '!')
+                return NULL;
+        return n->match_name[0];
+}
+
+bool ib_network_match_equal(const IbNetwork *a, const IbNetwork *b) {
+        _cleanup_strv_free_ char **x = strv_copy(a->match_name), **y = strv_copy(b->match_name);
+
+        if (!x || !y)
+                return false;
+        strv_sort(x);
+        strv_sort(y);
+        return strv_equal(x, y) && a->has_match_guid == b->has_match_guid &&
+                (!a->has_match_guid || a->match_guid == b->match_guid) &&
+                streq_ptr(a->match_device, b->match_device) &&
+                (a->match_port ?: IB_PORT_DEFAULT) == (b->match_port ?: IB_PORT_DEFAULT) &&
+                a->match_type == b->match_type;
+}
+
+bool ib_network_matches(const IbNetwork *n, const IbLinkIdentity *id) {
+        if (n->match_type != id->type)
+                return false;
+        if (n->match_name) {
+                bool any = false;
+
+                STRV_FOREACH(g, n->match_name)
+                        if (fnmatch(*g, id->ifname, 0) == 0) {
+                                any = true;
+                                break;
+                        }
+                if (!any)
+                        return false;
+        }
+        if (n->has_match_guid && (!id->has_guid || id->guid != n->match_guid))
+                return false;
+        if (n->match_device &&
+            (!id->device || !streq(n->match_device, id->device) || (n->match_port ?: IB_PORT_DEFAULT) != id->port))
+                return false;
+        return true;
+}

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* IbNetwork: the desired state that one .ibnet file (plus its drop-ins) describes. Immutable once
+ * loaded and refcounted, so the agent can keep the last good version of a file across reloads. */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "in-addr-util.h"
+#include "macros.h"
+
+typedef enum IbLinkType {
+        IB_LINK_TYPE_INFINIBAND,
+        IB_LINK_TYPE_ETHER,
+        _IB_LINK_TYPE_MAX,
+        _IB_LINK_TYPE_INVALID = -EINVAL,
+} IbLinkType;
+
+/* Values equal the kernel's IPOIB_MODE_DATAGRAM/CONNECTED (linux/if_link.h). */
+typedef enum IbMode {
+        IB_MODE_DATAGRAM = 0,
+        IB_MODE_CONNECTED = 1,
+        _IB_MODE_MAX,
+        _IB_MODE_INVALID = -EINVAL,
+} IbMode;
+
+/* IPoIB MTU limits (drivers/infiniband/ulp/ipoib/ipoib.h). */
+#define IPOIB_ENCAP_LEN 4U
+#define IB_MTU_4096 4096U
+#define IPOIB_UD_MTU(ib_mtu) ((ib_mtu) - IPOIB_ENCAP_LEN)
+#define IPOIB_DATAGRAM_MTU_MAX IPOIB_UD_MTU(IB_MTU_4096) /* 4092 */
+#define IPOIB_CM_MTU (0x10000U - 0x10U)                  /* 65520 */
+#define IPOIB_DATAGRAM_MTU_MIN 72U                      /* ETH_MIN_MTU + 4, ipoib_change_mtu() */
+#define ETHER_MTU_MIN 68U
+#define ETHER_MTU_MAX 65535U
+#define IPV6_MIN_MTU 1280U
+
+#define IB_PKEY_FULL_MEMBER 0x8000U
+#define IB_PORT_DEFAULT 1U
+#define IFNAME_MAX 15U /* IFNAMSIZ - 1 */
+
+typedef struct IbAddress {
+        int family;
+        union in_addr_union addr;
+        uint8_t prefixlen;
+        unsigned line;
+        const char *file; /* points into IbNetwork.files */
+} IbAddress;
+
+typedef struct IbRoute {
+        int family;              /* AF_UNSPEC until Destination= or Gateway= sets it */
+        union in_addr_union dst; /* masked; dst_len 0 = default route */
+        uint8_t dst_len;
+        bool has_dst;
+        union in_addr_union gw;
+        bool has_gw;
+        uint32_t metric;
+        bool has_metric;
+        unsigned line;
+        const char *file;
+} IbRoute;
+
+/* Where a key was (last) set: for messages that point at the line to change. */
+typedef struct ConfigLoc {
+        const char *file; /* points into IbNetwork.files */
+        unsigned line;    /* 0 = not set */
+} ConfigLoc;
+
+#define IBNET_KEYS_MAX 32 /* >= ibnet_config_table_size, checked in schema.c */
+
+typedef struct IbNetwork {
+        unsigned n_ref;
+
+        char *name;   /* file name, e.g. "10-ib0.ibnet" */
+        char *path;   /* the main file */
+        char **files; /* main file then drop-ins, in the order applied */
+
+        /* [Match] */
+        char **match_name; /* globs */
+        uint64_t match_guid;
+        bool has_match_guid;
+        char *match_device;
+        uint32_t match_port; /* 0 = unset (means IB_PORT_DEFAULT when Device= is set) */
+        IbLinkType match_type;
+
+        /* [Partition] */
+        bool has_partition;
+        uint16_t pkey;     /* normalised: always with IB_PKEY_FULL_MEMBER */
+        uint16_t pkey_raw; /* as written */
+        char *child_name;  /* NULL = "<parent>.<pkey %04x>" */
+        ConfigLoc partition; /* the [Partition] header */
+
+        /* [Link] */
+        uint32_t mtu; /* 0 = unset */
+        bool mtu_max;
+
+        /* [IPoIB] */
+        IbMode mode; /* _IB_MODE_INVALID = unset */
+        int umcast;  /* -1 = unset */
+
+        /* [Network] */
+        IbAddress *addresses;
+        size_t n_addresses;
+        IbAddress *dns; /* prefixlen unused */
+        size_t n_dns;
+        char **domains;
+
+        /* [Network] Gateway=: default routes. */
+        IbRoute *gateways;
+        size_t n_gateways;
+        /* [Route] sections, in file order. */
+        IbRoute *routes;
+        size_t n_routes;
+
+        ConfigLoc loc[IBNET_KEYS_MAX]; /* indexed like ibnet_config_table */
+} IbNetwork;
+
+IbNetwork *ib_network_new(const char *path);
+IbNetwork *ib_network_ref(IbNetwork *n);
+IbNetwork *ib_network_unref(IbNetwork *n);
+DEFINE_TRIVIAL_CLEANUP_FUNC(IbNetwork *, ib_network_unref);
+
+/* Does the file describe a P_Key child ([Partition])? */
+static inline bool ib_network_is_child(const IbNetwork *n) {
+        return n->has_partition;
+}
+
+/* The child's interface name for a parent, into buf (IFNAME_MAX+1). -ENAMETOOLONG if it does not fit. */
+int ib_network_child_name(const IbNetwork *n, const char *parent, char *buf, size_t size);
+
+/* The same link as far as the config can tell: identical [Match] criteria. */
+bool ib_network_match_equal(const IbNetwork *a, const IbNetwork *b);
+
+/* Where Section.Key was set; {NULL, 0} if it was not. */
+ConfigLoc ib_network_key_loc(const IbNetwork *n, const char *section, const char *key);
+
+/* The interface name the [Match] names when it is a single literal (no glob), else NULL. */
+const char *ib_network_literal_name(const IbNetwork *n);
+
+/* What the agent knows about a link when matching: from netlink, sysfs and rdma-core. */
+typedef struct IbLinkIdentity {
+        const char *ifname;
+        IbLinkType type;
+        bool has_guid; /* port GUID = last 8 bytes of the 20-byte hardware address */
+        uint64_t guid;
+        const char *device; /* RDMA device, NULL if unknown */
+        uint32_t port;
+} IbLinkIdentity;
+
+/* All criteria the file sets must hold. For a [Partition] file this matches the parent. */
+bool ib_network_matches(const IbNetwork *n, const IbLinkIdentity *id) _pure_;

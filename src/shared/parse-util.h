@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* Value parsers: pure functions, string in, value out, -errno on failure (-EINVAL for bad syntax,
+ * -ERANGE for a number out of range). No diagnostics here: the schema's parsers word them. */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+int parse_boolean(const char *s); /* 1/0 or -EINVAL; yes/no true/false on/off 1/0 */
+/* Decimal only, no sign, no leading/trailing junk. */
+int safe_atou32(const char *s, uint32_t *ret);
+/* Decimal or 0x hex, no sign. */
+int safe_atou32_base(const char *s, uint32_t *ret);
+
+/* P_Key: 0x0001..0xffff, hex (0x...) or decimal; 0x0000 and 0x8000 are -EINVAL like the kernel's
+ * __ipoib_vlan_add(). ret is the value as written; use pkey_normalize() for the stored value. */
+int parse_pkey(const char *s, uint16_t *ret);
+static inline uint16_t pkey_normalize(uint16_t pkey) {
+        return pkey | 0x8000; /* ipoib_ndo_init(): priv->pkey |= 0x8000 */
+}
+
+/* Port GUID: "0002:c903:0001:2345", "00:02:c9:03:00:01:23:45" or "0x0002c90300012345". */
+int parse_guid(const char *s, uint64_t *ret);
+#define GUID_STRING_MAX 20 /* "0002:c903:0001:2345" + NUL */
+char *format_guid(uint64_t guid, char buf[static GUID_STRING_MAX]);
+
+/* "max" sets *ret_max and *ret = 0; else 68..65535. */
+int parse_mtu(const char *s, uint32_t *ret, bool *ret_max);
+
+/* Linux interface name rules (dev_valid_name()): 1..15 chars, no '/', ':' or whitespace, not "." or "..". */
+bool ifname_valid(const char *s);
+/* An RDMA device name such as mlx5_0: 1..63 of [A-Za-z0-9_.-]. */
+bool rdma_device_name_valid(const char *s);
+/* DNS search domain, optionally prefixed with "~" (route-only, as systemd-resolved). */
+bool dns_domain_valid(const char *s);
+/* A name glob: an ifname with fnmatch wildcards allowed. */
+bool ifname_glob_valid(const char *s);

@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+#include <ctype.h>
+#include <stdint.h>
+
+#include "macros.h"
+#include "strv.h"
+
+const char *endswith(const char *s, const char *suffix) {
+        size_t sl = strlen(s), xl = strlen(suffix);
+
+        if (xl > sl)
+                return NULL;
+        return streq(s + sl - xl, suffix) ? s + sl - xl : NULL;
+}
+
+void *greedy_realloc(void **p, size_t *allocated, size_t need, size_t sz) {
+        size_t n;
+        void *q;
+
+        if (*allocated >= need)
+                return *p;
+        n = MAX(need * 2, (size_t) 8);
+        if (n > SIZE_MAX / sz)
+                return NULL;
+        q = realloc(*p, n * sz);
+        if (!q)
+                return NULL;
+        *p = q;
+        *allocated = n;
+        return q;
+}
+
+char **strv_free(char **l) {
+        STRV_FOREACH(s, l)
+                free(*s);
+        free(l);
+        return NULL;
+}
+
+size_t strv_length(char *const *l) {
+        size_t n = 0;
+
+        STRV_FOREACH(s, l)
+                n++;
+        return n;
+}
+
+int strv_consume(char ***l, char *value) {
+        size_t n = strv_length(*l);
+        char **c;
+
+        if (!value)
+                return -ENOMEM;
+        c = realloc(*l, (n + 2) * sizeof(char *));
+        if (!c) {
+                free(value);
+                return -ENOMEM;
+        }
+        c[n] = value;
+        c[n + 1] = NULL;
+        *l = c;
+        return 0;
+}
+
+int strv_extend(char ***l, const char *value) {
+        return strv_consume(l, strdup(value));
+}
+
+bool strv_contains(char *const *l, const char *s) {
+        STRV_FOREACH(i, l)
+                if (streq(*i, s))
+                        return true;
+        return false;
+}
+
+char **strv_copy(char *const *l) {
+        _cleanup_strv_free_ char **c = NULL;
+
+        c = calloc(1, sizeof(char *));
+        if (!c)
+                return NULL;
+        STRV_FOREACH(s, l)
+                if (strv_extend(&c, *s) < 0)
+                        return NULL;
+        return TAKE_PTR(c);
+}
+
+bool strv_equal(char *const *a, char *const *b) {
+        size_t i;
+
+        for (i = 0; a && a[i]; i++)
+                if (!b || !b[i] || !streq(a[i], b[i]))
+                        return false;
+        return !b || !b[i];
+}
+
+int strv_split_ws(const char *s, char ***ret) {
+        _cleanup_strv_free_ char **l = NULL;
+        int r;
+
+        l = calloc(1, sizeof(char *));
+        if (!l)
+                return -ENOMEM;
+        while (*s) {
+                size_t n;
+
+                while (isspace((unsigned char) *s))
+                        s++;
+                n = 0;
+                while (s[n] && !isspace((unsigned char) s[n]))
+                        n++;
+                if (n == 0)
+                        break;
+                r = strv_consume(&l, strndup(s, n));
+                if (r < 0)
+                        return r;
+                s += n;
+        }
+        *ret = TAKE_PTR(l);
+        return 0;
+}
+
+char *strv_join(char *const *l, const char *sep) {
+        size_t n = 1, k = strlen(sep);
+        char *r, *p;
+
+        STRV_FOREACH(s, l)
+                n += strlen(*s) + k;
+        r = p = malloc(n);
+        if (!r)
+                return NULL;
+        *p = 0;
+        STRV_FOREACH(s, l) {
+                if (s != l)
+                        p = stpcpy(p, sep);
+                p = stpcpy(p, *s);
+        }
+        return r;
+}
+
+static int cmp_str(const void *a, const void *b) {
+        return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+void strv_sort(char **l) {
+        qsort(l, strv_length(l), sizeof(char *), cmp_str);
+}
