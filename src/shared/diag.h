@@ -36,7 +36,7 @@ int diag_addv(DiagList *l, DiagLevel level, const char *path, unsigned line, con
                 _printf_(5, 0);
 size_t diag_count(const DiagList *l, DiagLevel level) _pure_;
 size_t diag_count_path(const DiagList *l, DiagLevel level, const char *path) _pure_;
-/* Orders by path (as first seen), then line: the order a user reads the files in. */
+/* Orders by path (alphabetically), then line, keeping insertion order within a line. */
 void diag_sort(DiagList *l);
 void diag_list_done(DiagList *l);
 /* "path:line: error: message" into a newly allocated string. */

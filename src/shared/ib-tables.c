@@ -27,3 +27,9 @@ static const char *const ib_mode_table[_IB_MODE_MAX] = {
         [IB_MODE_CONNECTED] = "connected",
 };
 DEFINE_STRING_TABLE_LOOKUP(ib_mode, IbMode, _IB_MODE_MAX);
+
+static const char *const ib_child_method_table[_IB_CHILD_METHOD_MAX] = {
+        [IB_CHILD_METHOD_NETLINK] = "netlink",
+        [IB_CHILD_METHOD_SYSFS] = "sysfs",
+};
+DEFINE_STRING_TABLE_LOOKUP(ib_child_method, IbChildMethod, _IB_CHILD_METHOD_MAX);

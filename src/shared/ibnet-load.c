@@ -68,6 +68,7 @@ static void reader_section_header(LoadState *s, char *p) {
         if (streq(s->section, "Match") && !s->have_match_header) {
                 s->have_match_header = true;
                 s->match_header_line = s->ctx.line;
+                n->match = (ConfigLoc) { s->ctx.file, s->ctx.line };
         } else if (streq(s->section, "Partition")) {
                 n->has_partition = true;
                 n->partition = (ConfigLoc) { s->ctx.file, s->ctx.line };
@@ -90,18 +91,24 @@ static void reader_section_header(LoadState *s, char *p) {
 
 static char *reader(char *buf, int size, void *userdata) {
         LoadState *s = userdata;
-        size_t l;
+        size_t l = 0;
+        int c = EOF;
         char *p;
 
-        if (!fgets(buf, size, s->f))
+        /* Not fgets(): after a NUL byte strlen() would no longer find the end of the line, and the
+         * line count would drift. */
+        while (l + 1 < (size_t) size && (c = getc(s->f)) != EOF) {
+                buf[l++] = (char) c;
+                if (c == '\n')
+                        break;
+        }
+        if (l == 0)
                 return NULL;
+        buf[l] = 0;
         s->ctx.line++;
-        l = strlen(buf);
-        if (l > 0 && buf[l - 1] != '\n' && !feof(s->f)) {
-                int c;
-
-                /* inih would cut the line and parse the rest as a new line. */
-                while ((c = fgetc(s->f)) != EOF && c != '\n')
+        if (c != EOF && c != '\n') {
+                /* The buffer is full: inih would cut the line and parse the rest as a new line. */
+                while ((c = getc(s->f)) != EOF && c != '\n')
                         ;
                 load_error(s, "line longer than %s characters; shorten it (a list may be split over "
                               "several lines that repeat the key)",
@@ -109,6 +116,14 @@ static char *reader(char *buf, int size, void *userdata) {
                 strcpy(buf, "\n");
                 return buf;
         }
+        if (memchr(buf, 0, l)) {
+                load_error(s, "NUL byte in the line; save the file as plain text%s", "");
+                strcpy(buf, "\n");
+                return buf;
+        }
+        /* A UTF-8 byte order mark (inih skips it too, but the checks below must not see it). */
+        if (s->ctx.line == 1 && startswith(buf, "\xef\xbb\xbf"))
+                memmove(buf, buf + 3, l - 3 + 1);
 
         for (p = buf; *p == ' ' || *p == '\t'; p++)
                 ;

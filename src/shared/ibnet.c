@@ -16,6 +16,7 @@ IbNetwork *ib_network_new(const char *path) {
         n->n_ref = 1;
         n->mode = _IB_MODE_INVALID;
         n->umcast = -1;
+        n->require_active_port = -1;
         n->match_type = IB_LINK_TYPE_INFINIBAND;
         n->path = strdup(path);
         slash = strrchr(path, '/');
@@ -92,6 +93,8 @@ bool ib_network_match_equal(const IbNetwork *a, const IbNetwork *b) {
 
 bool ib_network_matches(const IbNetwork *n, const IbLinkIdentity *id) {
         if (n->match_type != id->type)
+                return false;
+        if (id->is_child && (n->has_match_guid || n->match_device))
                 return false;
         if (n->match_name) {
                 bool any = false;

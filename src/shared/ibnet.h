@@ -25,6 +25,13 @@ typedef enum IbMode {
         _IB_MODE_INVALID = -EINVAL,
 } IbMode;
 
+typedef enum IbChildMethod {
+        IB_CHILD_METHOD_NETLINK, /* RTM_NEWLINK kind ipoib: no pkey/mode/umcast files in sysfs */
+        IB_CHILD_METHOD_SYSFS,   /* echo PKEY > /sys/class/net/PARENT/create_child */
+        _IB_CHILD_METHOD_MAX,
+        _IB_CHILD_METHOD_INVALID = -EINVAL,
+} IbChildMethod;
+
 /* IPoIB MTU limits (drivers/infiniband/ulp/ipoib/ipoib.h). */
 #define IPOIB_ENCAP_LEN 4U
 #define IB_MTU_4096 4096U
@@ -83,17 +90,20 @@ typedef struct IbNetwork {
         char *match_device;
         uint32_t match_port; /* 0 = unset (means IB_PORT_DEFAULT when Device= is set) */
         IbLinkType match_type;
+        ConfigLoc match;     /* the first [Match] header, {NULL, 0} if none */
 
         /* [Partition] */
         bool has_partition;
         uint16_t pkey;     /* normalised: always with IB_PKEY_FULL_MEMBER */
         uint16_t pkey_raw; /* as written */
         char *child_name;  /* NULL = "<parent>.<pkey %04x>" */
+        IbChildMethod child_method;
         ConfigLoc partition; /* the [Partition] header */
 
         /* [Link] */
         uint32_t mtu; /* 0 = unset */
         bool mtu_max;
+        int require_active_port; /* -1 = unset (no) */
 
         /* [IPoIB] */
         IbMode mode; /* _IB_MODE_INVALID = unset */
@@ -146,7 +156,10 @@ typedef struct IbLinkIdentity {
         uint64_t guid;
         const char *device; /* RDMA device, NULL if unknown */
         uint32_t port;
+        bool is_child; /* a P_Key child: it carries its parent's GUID, device and port */
 } IbLinkIdentity;
 
-/* All criteria the file sets must hold. For a [Partition] file this matches the parent. */
+/* All criteria the file sets must hold. For a [Partition] file this matches the parent. GUID= and
+ * Device= identify a port, so they match only the port's own netdev, never a P_Key child of it
+ * (children carry the parent's hardware address): a child is matched by Name= alone. */
 bool ib_network_matches(const IbNetwork *n, const IbLinkIdentity *id) _pure_;

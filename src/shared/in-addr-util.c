@@ -60,7 +60,9 @@ int in_addr_prefix_from_string_auto(
                         return -EINVAL;
                 errno = 0;
                 plen = strtoul(slash + 1, &end, 10);
-                if (errno != 0 || *end != 0 || plen > family_max_prefixlen(family))
+                if (*end != 0)
+                        return -EINVAL;
+                if (errno != 0 || plen > family_max_prefixlen(family))
                         return -ERANGE;
         }
         if (ret_family)

@@ -28,6 +28,10 @@ static int config_parse_name_globs(ConfigContext *ctx, const char *value, void *
         if (r < 0)
                 return r;
         STRV_FOREACH(s, l) {
+                if (**s == '#' || **s == ';')
+                        return config_bad_value(ctx, value, "comments go on a line of their own");
+                if (**s == '!')
+                        return config_bad_value(ctx, *s, "negation is not supported; list the names to match");
                 if (!ifname_glob_valid(*s))
                         return config_bad_value(ctx, *s, "not an interface name or glob");
                 r = strv_extend(names, *s);
@@ -167,6 +171,20 @@ static int config_parse_mode(ConfigContext *ctx, const char *value, void *data, 
         return 0;
 }
 
+static int config_parse_child_method(ConfigContext *ctx, const char *value, void *data, int ltype) {
+        IbChildMethod *m = data, v;
+
+        if (isempty(value)) {
+                *m = IB_CHILD_METHOD_NETLINK;
+                return 0;
+        }
+        v = ib_child_method_from_string(value);
+        if (v < 0)
+                return config_bad_value(ctx, value, "unknown method");
+        *m = v;
+        return 0;
+}
+
 static int config_parse_tristate(ConfigContext *ctx, const char *value, void *data, int ltype) {
         int *b = data, v;
 
@@ -181,12 +199,13 @@ static int config_parse_tristate(ConfigContext *ctx, const char *value, void *da
         return 0;
 }
 
-static int append_address(ConfigContext *ctx, IbAddress **array, size_t *n, const IbAddress *a, bool prefix) {
+static int append_address(ConfigContext *ctx, IbAddress **array, size_t *n, const IbAddress *a) {
         size_t allocated = *n;
 
+        /* The same address with another prefix length is a duplicate too: the kernel keys addresses
+         * by the address alone within a link (EEXIST for the second). */
         FOREACH_ARRAY(x, *array, *n)
-                if (x->family == a->family && in_addr_equal(a->family, &x->addr, &a->addr) &&
-                    (!prefix || x->prefixlen == a->prefixlen))
+                if (x->family == a->family && in_addr_equal(a->family, &x->addr, &a->addr))
                         return diag_add(ctx->diags, DIAG_ERROR, ctx->file, ctx->line,
                                         "%s= repeats the value at %s:%u; remove one of them", ctx->key,
                                         x->file, x->line),
@@ -214,9 +233,9 @@ static int config_parse_address(ConfigContext *ctx, const char *value, void *dat
                                                            : "the prefix length is missing");
         if (in_addr_is_null(a.family, &a.addr))
                 return config_bad_value(ctx, value, "the unspecified address cannot be assigned");
-        if (a.family == AF_INET6 && a.addr.bytes[0] == 0xff)
+        if ((a.family == AF_INET6 && a.addr.bytes[0] == 0xff) || (a.family == AF_INET && (a.addr.bytes[0] & 0xf0) == 0xe0))
                 return config_bad_value(ctx, value, "a multicast address cannot be assigned");
-        return append_address(ctx, &n->addresses, &n->n_addresses, &a, true);
+        return append_address(ctx, &n->addresses, &n->n_addresses, &a);
 }
 
 static int config_parse_dns(ConfigContext *ctx, const char *value, void *data, int ltype) {
@@ -237,7 +256,7 @@ static int config_parse_dns(ConfigContext *ctx, const char *value, void *data, i
 
                 if (in_addr_from_string_auto(*s, &a.family, &a.addr) < 0)
                         return config_bad_value(ctx, *s, "not an IP address");
-                r = append_address(ctx, &n->dns, &n->n_dns, &a, false);
+                r = append_address(ctx, &n->dns, &n->n_dns, &a);
                 if (r < 0)
                         return r;
         }
@@ -369,7 +388,9 @@ const ConfigTableItem ibnet_config_table[] = {
         { "Match", "Type", config_parse_link_type, 0, NET(match_type), 0, "infiniband or ether" },
         { "Partition", "PKey", config_parse_pkey, 0, 0, 0, "a P_Key 0x0001…0xffff (not 0x8000), hex or decimal" },
         { "Partition", "Name", config_parse_ifname, 0, NET(child_name), 0, "an interface name of at most 15 characters" },
+        { "Partition", "Method", config_parse_child_method, 0, NET(child_method), 0, "netlink or sysfs" },
         { "Link", "MTU", config_parse_mtu, 0, 0, 0, "bytes (68…65535) or max" },
+        { "Link", "RequireActivePort", config_parse_tristate, 0, NET(require_active_port), 0, "a boolean" },
         { "IPoIB", "Mode", config_parse_mode, 0, NET(mode), 0, "datagram or connected" },
         { "IPoIB", "Umcast", config_parse_tristate, 0, NET(umcast), 0, "a boolean" },
         { "Network", "Address", config_parse_address, 0, 0, CONFIG_REPEATABLE, "ADDRESS/PREFIXLEN, IPv4 or IPv6" },

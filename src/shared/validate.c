@@ -21,7 +21,8 @@ static ConfigLoc first_match_loc(const IbNetwork *n) {
                 if (l.line > 0 && (best.line == 0 || l.line < best.line))
                         best = l;
         }
-        return best;
+        /* No criteria at all: the [Match] header, if there is one. */
+        return best.line > 0 ? best : n->match;
 }
 
 static void validate_match(IbNetwork *n, DiagList *diags) {
@@ -33,7 +34,7 @@ static void validate_match(IbNetwork *n, DiagList *diags) {
         if (n->match_port > 0 && !n->match_device)
                 ERR(n, port, "Port= needs Device=; name the RDMA device, e.g. Device=mlx5_0");
         if (n->match_type == IB_LINK_TYPE_ETHER && (n->has_match_guid || n->match_device))
-                ERR(n, first_match_loc(n),
+                ERR(n, ib_network_key_loc(n, "Match", n->has_match_guid ? "GUID" : "Device"),
                     "GUID= and Device= identify InfiniBand ports; remove them or set Type=infiniband");
 }
 
@@ -69,9 +70,12 @@ static void validate_ipoib_mtu(IbNetwork *n, DiagList *diags) {
         ConfigLoc mtu = ib_network_key_loc(n, "Link", "MTU");
         ConfigLoc mode = ib_network_key_loc(n, "IPoIB", "Mode");
         ConfigLoc umcast = ib_network_key_loc(n, "IPoIB", "Umcast");
+        ConfigLoc active = ib_network_key_loc(n, "Link", "RequireActivePort");
         IbMode m = effective_mode(n);
 
         if (n->match_type != IB_LINK_TYPE_INFINIBAND) {
+                if (active.line > 0)
+                        ERR(n, active, "RequireActivePort= needs an InfiniBand port; remove it or set Type=infiniband");
                 if (mode.line > 0)
                         ERR(n, mode, "[IPoIB] applies to InfiniBand links only; remove it or set Type=infiniband");
                 if (umcast.line > 0)

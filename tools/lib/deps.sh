@@ -1,0 +1,63 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# shellcheck shell=bash disable=SC2034
+#
+# Shared by tools/demo and tools/test (sourced, not run): the Debian 12 packages the tree needs, an
+# installer that only touches apt when something is missing, and an idempotent meson build.
+
+# What building and running the binaries needs.
+IPOIB_BUILD_DEPS=(meson ninja-build pkg-config gcc libsystemd-dev libnl-route-3-dev libibverbs-dev
+                  libinih-dev check libjson-c-dev scdoc iproute2 git)
+# What the tests need on top.
+IPOIB_TEST_DEPS=(strace)
+
+# The repository root, whatever the caller's working directory.
+IPOIB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+
+ipoib_step() {
+    printf '\n==> %s\n' "$*"
+}
+
+ipoib_have_package() {
+    dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
+}
+
+# Installs the packages that are not installed yet; runs apt-get update only in that case.
+ipoib_install_deps() {
+    local missing=() sudo=() p
+
+    if ! command -v dpkg-query >/dev/null; then
+        echo "Not a Debian system: make sure these are installed: $*" >&2
+        return 0
+    fi
+    for p in "$@"; do
+        ipoib_have_package "$p" || missing+=("$p")
+    done
+    if ((${#missing[@]} == 0)); then
+        echo "Build dependencies: all installed."
+        return 0
+    fi
+    if ((EUID != 0)); then
+        if ! command -v sudo >/dev/null; then
+            echo "Missing packages (${missing[*]}); run as root or install sudo." >&2
+            return 1
+        fi
+        sudo=(sudo)
+    fi
+    ipoib_step "Installing ${missing[*]}"
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
+}
+
+# ipoib_build BUILDDIR [MESON-OPTION...]: sets up BUILDDIR once, applies the options, builds.
+ipoib_build() {
+    local dir=$1
+    shift
+    if [[ -f $dir/meson-private/coredata.dat ]]; then
+        if (($# > 0)); then
+            meson configure "$dir" "$@" >/dev/null
+        fi
+    else
+        meson setup "$dir" "$@"
+    fi
+    ninja -C "$dir"
+}
