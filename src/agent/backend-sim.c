@@ -1,0 +1,396 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+/* The simulated fabric as a Backend: the model (sim-model.c) is "the kernel" for the IPoIB links it
+ * describes. Everything is delivered from the event loop, never from inside start()/submit(), in the
+ * order the kernel would send it: a submit()'s notifications, then its reply (the real kernel's
+ * notifications come on another socket, so callers rely on neither order). Replies come in submit
+ * order. The fabric file is watched with inotify: a changed file is applied as hardware events. After
+ * every change the sysfs-like view under state_dir is rewritten (sim-view.c). */
+
+#include <sys/inotify.h>
+
+#include "backend.h"
+#include "ibnet.h"
+#include "log.h"
+#include "sim-fabric.h"
+#include "sim-view.h"
+
+typedef enum SimItemType {
+        SIM_ITEM_EVENT,
+        SIM_ITEM_REPLY,
+        SIM_ITEM_DUMP_DONE,
+        _SIM_ITEM_TYPE_MAX,
+        _SIM_ITEM_TYPE_INVALID = -EINVAL,
+} SimItemType;
+
+typedef struct SimItem {
+        SimItemType type;
+        SimEvent event;
+        uint64_t cookie;
+        int error;
+        char extack[128]; /* "" when none */
+} SimItem;
+
+typedef struct BackendSim {
+        Backend backend; /* first: the ops get a Backend * */
+        SimModel *model;
+        char *fabric_path, *fabric_dir, *fabric_name, *state_dir;
+        sd_event_source *defer, *inotify;
+        SimItem *queue;
+        size_t n_queue, allocated_queue;
+        bool started;
+} BackendSim;
+
+static BackendSim *backend_sim(Backend *b) {
+        return (BackendSim *) b;
+}
+
+static int queue_push(BackendSim *s, const SimItem *item) {
+        if (!GREEDY_REALLOC(s->queue, s->allocated_queue, s->n_queue + 1))
+                return -ENOMEM;
+        s->queue[s->n_queue++] = *item;
+        return sd_event_source_set_enabled(s->defer, SD_EVENT_ONESHOT);
+}
+
+/* The model's notifications since the last call, into the delivery queue. */
+static int queue_model_events(BackendSim *s) {
+        int r = 0;
+
+        for (size_t i = 0; i < s->model->n_events && r >= 0; i++) {
+                SimItem item = { .type = SIM_ITEM_EVENT, .event = s->model->events[i] };
+
+                r = queue_push(s, &item);
+        }
+        sim_model_clear_events(s->model);
+        return r;
+}
+
+static void write_view(BackendSim *s) {
+        int r;
+
+        if (!s->state_dir)
+                return;
+        r = sim_view_write(s->model, s->state_dir);
+        if (r < 0)
+                log_warning_errno(r, "Simulated fabric: failed to write the view under %s, ignoring: %m",
+                                  s->state_dir);
+}
+
+static void deliver(BackendSim *s, const SimItem *item) {
+        const BackendEvents *ev = &s->backend.events;
+        void *u = s->backend.userdata;
+
+        switch (item->type) {
+        case SIM_ITEM_EVENT:
+                switch (item->event.type) {
+                case SIM_EVENT_LINK:
+                        if (ev->link)
+                                ev->link(u, &item->event.link, item->event.removed);
+                        break;
+                case SIM_EVENT_ADDRESS:
+                        if (ev->address)
+                                ev->address(u, &item->event.address, item->event.removed);
+                        break;
+                case SIM_EVENT_ROUTE:
+                        if (ev->route)
+                                ev->route(u, &item->event.route, item->event.removed);
+                        break;
+                case _SIM_EVENT_TYPE_MAX:
+                case _SIM_EVENT_TYPE_INVALID:
+                        break;
+                }
+                break;
+        case SIM_ITEM_REPLY:
+                if (ev->reply)
+                        ev->reply(u, item->cookie, item->error, item->extack[0] ? item->extack : NULL);
+                break;
+        case SIM_ITEM_DUMP_DONE:
+                if (ev->dump_done)
+                        ev->dump_done(u);
+                break;
+        case _SIM_ITEM_TYPE_MAX:
+        case _SIM_ITEM_TYPE_INVALID:
+                break;
+        }
+}
+
+static int on_defer(sd_event_source *src, void *userdata) {
+        BackendSim *s = userdata;
+
+        /* Callbacks may submit() more, which appends; deliver until the queue is empty. Items are
+         * copied out first since the queue may move. */
+        for (size_t i = 0; i < s->n_queue; i++) {
+                SimItem item = s->queue[i];
+
+                deliver(s, &item);
+        }
+        s->n_queue = 0;
+        return 0;
+}
+
+static int queue_dump(BackendSim *s) {
+        const SimModel *m = s->model;
+        SimItem item = { .type = SIM_ITEM_EVENT };
+        int last = 0, r;
+
+        /* Links by ifindex, then addresses, then routes: the order of RTM_GETLINK/GETADDR/GETROUTE. */
+        for (;;) {
+                const SimNetdev *next = NULL;
+
+                for (size_t i = 0; i < m->n_netdevs; i++)
+                        if (m->netdevs[i]->ifindex > last &&
+                            (!next || m->netdevs[i]->ifindex < next->ifindex))
+                                next = m->netdevs[i];
+                if (!next)
+                        break;
+                item.event = (SimEvent) { .type = SIM_EVENT_LINK };
+                sim_netdev_to_klink(next, &item.event.link);
+                r = queue_push(s, &item);
+                if (r < 0)
+                        return r;
+                last = next->ifindex;
+        }
+        for (size_t i = 0; i < m->n_addresses; i++) {
+                item.event = (SimEvent) { .type = SIM_EVENT_ADDRESS, .address = m->addresses[i].a };
+                r = queue_push(s, &item);
+                if (r < 0)
+                        return r;
+        }
+        for (size_t i = 0; i < m->n_routes; i++) {
+                item.event = (SimEvent) { .type = SIM_EVENT_ROUTE, .route = m->routes[i] };
+                r = queue_push(s, &item);
+                if (r < 0)
+                        return r;
+        }
+        return queue_push(s, &(SimItem) { .type = SIM_ITEM_DUMP_DONE });
+}
+
+static int on_fabric_changed(sd_event_source *src, const struct inotify_event *event, void *userdata) {
+        BackendSim *s = userdata;
+        _cleanup_free_ char *error = NULL;
+        SimFabric f = {};
+        int r;
+
+        if (event->len == 0 || !streq(event->name, s->fabric_name))
+                return 0;
+        r = sim_fabric_parse_file(s->fabric_path, &f, &error);
+        if (r < 0) {
+                log_warning_errno(r, "Simulated fabric: %s: %s, keeping the previous state.", s->fabric_path,
+                                  error ?: "cannot read");
+                return 0;
+        }
+        r = sim_model_apply(s->model, &f);
+        sim_fabric_done(&f);
+        if (r < 0)
+                log_warning_errno(r, "Simulated fabric: applying %s failed part way: %m", s->fabric_path);
+        else
+                log_debug("Simulated fabric: applied the changes of %s.", s->fabric_path);
+        r = queue_model_events(s);
+        if (r < 0)
+                log_warning_errno(r, "Simulated fabric: lost notifications: %m");
+        write_view(s);
+        return 0;
+}
+
+static int sim_start(Backend *b) {
+        BackendSim *s = backend_sim(b);
+        int r;
+
+        if (s->started)
+                return -EALREADY;
+        if (s->fabric_dir) {
+                r = sd_event_add_inotify(b->event, &s->inotify, s->fabric_dir,
+                                         IN_CLOSE_WRITE | IN_MOVED_TO | IN_ONLYDIR, on_fabric_changed, s);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to watch %s: %m", s->fabric_dir);
+        }
+        s->started = true;
+        return queue_dump(s);
+}
+
+static int sim_dump(Backend *b) {
+        return queue_dump(backend_sim(b));
+}
+
+/* One Action on the model, as the kernel would handle the message the real backend sends for it. */
+static int apply_action(SimModel *m, const Action *a, const char **extack) {
+        SimNetdev *nd = a->type == ACTION_CHILD_CREATE ? NULL : sim_model_find_ifindex(m, a->ifindex);
+        KAddress addr = a->address;
+        KRoute route = a->route;
+        int r;
+
+        switch (a->type) {
+        case ACTION_ADDRESS_ADD:
+                addr.ifindex = a->ifindex;
+                /* nl-build sends `brd +` for IPv4 prefixes shorter than /31. */
+                return sim_address_add(m, &addr, true, extack);
+        case ACTION_ADDRESS_DEL:
+                addr.ifindex = a->ifindex;
+                return sim_address_del(m, &addr, extack);
+        case ACTION_ROUTE_ADD:
+                route.ifindex = a->ifindex;
+                return sim_route_add(m, &route, extack);
+        case ACTION_ROUTE_DEL:
+                route.ifindex = a->ifindex;
+                return sim_route_del(m, &route, extack);
+        case ACTION_CHILD_CREATE:
+                if (a->child.method == IB_CHILD_METHOD_SYSFS) {
+                        SimNetdev *parent = sim_model_find_ifindex(m, a->ifindex), *c = NULL;
+                        char buf[16];
+
+                        if (!parent)
+                                return -ENODEV;
+                        /* echo 0xPKEY > create_child, then a rename when the name differs, then the
+                         * options through changelink (a failure leaves the child in place). */
+                        snprintf(buf, sizeof(buf), "0x%04x\n", a->child.pkey);
+                        r = sim_sysfs_create_child(m, parent, buf, &c);
+                        if (r < 0)
+                                return r;
+                        if (!isempty(a->child.name)) {
+                                r = sim_set_name(m, c, a->child.name);
+                                if (r < 0)
+                                        return r;
+                        }
+                        return sim_rtnl_changelink(m, c, -1, a->child.mode, a->child.umcast);
+                } else {
+                        SimNewLink req = {
+                                .link = a->ifindex,
+                                .name = isempty(a->child.name) ? NULL : a->child.name,
+                                .has_data = true, /* nl-build always sends IFLA_IPOIB_PKEY */
+                                .pkey = a->child.pkey,
+                                .mode = a->child.mode,
+                                .umcast = a->child.umcast,
+                        };
+
+                        return sim_rtnl_newlink(m, &req, extack, NULL);
+                }
+        case ACTION_CHILD_DELETE:
+                return nd ? sim_rtnl_dellink(m, nd) : -ENODEV;
+        case ACTION_SET_IPOIB:
+                if (a->ipoib.mode < 0 && a->ipoib.umcast < 0)
+                        return -EINVAL;
+                return nd ? sim_rtnl_changelink(m, nd, -1, a->ipoib.mode, a->ipoib.umcast) : -ENODEV;
+        case ACTION_SET_MTU:
+                return nd ? sim_set_mtu(m, nd, a->mtu, extack) : -ENODEV;
+        case ACTION_SET_UP:
+                return nd ? sim_set_up(m, nd, true) : -ENODEV;
+        case ACTION_SET_PROMOTE_SECONDARIES:
+                /* The model has no secondary addresses and reports no IFLA_INET_CONF, so the planner
+                 * never asks for this. */
+                return -EOPNOTSUPP;
+        case _ACTION_TYPE_MAX:
+        case _ACTION_TYPE_INVALID:
+                break;
+        }
+        return -EINVAL;
+}
+
+static int sim_submit(Backend *b, const Action *a, uint64_t cookie) {
+        BackendSim *s = backend_sim(b);
+        SimItem reply = { .type = SIM_ITEM_REPLY, .cookie = cookie };
+        const char *extack = NULL;
+        char buf[256];
+        int r;
+
+        /* Room for the reply first: a return < 0 must mean that nothing happened. */
+        if (!GREEDY_REALLOC(s->queue, s->allocated_queue, s->n_queue + 1))
+                return -ENOMEM;
+        reply.error = apply_action(s->model, a, &extack);
+        if (extack)
+                snprintf(reply.extack, sizeof(reply.extack), "%s", extack);
+        log_debug("Simulated fabric: %s → %s", action_to_string(a, buf, sizeof(buf)),
+                  reply.error < 0 ? strerror(-reply.error) : "ok");
+        r = queue_model_events(s);
+        if (r < 0)
+                log_warning_errno(r, "Simulated fabric: lost notifications: %m");
+        r = queue_push(s, &reply);
+        if (r < 0)
+                log_warning_errno(r, "Simulated fabric: cannot schedule the reply: %m");
+        write_view(s);
+        return 0;
+}
+
+static int sim_port_info(Backend *b, const KLink *link, IbPortInfo *ret) {
+        SimNetdev *nd = sim_model_find_ifindex(backend_sim(b)->model, link->ifindex);
+
+        if (!nd)
+                return -ENODEV;
+        return sim_netdev_port_info(nd, ret);
+}
+
+static void sim_free(Backend *b) {
+        BackendSim *s = backend_sim(b);
+
+        sd_event_source_disable_unref(s->defer);
+        sd_event_source_disable_unref(s->inotify);
+        sd_event_unref(b->event);
+        sim_model_free(s->model);
+        free(s->queue);
+        free(s->fabric_path);
+        free(s->fabric_dir);
+        free(s->fabric_name);
+        free(s->state_dir);
+        free(s);
+}
+
+static const BackendOps sim_ops = {
+        .name = "simulated-fabric",
+        .start = sim_start,
+        .dump = sim_dump,
+        .submit = sim_submit,
+        .port_info = sim_port_info,
+        .free = sim_free,
+};
+
+static int split_path(const char *path, char **ret_dir, char **ret_name) {
+        const char *slash = strrchr(path, '/');
+
+        *ret_dir = slash ? strndup(path, slash == path ? 1 : (size_t) (slash - path)) : strdup(".");
+        *ret_name = strdup(slash ? slash + 1 : path);
+        if (!*ret_dir || !*ret_name)
+                return -ENOMEM;
+        return isempty(*ret_name) ? -EINVAL : 0;
+}
+
+int backend_sim_new(sd_event *e, const char *fabric_path, const char *state_dir, Backend **ret) {
+        _cleanup_free_ char *error = NULL;
+        SimFabric f = {};
+        BackendSim *s;
+        int r;
+
+        if (!e || !fabric_path || !ret)
+                return -EINVAL;
+        s = calloc(1, sizeof(BackendSim));
+        if (!s)
+                return -ENOMEM;
+        s->backend = (Backend) { .ops = &sim_ops, .event = sd_event_ref(e) };
+        s->fabric_path = strdup(fabric_path);
+        s->state_dir = state_dir ? strdup(state_dir) : NULL;
+        if (!s->fabric_path || (state_dir && !s->state_dir))
+                r = -ENOMEM;
+        else
+                r = split_path(fabric_path, &s->fabric_dir, &s->fabric_name);
+        if (r >= 0)
+                r = sd_event_add_defer(e, &s->defer, on_defer, s);
+        if (r >= 0)
+                r = sd_event_source_set_enabled(s->defer, SD_EVENT_OFF);
+        if (r >= 0)
+                r = sim_model_new(&s->model);
+        if (r >= 0) {
+                r = sim_fabric_parse_file(fabric_path, &f, &error);
+                if (r >= 0)
+                        r = sim_model_load(s->model, &f, &error);
+                sim_fabric_done(&f);
+                if (r < 0 && error)
+                        log_error("%s: %s", fabric_path, error);
+        }
+        if (r < 0) {
+                sim_free(&s->backend);
+                return r;
+        }
+        /* start() dumps the loaded state; the notifications of building it are not news. */
+        sim_model_clear_events(s->model);
+        write_view(s);
+        *ret = &s->backend;
+        return 0;
+}

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* The kernel behind a small ops table (iwd style): the real one speaks rtnetlink through libnl, the
+ * simulated fabric is an in-memory model of the IPoIB driver. The reconcile engine, the request
+ * queue and the link states are the same for both. */
+
+#include <stdint.h>
+#include <systemd/sd-event.h>
+
+#include "action.h"
+#include "kernel.h"
+
+typedef struct Backend Backend;
+
+/* Called by the backend from the event loop. Objects passed are only valid during the call. */
+typedef struct BackendEvents {
+        void (*link)(void *userdata, const KLink *link, bool removed);
+        void (*address)(void *userdata, const KAddress *address, bool removed);
+        void (*route)(void *userdata, const KRoute *route, bool removed);
+        /* A dump started by start() or dump() has delivered every link, address and route. */
+        void (*dump_done)(void *userdata);
+        /* Notifications were lost (ENOBUFS on the event socket): the caller should call dump(). */
+        void (*overrun)(void *userdata);
+        /* The answer to submit(): 0 or -errno, with the kernel's extended ack message when it gave one. */
+        void (*reply)(void *userdata, uint64_t cookie, int error, const char *extack);
+} BackendEvents;
+
+typedef struct BackendOps {
+        const char *name;
+        /* Subscribe to link/address/route changes and dump everything once. */
+        int (*start)(Backend *b);
+        /* Dump everything again; the caller drops its cache first. */
+        int (*dump)(Backend *b);
+        /* Send one change, without waiting. Exactly one reply() follows a return of 0, with the
+         * same cookie; replies come in submit order. A return < 0 means nothing was sent. */
+        int (*submit)(Backend *b, const Action *a, uint64_t cookie);
+        /* The InfiniBand port behind a link: -ENODEV when the link has none, -ENXIO when no RDMA
+         * device is known at all. Synchronous and cheap (cached). Optional. */
+        int (*port_info)(Backend *b, const KLink *link, IbPortInfo *ret);
+        void (*free)(Backend *b);
+} BackendOps;
+
+struct Backend {
+        const BackendOps *ops;
+        sd_event *event;
+        BackendEvents events;
+        void *userdata;
+};
+
+static inline int backend_start(Backend *b) {
+        return b->ops->start(b);
+}
+static inline int backend_dump(Backend *b) {
+        return b->ops->dump(b);
+}
+static inline int backend_submit(Backend *b, const Action *a, uint64_t cookie) {
+        return b->ops->submit(b, a, cookie);
+}
+static inline int backend_port_info(Backend *b, const KLink *link, IbPortInfo *ret) {
+        return b->ops->port_info ? b->ops->port_info(b, link, ret) : -ENXIO;
+}
+static inline Backend *backend_free(Backend *b) {
+        if (b)
+                b->ops->free(b);
+        return NULL;
+}
+
+/* The real kernel. trace: log every message sent and received (IPOIB_AGENT_NETLINK_TRACE=1). */
+int backend_netlink_new(sd_event *e, const BackendEvents *events, void *userdata, Backend **ret);
+
+/* The simulated fabric: an in-memory model of the kernel's IPoIB driver (see backend-sim.c), loaded
+ * from a JSON description of HCAs, ports and netdevs. state_dir receives a sysfs-like view
+ * (sys/class/net/IF/{pkey,mode,umcast,mtu,…}) and an "ip address show" rendering after each change.
+ * The model re-reads fabric_path when it changes (inotify) and turns the difference into events:
+ * ports going down/up, HCAs removed/added, P_Key tables changed. */
+int backend_sim_new(sd_event *e, const char *fabric_path, const char *state_dir, Backend **ret);

@@ -1,0 +1,297 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+#include <linux/if_link.h>
+#include <net/if_arp.h>
+#include <stdarg.h>
+
+#include "link.h"
+#include "manager.h"
+#include "strv.h"
+
+static const char *const link_state_table[_LINK_STATE_MAX] = {
+        [LINK_STATE_PENDING] = "pending",
+        [LINK_STATE_CONFIGURING] = "configuring",
+        [LINK_STATE_CONFIGURED] = "configured",
+        [LINK_STATE_UNMANAGED] = "unmanaged",
+        [LINK_STATE_FAILED] = "failed",
+        [LINK_STATE_LINGERING] = "lingering",
+};
+
+const char *link_state_to_string(LinkState s) {
+        if (s < 0 || s >= _LINK_STATE_MAX)
+                return NULL;
+        return link_state_table[s];
+}
+
+int link_new(Manager *m, const KLink *k, Link **ret) {
+        Link *l;
+
+        l = calloc(1, sizeof(Link));
+        if (!l)
+                return -ENOMEM;
+        l->manager = m;
+        l->kernel = *k;
+        l->state = LINK_STATE_PENDING;
+        *ret = l;
+        return 0;
+}
+
+void link_children_clear(Link *l) {
+        FOREACH_ARRAY(c, l->children, l->n_children) {
+                ib_network_unref(c->network);
+                free(c->reason);
+        }
+        l->children = mfree(l->children);
+        l->n_children = 0;
+}
+
+ChildSlot *link_child_slot(Link *l, const char *name) {
+        FOREACH_ARRAY(c, l->children, l->n_children)
+                if (streq(c->name, name))
+                        return c;
+        return NULL;
+}
+
+Link *link_free(Link *l) {
+        if (!l)
+                return NULL;
+        link_children_clear(l);
+        free(l->warning);
+        free(l->addresses);
+        free(l->routes);
+        ib_network_unref(l->network);
+        strv_free(l->shadowed);
+        free(l->reason);
+        return mfree(l);
+}
+
+void link_set_state(Link *l, LinkState state, const char *reason_fmt, ...) {
+        _cleanup_free_ char *reason = NULL;
+        va_list ap;
+
+        if (reason_fmt) {
+                va_start(ap, reason_fmt);
+                if (vasprintf(&reason, reason_fmt, ap) < 0)
+                        reason = NULL;
+                va_end(ap);
+        }
+        if (l->state == state && streq_ptr(l->reason, reason))
+                return;
+
+        if (state == LINK_STATE_FAILED)
+                log_link_warning(l, "%s → %s: %s", link_state_to_string(l->state), link_state_to_string(state),
+                                 strna(reason));
+        else if (state == LINK_STATE_CONFIGURED || l->state == LINK_STATE_CONFIGURED ||
+                 state == LINK_STATE_LINGERING)
+                log_link_info(l, "%s → %s%s%s", link_state_to_string(l->state), link_state_to_string(state),
+                              reason ? ": " : "", reason ?: "");
+        else
+                log_link_debug(l, "%s → %s%s%s", link_state_to_string(l->state), link_state_to_string(state),
+                               reason ? ": " : "", reason ?: "");
+        l->state = state;
+        free(l->reason);
+        l->reason = TAKE_PTR(reason);
+}
+
+bool link_update_kernel(Link *l, const KLink *k) {
+        bool changed = memcmp(&l->kernel, k, sizeof(KLink)) != 0;
+
+        /* Only what the planner looks at makes the link dirty; operstate flaps alone do not. */
+        bool relevant = !streq(l->kernel.ifname, k->ifname) || l->kernel.mtu != k->mtu ||
+                (l->kernel.flags & IFF_UP) != (k->flags & IFF_UP) || l->kernel.max_mtu != k->max_mtu ||
+                l->kernel.has_ipoib != k->has_ipoib || l->kernel.mode != k->mode ||
+                l->kernel.has_inet_conf != k->has_inet_conf || l->kernel.promote_secondaries != k->promote_secondaries ||
+                l->kernel.umcast != k->umcast || l->kernel.hwaddr_len != k->hwaddr_len ||
+                memcmp(l->kernel.hwaddr, k->hwaddr, k->hwaddr_len) != 0 || l->kernel.parent != k->parent;
+
+        /* ipoib_change_mtu() in datagram mode accepts an MTU above the broadcast group's and runs
+         * min(mcast_mtu, admin_mtu): the first lower value seen after our request is the kernel's
+         * answer, not drift. */
+        if (l->mtu_requested > 0 && l->mtu_effective == 0 && k->arphrd == ARPHRD_INFINIBAND &&
+            k->mtu < l->mtu_requested && k->mode == IPOIB_MODE_DATAGRAM)
+                l->mtu_effective = k->mtu;
+        if (changed)
+                l->kernel = *k;
+        return relevant;
+}
+
+bool link_address_update(Link *l, const KAddress *a, bool removed) {
+        for (size_t i = 0; i < l->n_addresses; i++) {
+                if (!kaddress_equal(&l->addresses[i], a))
+                        continue;
+                if (removed) {
+                        l->addresses[i] = l->addresses[--l->n_addresses];
+                        return true;
+                }
+                /* Flag changes (tentative → valid after DAD) do not change the plan. */
+                l->addresses[i] = *a;
+                return false;
+        }
+        if (removed)
+                return false;
+        if (!GREEDY_REALLOC(l->addresses, l->allocated_addresses, l->n_addresses + 1))
+                return false;
+        l->addresses[l->n_addresses++] = *a;
+        return true;
+}
+
+bool link_route_update(Link *l, const KRoute *r, bool removed) {
+        for (size_t i = 0; i < l->n_routes; i++) {
+                if (!kroute_equal(&l->routes[i], r))
+                        continue;
+                if (removed) {
+                        l->routes[i] = l->routes[--l->n_routes];
+                        return true;
+                }
+                l->routes[i] = *r;
+                return false;
+        }
+        if (removed)
+                return false;
+        if (!GREEDY_REALLOC(l->routes, l->allocated_routes, l->n_routes + 1))
+                return false;
+        l->routes[l->n_routes++] = *r;
+        return true;
+}
+
+IbLinkIdentity link_identity(const Link *l) {
+        IbLinkIdentity id = {
+                .ifname = l->kernel.ifname,
+                .type = l->kernel.arphrd == ARPHRD_INFINIBAND ? IB_LINK_TYPE_INFINIBAND
+                        : l->kernel.arphrd == ARPHRD_ETHER    ? IB_LINK_TYPE_ETHER
+                                                              : _IB_LINK_TYPE_INVALID,
+        };
+
+        /* Bytes 12..19 of the 20-byte IPoIB address are the port GUID; 0..11 (flags, QPN, subnet
+         * prefix) change when the SM assigns the prefix, so they are never used (kernel-ipoib.md §4). */
+        if (l->kernel.arphrd == ARPHRD_INFINIBAND && l->kernel.hwaddr_len == INFINIBAND_ALEN) {
+                id.has_guid = true;
+                for (int i = 12; i < 20; i++)
+                        id.guid = (id.guid << 8) | l->kernel.hwaddr[i];
+        }
+        return id;
+}
+
+static const char *error_text(int error, const char *extack, char *buf, size_t size) {
+        if (extack && *extack)
+                snprintf(buf, size, "%s (%s)", strerror(-error), extack);
+        else
+                snprintf(buf, size, "%s", strerror(-error));
+        return buf;
+}
+
+void link_request_done(Link *l, const Action *a, int error, const char *extack) {
+        Manager *m = l->manager;
+        char what[256], err[512];
+
+        /* The kernel answers with the state it has: an object that exists already, or one that is
+         * gone already, is the state we asked for. Only our own successful creations are ours. */
+        switch (a->type) {
+        case ACTION_ADDRESS_ADD:
+                if (error == 0 || error == -EEXIST) {
+                        (void) link_address_update(l, &a->address, false);
+                        if (error == 0 && owner_add_address(&m->owner, l->kernel.ifname, &a->address) < 0)
+                                log_oom();
+                        error = 0;
+                }
+                break;
+        case ACTION_ADDRESS_DEL:
+                if (error == 0 || error == -EADDRNOTAVAIL || error == -ENOENT || error == -ESRCH) {
+                        (void) link_address_update(l, &a->address, true);
+                        owner_remove_address(&m->owner, l->kernel.ifname, &a->address);
+                        error = 0;
+                }
+                break;
+        case ACTION_ROUTE_ADD:
+                if (error == 0 || error == -EEXIST) {
+                        (void) link_route_update(l, &a->route, false);
+                        if (error == 0 && owner_add_route(&m->owner, l->kernel.ifname, &a->route) < 0)
+                                log_oom();
+                        error = 0;
+                }
+                break;
+        case ACTION_ROUTE_DEL:
+                if (error == 0 || error == -ESRCH || error == -ENOENT) {
+                        (void) link_route_update(l, &a->route, true);
+                        owner_remove_route(&m->owner, l->kernel.ifname, &a->route);
+                        error = 0;
+                }
+                break;
+        case ACTION_SET_MTU:
+                if (error == 0) {
+                        l->kernel.mtu = a->mtu;
+                        l->mtu_requested = a->mtu;
+                        l->mtu_effective = 0;
+                }
+                break;
+        case ACTION_SET_UP:
+                if (error == 0)
+                        l->kernel.flags |= IFF_UP;
+                break;
+        case ACTION_SET_PROMOTE_SECONDARIES:
+                if (error == 0)
+                        l->kernel.promote_secondaries = true;
+                break;
+        case ACTION_SET_IPOIB:
+                if (error == 0) {
+                        if (a->ipoib.mode >= 0) {
+                                l->kernel.mode = (uint8_t) a->ipoib.mode;
+                                l->mtu_requested = l->mtu_effective = 0; /* the MTU was reset */
+                        }
+                        if (a->ipoib.umcast >= 0)
+                                l->kernel.umcast = (uint8_t) a->ipoib.umcast;
+                } else if (error == -EINVAL && a->ipoib.mode == IPOIB_MODE_CONNECTED) {
+                        /* ipoib_set_mode(): no IPOIB_FLAGS_RC in dev_addr[0] (enhanced IPoIB, or no
+                         * CM in the kernel). Run datagram and say so; the link is not failed. */
+                        l->connected_unsupported = true;
+                        free(l->warning);
+                        l->warning = strdup("connected mode not supported by this device (enhanced IPoIB); "
+                                            "running datagram");
+                        log_link_warning(l, "Connected mode is not supported by this device (enhanced IPoIB?); "
+                                            "running datagram.");
+                        error = 0;
+                }
+                break;
+        case ACTION_CHILD_CREATE: {
+                ChildSlot *c = link_child_slot(l, a->child.name);
+
+                if (error == -EEXIST)
+                        error = 0; /* someone made it meanwhile: its own link event tells the rest */
+                else if (error == 0 && owner_set_child(&m->owner, a->child.name, l->kernel.ifname, a->child.pkey) < 0)
+                        log_oom();
+                if (c) {
+                        c->failed = error < 0;
+                        free(c->reason);
+                        c->reason = NULL;
+                        if (error == -EOPNOTSUPP)
+                                c->reason = strdup("the kernel has no IPoIB support (is ib_ipoib loaded?)");
+                        else if (error < 0)
+                                c->reason = strdup(error_text(error, extack, err, sizeof(err)));
+                        if (error < 0)
+                                log_link_warning(l, "Cannot create P_Key child %s: %s", a->child.name,
+                                                 strna(c->reason));
+                }
+                /* A child that cannot be made does not fail its parent: the parent's own
+                 * configuration goes on. */
+                return;
+        }
+        case ACTION_CHILD_DELETE:
+                if (error == 0 || error == -ENODEV) {
+                        owner_forget(&m->owner, l->kernel.ifname);
+                        error = 0;
+                }
+                break;
+        case _ACTION_TYPE_MAX:
+        case _ACTION_TYPE_INVALID:
+                break;
+        }
+
+        if (error >= 0) {
+                log_link_debug(l, "done: %s", action_to_string(a, what, sizeof(what)));
+                return;
+        }
+        action_to_string(a, what, sizeof(what));
+        l->failed = true;
+        link_set_state(l, LINK_STATE_FAILED, "%s: %s", what + strlen(l->kernel.ifname) + 1,
+                       error_text(error, extack, err, sizeof(err)));
+}

@@ -1,0 +1,759 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <net/if_arp.h>
+#include <sys/stat.h>
+#include <systemd/sd-daemon.h>
+
+#include "manager.h"
+#include "plan.h"
+#include "strv.h"
+
+int manager_new(Manager **ret) {
+        _cleanup_(manager_freep) Manager *m = NULL;
+        int r;
+
+        m = calloc(1, sizeof(Manager));
+        if (!m)
+                return -ENOMEM;
+        r = sd_event_default(&m->event);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(m);
+        return 0;
+}
+
+Manager *manager_free(Manager *m) {
+        Link *l;
+        size_t i = 0;
+
+        if (!m)
+                return NULL;
+        while (intmap_iterate(&m->links, &i, NULL, (void **) &l))
+                link_free(l);
+        intmap_done(&m->links);
+        strmap_done(&m->links_by_name);
+        backend_free(m->backend);
+        ib_config_done(&m->config);
+        strv_free(m->config_dirs);
+        free(m->runtime_dir);
+        owner_done(&m->owner);
+        request_queue_done(&m->pending);
+        request_queue_done(&m->in_flight);
+        sd_event_source_unref(m->reconcile_source);
+        sd_event_unref(m->event);
+        return mfree(m);
+}
+
+static void manager_resync(Manager *m, const char *why);
+
+static void log_diags(const DiagList *d) {
+        FOREACH_ARRAY(x, d->items, d->n) {
+                _cleanup_free_ char *s = diag_format(x);
+                int level = x->level == DIAG_ERROR ? LOG_ERR : x->level == DIAG_WARNING ? LOG_WARNING : LOG_NOTICE;
+
+                log_full(level, "%s", strna(s));
+        }
+}
+
+static IbConfigEntry *config_find(IbConfig *c, const char *name) {
+        FOREACH_ARRAY(e, c->entries, c->n)
+                if (streq(e->name, name))
+                        return e;
+        return NULL;
+}
+
+static bool link_is_ipoib_child(const Link *l) {
+        return l->kernel.arphrd == ARPHRD_INFINIBAND && l->kernel.parent > 0 && l->kernel.parent != l->kernel.ifindex;
+}
+
+static Link *link_parent(Manager *m, const Link *l) {
+        return link_is_ipoib_child(l) ? intmap_get(&m->links, l->kernel.parent) : NULL;
+}
+
+IbNetwork *manager_match(Manager *m, const Link *l, char ***ret_shadowed) {
+        IbLinkIdentity id = link_identity(l);
+        Link *parent = link_parent(m, l);
+        IbNetwork *found = NULL;
+
+        if (id.type < 0)
+                return NULL;
+        id.is_child = link_is_ipoib_child(l);
+
+        /* A P_Key child is configured by the [Partition] file that defines it: the file matches the
+         * parent and names the child (explicitly or <parent>.<pkey>). */
+        if (parent) {
+                IbLinkIdentity pid = link_identity(parent);
+
+                FOREACH_ARRAY(e, m->config.entries, m->config.n) {
+                        char name[IFNAMSIZ];
+
+                        if (!e->network || !ib_network_is_child(e->network) ||
+                            !ib_network_matches(e->network, &pid) ||
+                            ib_network_child_name(e->network, parent->kernel.ifname, name, sizeof(name)) < 0 ||
+                            !streq(name, l->kernel.ifname))
+                                continue;
+                        return e->network;
+                }
+        }
+        FOREACH_ARRAY(e, m->config.entries, m->config.n) {
+                if (!e->network || ib_network_is_child(e->network) || !ib_network_matches(e->network, &id))
+                        continue;
+                if (!found)
+                        found = e->network;
+                else if (ret_shadowed)
+                        (void) strv_extend(ret_shadowed, e->network->path);
+        }
+        return found;
+}
+
+/* The [Partition] files that name this link as their parent. Failures of a child already tried are
+ * kept while the same file still asks for it. */
+static void link_update_children(Manager *m, Link *l) {
+        IbLinkIdentity id = link_identity(l);
+        ChildSlot *old = l->children;
+        size_t n_old = l->n_children, allocated = 0;
+
+        l->children = NULL;
+        l->n_children = 0;
+        if (id.type == IB_LINK_TYPE_INFINIBAND && !link_is_ipoib_child(l))
+                FOREACH_ARRAY(e, m->config.entries, m->config.n) {
+                        ChildSlot c = {};
+
+                        if (!e->network || !ib_network_is_child(e->network) || !ib_network_matches(e->network, &id))
+                                continue;
+                        if (ib_network_child_name(e->network, l->kernel.ifname, c.name, sizeof(c.name)) < 0) {
+                                log_link_warning(l, "%s: the child name is longer than 15 characters; set Name=.",
+                                                 e->network->path);
+                                continue;
+                        }
+                        for (size_t i = 0; i < n_old; i++)
+                                if (old[i].network == e->network && streq(old[i].name, c.name)) {
+                                        c.failed = old[i].failed;
+                                        c.reason = TAKE_PTR(old[i].reason);
+                                }
+                        c.network = ib_network_ref(e->network);
+                        if (!GREEDY_REALLOC(l->children, allocated, l->n_children + 1)) {
+                                ib_network_unref(c.network);
+                                free(c.reason);
+                                log_oom();
+                                break;
+                        }
+                        l->children[l->n_children++] = c;
+                }
+        for (size_t i = 0; i < n_old; i++) {
+                ib_network_unref(old[i].network);
+                free(old[i].reason);
+        }
+        free(old);
+}
+
+/* rdma-core's view of the port; a child shares its parent's port (ipoib_child_init() sets no
+ * dev_port on children, so the parent is the one to ask). */
+static void link_update_port(Manager *m, Link *l) {
+        Link *parent = link_parent(m, l);
+
+        if (l->kernel.arphrd != ARPHRD_INFINIBAND) {
+                l->has_port = false;
+                return;
+        }
+        if (parent) {
+                l->has_port = parent->has_port;
+                l->port = parent->port;
+                return;
+        }
+        l->has_port = backend_port_info(m->backend, &l->kernel, &l->port) >= 0;
+}
+
+static void link_rematch(Manager *m, Link *l) {
+        _cleanup_strv_free_ char **shadowed = NULL;
+        IbNetwork *n;
+
+        link_update_port(m, l);
+        n = manager_match(m, l, &shadowed);
+        if (n != l->network) {
+                if (n)
+                        log_link_info(l, "Configured by %s.", n->path);
+                else if (l->network)
+                        log_link_info(l, "No longer matched by %s.", l->network->path);
+                ib_network_unref(l->network);
+                l->network = ib_network_ref(n);
+                /* Another file: what was learned about the old one does not carry over. */
+                l->mtu_requested = l->mtu_effective = 0;
+        }
+        STRV_FOREACH(s, shadowed)
+                if (!strv_contains(l->shadowed, *s))
+                        log_link_warning(l, "%s matches too, but %s comes first; ignoring it.", *s, n->path);
+        strv_free(l->shadowed);
+        l->shadowed = TAKE_PTR(shadowed);
+        link_update_children(m, l);
+}
+
+int manager_load_config(Manager *m, bool reload) {
+        _cleanup_(conf_file_list_done) ConfFileList files = {};
+        _cleanup_(diag_list_done) DiagList diags = {};
+        _cleanup_(ib_config_done) IbConfig c = {};
+        int r;
+
+        r = conf_files_list(m->config_dirs ?: (char *const *) ibnet_search_path, &files);
+        if (r < 0)
+                return log_error_errno(r, "Failed to list configuration files: %m");
+        r = ib_config_load(&files, geteuid() == 0 ? LOAD_CHECK_PERMISSIONS : 0, &diags, &c);
+        if (r < 0)
+                return log_error_errno(r, "Failed to load configuration: %m");
+        diag_sort(&diags);
+        log_diags(&diags);
+
+        /* A file that no longer validates keeps its last good version: a bad edit never takes a link
+         * down. A new file that does not validate is simply not used. */
+        FOREACH_ARRAY(e, c.entries, c.n) {
+                IbConfigEntry *old;
+
+                if (e->network)
+                        continue;
+                old = reload ? config_find(&m->config, e->name) : NULL;
+                if (old && old->network) {
+                        log_warning("%s: keeping the last good version of this file.", e->path);
+                        e->network = ib_network_ref(old->network);
+                } else
+                        log_warning("%s: not used until its errors are fixed.", e->path);
+        }
+        ib_config_done(&m->config);
+        m->config = c;
+        c = (IbConfig) {};
+        log_info("%s %zu configuration file%s.", reload ? "Reloaded" : "Loaded", m->config.n,
+                 m->config.n == 1 ? "" : "s");
+        return 0;
+}
+
+void manager_link_dirty(Manager *m, Link *l) {
+        if (!l->dirty) {
+                l->dirty = true;
+                l->dirty_next = m->dirty;
+                m->dirty = l;
+        }
+        if (m->reconcile_source)
+                (void) sd_event_source_set_enabled(m->reconcile_source, SD_EVENT_ONESHOT);
+}
+
+static void manager_all_dirty(Manager *m) {
+        Link *l;
+
+        for (size_t i = 0; intmap_iterate(&m->links, &i, NULL, (void **) &l);) {
+                l->failed = false;
+                link_rematch(m, l);
+                manager_link_dirty(m, l);
+        }
+}
+
+/* Owned objects that are neither present nor wanted are history: forget them, so that a foreign
+ * object added later with the same key is not taken for ours. */
+static void link_prune_owned(Manager *m, Link *l) {
+        const OwnedLink *o = owner_get(&m->owner, l->kernel.ifname);
+        _cleanup_free_ KAddress *gone_a = NULL;
+        _cleanup_free_ KRoute *gone_r = NULL;
+        size_t na = 0, nr = 0;
+
+        if (!o)
+                return;
+        gone_a = calloc(o->n_addresses + 1, sizeof(KAddress));
+        gone_r = calloc(o->n_routes + 1, sizeof(KRoute));
+        if (!gone_a || !gone_r)
+                return;
+        FOREACH_ARRAY(a, o->addresses, o->n_addresses) {
+                bool present = false;
+
+                FOREACH_ARRAY(x, l->addresses, l->n_addresses)
+                        present = present || kaddress_equal(a, x);
+                if (!present)
+                        gone_a[na++] = *a;
+        }
+        FOREACH_ARRAY(r, o->routes, o->n_routes) {
+                KRoute k = *r;
+                bool present = false;
+
+                k.ifindex = l->kernel.ifindex;
+                FOREACH_ARRAY(x, l->routes, l->n_routes)
+                        present = present || kroute_equal(&k, x);
+                if (!present)
+                        gone_r[nr++] = *r;
+        }
+        for (size_t i = 0; i < na; i++)
+                owner_remove_address(&m->owner, l->kernel.ifname, &gone_a[i]);
+        for (size_t i = 0; i < nr; i++)
+                owner_remove_route(&m->owner, l->kernel.ifname, &gone_r[i]);
+}
+
+/* What MTU=max means: connected mode allows IPOIB_CM_MTU (65520); datagram allows the IB link MTU minus
+ * the 4-byte IPoIB header (IPOIB_UD_MTU()); a plain link allows its IFLA_MAX_MTU. 0 = unknown. */
+static uint32_t link_mtu_max(const Link *l, int mode) {
+        if (l->kernel.arphrd != ARPHRD_INFINIBAND)
+                return l->kernel.max_mtu;
+        if (mode < 0)
+                mode = l->kernel.has_ipoib ? l->kernel.mode : IB_MODE_DATAGRAM;
+        if (mode == IB_MODE_CONNECTED)
+                return IPOIB_CM_MTU;
+        return l->has_port && l->port.active_mtu > IPOIB_ENCAP_LEN ? IPOIB_UD_MTU(l->port.active_mtu) : 0;
+}
+
+static bool link_connected_unsupported(const Link *l) {
+        /* IPOIB_CM_SUPPORTED(): the RC flag in byte 0 of the hardware address, set only by
+         * ipoib_cm_dev_init(); enhanced IPoIB never sets it, and ipoib_set_mode() refuses. */
+        return l->connected_unsupported ||
+                (l->kernel.hwaddr_len == INFINIBAND_ALEN && !(l->kernel.hwaddr[0] & 0x80)) ||
+                (l->has_port && l->port.enhanced == 1);
+}
+
+static void link_set_warning(Link *l, const char *fmt, ...) _printf_(2, 3);
+static void link_set_warning(Link *l, const char *fmt, ...) {
+        _cleanup_free_ char *w = NULL;
+        va_list ap;
+
+        if (fmt) {
+                va_start(ap, fmt);
+                if (vasprintf(&w, fmt, ap) < 0)
+                        w = NULL;
+                va_end(ap);
+        }
+        if (streq_ptr(w, l->warning))
+                return;
+        if (w)
+                log_link_warning(l, "%s", w);
+        free(l->warning);
+        l->warning = TAKE_PTR(w);
+}
+
+/* Things worth saying about a link that is otherwise fine. One line, the most important first. */
+static void link_update_warning(Link *l, const PlanInput *in) {
+        const IbNetwork *n = l->network;
+
+        if (!n) {
+                link_set_warning(l, NULL);
+                return;
+        }
+        if (n->mode == IB_MODE_CONNECTED && in->connected_unsupported)
+                link_set_warning(l, "connected mode not supported by this device (enhanced IPoIB); running datagram");
+        else if (n->has_partition && l->has_port && !ib_port_has_pkey(&l->port, n->pkey))
+                link_set_warning(l, "partition 0x%04x not granted by the subnet manager (not in the port's P_Key "
+                                 "table); no carrier until it is",
+                                 n->pkey);
+        else if (n->match_type == IB_LINK_TYPE_INFINIBAND && (n->mode >= 0 || n->umcast >= 0) && !l->kernel.has_ipoib)
+                link_set_warning(l, "the kernel reports no IPoIB settings for this link; [IPoIB] is not applied");
+        else if (n->mtu_max && in->mtu_max == 0)
+                link_set_warning(l, "MTU=max: the largest MTU is unknown (no port data from rdma-core); MTU left alone");
+        else if (in->mtu_effective > 0 && l->kernel.mtu == in->mtu_effective)
+                link_set_warning(l, "MTU %u accepted; the kernel runs %u (the broadcast group's MTU is lower)",
+                                 in->mtu_requested, in->mtu_effective);
+        else
+                link_set_warning(l, NULL);
+}
+
+static int link_reconcile(Manager *m, Link *l) {
+        _cleanup_(action_list_done) ActionList plan = {};
+        _cleanup_free_ ChildWant *children = NULL;
+        const OwnedLink *o = owner_get(&m->owner, l->kernel.ifname);
+        const char *blocked = NULL;
+        PlanInput in;
+        int r;
+
+        if (l->outstanding > 0)
+                return 0; /* re-planned when the last reply is in */
+        l->dirty = false;
+        if (l->failed)
+                return 0; /* until something changes */
+        if (!l->network && !o && l->n_children == 0) {
+                link_set_state(l, LINK_STATE_UNMANAGED, NULL);
+                return 0;
+        }
+
+        children = calloc(l->n_children + 1, sizeof(ChildWant));
+        if (!children)
+                return log_oom();
+        for (size_t i = 0; i < l->n_children; i++)
+                children[i] = (ChildWant) {
+                        .network = l->children[i].network,
+                        .exists = strmap_get(&m->links_by_name, l->children[i].name) != NULL,
+                        .failed = l->children[i].failed,
+                };
+        for (size_t i = 0; i < l->n_children; i++)
+                memcpy(children[i].name, l->children[i].name, sizeof(children[i].name));
+
+        in = (PlanInput) {
+                .network = l->network,
+                .link = &l->kernel,
+                .addresses = l->addresses,
+                .n_addresses = l->n_addresses,
+                .routes = l->routes,
+                .n_routes = l->n_routes,
+                .owned_addresses = o ? o->addresses : NULL,
+                .n_owned_addresses = o ? o->n_addresses : 0,
+                .owned_routes = o ? o->routes : NULL,
+                .n_owned_routes = o ? o->n_routes : 0,
+                .connected_unsupported = link_connected_unsupported(l),
+                .mtu_requested = l->mtu_requested,
+                .mtu_effective = l->mtu_effective,
+                .hold_addresses = l->network && l->network->require_active_port > 0 && l->has_port &&
+                        l->port.state != IB_PORT_ACTIVE,
+                .child_owned = o && o->child,
+                .children = children,
+                .n_children = l->n_children,
+        };
+        in.mtu_max = link_mtu_max(l, plan_effective_mode(&in));
+        r = plan_link(&in, &plan, &blocked);
+        if (r < 0)
+                return log_link_error_errno(l, r, "Failed to plan: %m");
+        link_update_warning(l, &in);
+
+        if (blocked) {
+                link_set_state(l, LINK_STATE_FAILED, "%s", blocked);
+                return 0;
+        }
+        if (plan.n == 0) {
+                link_prune_owned(m, l);
+                if (in.hold_addresses)
+                        link_set_state(l, LINK_STATE_PENDING,
+                                       "port %s/%u is %s; addresses held back (RequireActivePort=yes)",
+                                       l->port.device, l->port.port, ib_port_state_to_string(l->port.state));
+                else if (l->network)
+                        link_set_state(l, LINK_STATE_CONFIGURED, NULL);
+                else
+                        link_set_state(l, LINK_STATE_UNMANAGED, NULL);
+                return 0;
+        }
+        FOREACH_ARRAY(a, plan.actions, plan.n) {
+                char buf[256];
+
+                log_link_debug(l, "plan: %s", action_to_string(a, buf, sizeof(buf)));
+                r = manager_enqueue(m, l, a);
+                if (r < 0)
+                        return log_oom();
+        }
+        if (l->network)
+                link_set_state(l, LINK_STATE_CONFIGURING, "%zu change%s in progress", plan.n, plan.n == 1 ? "" : "s");
+        else if (o)
+                link_set_state(l, LINK_STATE_LINGERING, "its file is gone; removing what the agent created");
+        return 0;
+}
+
+static void manager_check_idle(Manager *m) {
+        char status[256];
+        size_t configured = 0, matched = 0, failed = 0, i = 0;
+        Link *l;
+
+        if (m->dumping || m->dirty || m->pending.n > 0 || m->in_flight.n > 0)
+                return;
+
+        (void) owner_save(&m->owner);
+        while (intmap_iterate(&m->links, &i, NULL, (void **) &l)) {
+                if (!l->network)
+                        continue;
+                matched++;
+                configured += l->state == LINK_STATE_CONFIGURED;
+                failed += l->state == LINK_STATE_FAILED;
+        }
+        snprintf(status, sizeof(status), "STATUS=%zu link%s matched: %zu configured, %zu failed", matched,
+                 matched == 1 ? "" : "s", configured, failed);
+        (void) sd_notify(false, status);
+        if (!m->ready_notified) {
+                m->ready_notified = true;
+                (void) sd_notify(false, "READY=1");
+        }
+        if (m->oneshot) {
+                m->exit_status = manager_print_summary(m, stdout);
+                (void) sd_event_exit(m->event, m->exit_status);
+        }
+}
+
+static int on_reconcile(sd_event_source *s, void *userdata) {
+        Manager *m = userdata;
+
+        if (m->dumping)
+                return 0;
+        while (m->dirty) {
+                Link *l = m->dirty;
+
+                m->dirty = l->dirty_next;
+                l->dirty_next = NULL;
+                l->dirty = false;
+                (void) link_reconcile(m, l);
+                if (l->outstanding > 0)
+                        l->dirty = false; /* the last reply re-marks it */
+        }
+        manager_dispatch(m);
+        manager_check_idle(m);
+        return 0;
+}
+
+static bool link_is_managed(Manager *m, const Link *l) {
+        return l->network || owner_get(&m->owner, l->kernel.ifname);
+}
+
+/* A child appearing or going away changes its parent's plan (create it, or not). */
+static void link_parent_dirty(Manager *m, const Link *l) {
+        Link *p = link_parent(m, l);
+
+        if (p)
+                manager_link_dirty(m, p);
+}
+
+static void link_remove(Manager *m, Link *l) {
+        log_link_debug(l, "Link removed.");
+        link_parent_dirty(m, l);
+        intmap_remove(&m->links, l->kernel.ifindex);
+        if (strmap_get(&m->links_by_name, l->kernel.ifname) == l)
+                strmap_remove(&m->links_by_name, l->kernel.ifname);
+        for (Link **p = &m->dirty; *p; p = &(*p)->dirty_next)
+                if (*p == l) {
+                        *p = l->dirty_next;
+                        break;
+                }
+        link_free(l);
+}
+
+static void on_link(void *userdata, const KLink *k, bool removed) {
+        Manager *m = userdata;
+        Link *l = intmap_get(&m->links, k->ifindex);
+        bool renamed;
+
+        if (removed) {
+                if (l)
+                        link_remove(m, l);
+                return;
+        }
+        if (!l) {
+                if (link_new(m, k, &l) < 0 || intmap_put(&m->links, k->ifindex, l) < 0 ||
+                    strmap_put(&m->links_by_name, k->ifname, l) < 0) {
+                        intmap_remove(&m->links, k->ifindex);
+                        link_free(l);
+                        log_oom();
+                        return;
+                }
+                l->seen = true;
+                link_rematch(m, l);
+                manager_link_dirty(m, l);
+                link_parent_dirty(m, l);
+                /* A parent that comes (back): its children may already wait in the config. */
+                return;
+        }
+        l->seen = true;
+        renamed = !streq(l->kernel.ifname, k->ifname);
+        if (renamed) {
+                if (strmap_get(&m->links_by_name, l->kernel.ifname) == l)
+                        strmap_remove(&m->links_by_name, l->kernel.ifname);
+                (void) strmap_put(&m->links_by_name, k->ifname, l);
+        }
+        bool went_down = (l->kernel.flags & IFF_UP) && !(k->flags & IFF_UP);
+        if (link_update_kernel(l, k)) {
+                /* Down flushes IPv4 routes silently (fib_disable_ip() on NETDEV_DOWN). */
+                if (went_down && link_is_managed(m, l) && !m->dumping)
+                        manager_resync(m, "a managed link went down");
+                if (renamed)
+                        link_rematch(m, l);
+                else
+                        link_update_port(m, l);
+                l->failed = false;
+                manager_link_dirty(m, l);
+                if (renamed)
+                        link_parent_dirty(m, l);
+        }
+}
+
+static void on_address(void *userdata, const KAddress *a, bool removed) {
+        Manager *m = userdata;
+        Link *l = intmap_get(&m->links, a->ifindex);
+
+        if (!l || !link_address_update(l, a, removed) || !link_is_managed(m, l))
+                return;
+        l->failed = false;
+        manager_link_dirty(m, l);
+        /* The kernel drops IPv4 routes that depended on the address (all of them when it was the
+         * last, fib_disable_ip(); those with it as source, fib_sync_down_addr()) without sending
+         * RTM_DELROUTE. Only a fresh dump tells which are gone. */
+        if (removed && a->family == AF_INET && !m->dumping)
+                manager_resync(m, "an IPv4 address was removed");
+}
+
+static void on_route(void *userdata, const KRoute *r, bool removed) {
+        Manager *m = userdata;
+        Link *l = intmap_get(&m->links, r->ifindex);
+
+        if (l && link_route_update(l, r, removed) && link_is_managed(m, l)) {
+                l->failed = false;
+                manager_link_dirty(m, l);
+        }
+}
+
+static void on_dump_done(void *userdata) {
+        Manager *m = userdata;
+        Link *l;
+
+        m->dumping = false;
+        if (m->resync_again) {
+                m->resync_again = false;
+                manager_resync(m, "another resync was asked for during the dump");
+                return;
+        }
+        for (size_t i = 0; intmap_iterate(&m->links, &i, NULL, (void **) &l);)
+                if (!l->seen)
+                        link_remove(m, l);
+        manager_all_dirty(m);
+        /* Even with no links at all: the reconcile pass is what reports readiness. */
+        (void) sd_event_source_set_enabled(m->reconcile_source, SD_EVENT_ONESHOT);
+        log_debug("Dump complete: %zu links.", intmap_size(&m->links));
+}
+
+/* Drop the address and route caches and dump everything again. Planning waits for the dump. */
+static void manager_resync(Manager *m, const char *why) {
+        Link *l;
+        int r;
+
+        if (m->dumping) {
+                m->resync_again = true;
+                return;
+        }
+        log_debug("Dumping the kernel state again: %s.", why);
+        for (size_t i = 0; intmap_iterate(&m->links, &i, NULL, (void **) &l);) {
+                l->seen = false;
+                l->n_addresses = l->n_routes = 0;
+        }
+        m->dumping = true;
+        r = backend_dump(m->backend);
+        if (r < 0) {
+                log_error_errno(r, "Failed to dump the kernel state: %m");
+                (void) sd_event_exit(m->event, r);
+        }
+}
+
+static void on_overrun(void *userdata) {
+        Manager *m = userdata;
+
+        log_warning("Kernel events were lost; dumping the kernel state again.");
+        manager_resync(m, "events were lost");
+}
+
+static const BackendEvents manager_backend_events = {
+        .link = on_link,
+        .address = on_address,
+        .route = on_route,
+        .dump_done = on_dump_done,
+        .overrun = on_overrun,
+        .reply = manager_on_reply,
+};
+
+static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
+        Manager *m = userdata;
+
+        (void) sd_notify(false, "RELOADING=1");
+        if (manager_load_config(m, true) >= 0)
+                manager_all_dirty(m);
+        (void) sd_notify(false, "READY=1");
+        return 0;
+}
+
+static int on_sigterm(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
+        Manager *m = userdata;
+
+        (void) sd_notify(false, "STOPPING=1");
+        (void) sd_event_exit(m->event, 0);
+        return 0;
+}
+
+int manager_start(Manager *m, Backend *backend) {
+        _cleanup_free_ char *owned = NULL;
+        sigset_t ss;
+        unsigned bad = 0;
+        int r;
+
+        if (!m->runtime_dir) {
+                m->runtime_dir = strdup(RUNTIME_DIR);
+                if (!m->runtime_dir)
+                        return log_oom();
+        }
+        if (mkdir(m->runtime_dir, 0755) < 0 && errno != EEXIST)
+                return log_error_errno(errno, "Failed to create %s: %m", m->runtime_dir);
+        if (asprintf(&owned, "%s/owned", m->runtime_dir) < 0)
+                return log_oom();
+        r = owner_load(&m->owner, owned, &bad);
+        if (r < 0)
+                return log_error_errno(r, "Failed to read %s: %m", owned);
+        if (bad > 0)
+                log_warning("%s: ignored %u unreadable line%s.", owned, bad, bad == 1 ? "" : "s");
+
+        sigemptyset(&ss);
+        sigaddset(&ss, SIGHUP);
+        sigaddset(&ss, SIGTERM);
+        sigaddset(&ss, SIGINT);
+        sigprocmask(SIG_BLOCK, &ss, NULL);
+        r = sd_event_add_signal(m->event, NULL, SIGHUP, on_sighup, m);
+        if (r >= 0)
+                r = sd_event_add_signal(m->event, NULL, SIGTERM, on_sigterm, m);
+        if (r >= 0)
+                r = sd_event_add_signal(m->event, NULL, SIGINT, on_sigterm, m);
+        if (r < 0)
+                return log_error_errno(r, "Failed to watch signals: %m");
+        (void) sd_event_set_watchdog(m->event, true);
+
+        r = sd_event_add_defer(m->event, &m->reconcile_source, on_reconcile, m);
+        if (r < 0)
+                return log_error_errno(r, "Failed to add the reconcile source: %m");
+        (void) sd_event_source_set_enabled(m->reconcile_source, SD_EVENT_OFF);
+        /* After the I/O of one wakeup has been read: plan once per burst of events. */
+        (void) sd_event_source_set_priority(m->reconcile_source, SD_EVENT_PRIORITY_IDLE);
+
+        m->backend = backend;
+        backend->events = manager_backend_events;
+        backend->userdata = m;
+        m->dumping = true;
+        r = backend_start(backend);
+        if (r < 0)
+                return log_error_errno(r, "Failed to start the %s backend: %m", backend->ops->name);
+        return 0;
+}
+
+int manager_run(Manager *m) {
+        int r = sd_event_loop(m->event);
+
+        (void) owner_save(&m->owner);
+        return r;
+}
+
+static bool partition_has_parent(Manager *m, const IbNetwork *n) {
+        Link *l;
+
+        for (size_t i = 0; intmap_iterate(&m->links, &i, NULL, (void **) &l);)
+                FOREACH_ARRAY(c, l->children, l->n_children)
+                        if (c->network == n)
+                                return true;
+        return false;
+}
+
+int manager_print_summary(Manager *m, FILE *f) {
+        size_t matched = 0, configured = 0, i = 0;
+        Link *l;
+
+        while (intmap_iterate(&m->links, &i, NULL, (void **) &l)) {
+                const char *why = l->reason ?: l->warning;
+
+                FOREACH_ARRAY(c, l->children, l->n_children)
+                        if (!strmap_get(&m->links_by_name, c->name)) {
+                                matched++;
+                                fprintf(f, "%-16s %-12s %s: %s\n", c->name, c->failed ? "failed" : "pending",
+                                        c->network->name,
+                                        c->reason ?: c->failed ? "creation failed" : "not created yet");
+                        }
+                if (!l->network && l->state != LINK_STATE_LINGERING)
+                        continue;
+                matched += l->network != NULL;
+                configured += l->network && l->state == LINK_STATE_CONFIGURED;
+                fprintf(f, "%-16s %-12s %s%s%s\n", l->kernel.ifname, link_state_to_string(l->state),
+                        l->network ? l->network->name : "-", why ? ": " : "", why ?: "");
+        }
+        FOREACH_ARRAY(e, m->config.entries, m->config.n)
+                if (e->network && ib_network_is_child(e->network) && !partition_has_parent(m, e->network))
+                        fprintf(f, "%-16s %-12s %s: no parent link matches its [Match]\n",
+                                e->network->child_name ?: "-", "pending", e->network->name);
+        fprintf(f, "%zu link%s matched, %zu configured, %" PRIu64 " change%s sent\n", matched,
+                matched == 1 ? "" : "s", configured, m->n_mutations, m->n_mutations == 1 ? "" : "s");
+        return configured == matched ? 0 : 1;
+}

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* Manager: owns the event loop, the backend, the links, the configuration, the ownership record
+ * and the request queue. */
+
+#include <systemd/sd-event.h>
+
+#include "backend.h"
+#include "ibnet-load.h"
+#include "intmap.h"
+#include "link.h"
+#include "owner.h"
+#include "strmap.h"
+
+typedef struct Request {
+        Action action;
+        uint64_t cookie;
+} Request;
+
+/* A FIFO of requests: pending (not yet sent) and in flight (sent, reply due, in send order). */
+typedef struct RequestQueue {
+        Request *items;
+        size_t head, n, allocated; /* ring buffer */
+} RequestQueue;
+
+#define REQUESTS_IN_FLIGHT_MAX 256
+
+typedef struct Manager {
+        sd_event *event;
+        Backend *backend;
+        IntMap links;       /* ifindex → Link */
+        StrMap links_by_name; /* ifname → Link */
+        IbConfig config;
+        char **config_dirs;
+        char *runtime_dir;
+        Owner owner;
+
+        RequestQueue pending, in_flight;
+        uint64_t next_cookie;
+        uint64_t n_mutations; /* requests sent, for the summary and tests */
+
+        Link *dirty; /* links to re-plan */
+        sd_event_source *reconcile_source;
+
+        bool dumping;      /* a dump is running: plan nothing until it is complete */
+        bool resync_again; /* another dump was asked for while one ran */
+        bool ready_notified;
+        bool oneshot;
+        int exit_status;
+} Manager;
+
+int manager_new(Manager **ret);
+Manager *manager_free(Manager *m);
+DEFINE_TRIVIAL_CLEANUP_FUNC(Manager *, manager_free);
+
+/* Loads the configuration; on reload keeps the last good version of files that no longer validate. */
+int manager_load_config(Manager *m, bool reload);
+int manager_start(Manager *m, Backend *backend);
+int manager_run(Manager *m);
+
+void manager_link_dirty(Manager *m, Link *l);
+/* The network a link matches, and the later files that match too. */
+IbNetwork *manager_match(Manager *m, const Link *l, char ***ret_shadowed);
+
+/* queue.c */
+int manager_enqueue(Manager *m, Link *l, const Action *a);
+void manager_dispatch(Manager *m);
+void manager_on_reply(void *userdata, uint64_t cookie, int error, const char *extack);
+void request_queue_done(RequestQueue *q);
+
+/* Summary for --oneshot and STATUS=; exit status 0 when every matched link is configured. */
+int manager_print_summary(Manager *m, FILE *f);

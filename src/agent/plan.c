@@ -1,0 +1,346 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+
+#include "plan.h"
+
+void action_list_done(ActionList *l) {
+        l->actions = mfree(l->actions);
+        l->n = l->allocated = 0;
+}
+
+int action_list_add(ActionList *l, const Action *a) {
+        if (!GREEDY_REALLOC(l->actions, l->allocated, l->n + 1))
+                return -ENOMEM;
+        l->actions[l->n++] = *a;
+        return 0;
+}
+
+static KRoute route_from_config(const IbRoute *r, int ifindex) {
+        KRoute k = {
+                .ifindex = ifindex,
+                .family = r->family,
+                .dst_len = r->has_dst ? r->dst_len : 0,
+                .has_gw = r->has_gw,
+                .metric = r->has_metric ? r->metric : kroute_default_metric(r->family),
+                .table = RT_TABLE_MAIN,
+                .protocol = RTPROT_STATIC,
+                .scope = r->has_gw ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK,
+                .type = RTN_UNICAST,
+        };
+
+        if (r->has_dst)
+                k.dst = r->dst;
+        if (r->has_gw)
+                k.gw = r->gw;
+        return k;
+}
+
+int network_desired_routes(const IbNetwork *n, int ifindex, KRoute **ret, size_t *ret_n) {
+        size_t total = n->n_gateways + n->n_routes, k = 0;
+        KRoute *l;
+
+        l = calloc(MAX(total, (size_t) 1), sizeof(KRoute));
+        if (!l)
+                return -ENOMEM;
+        FOREACH_ARRAY(g, n->gateways, n->n_gateways)
+                l[k++] = route_from_config(g, ifindex);
+        FOREACH_ARRAY(r, n->routes, n->n_routes) {
+                KRoute x = route_from_config(r, ifindex);
+                bool dup = false;
+
+                /* A [Route] that repeats a Gateway= default route is the same kernel route. */
+                for (size_t i = 0; i < k; i++)
+                        dup = dup || kroute_equal(&l[i], &x);
+                if (!dup)
+                        l[k++] = x;
+        }
+        *ret = l;
+        *ret_n = k;
+        return 0;
+}
+
+uint32_t network_desired_mtu(const IbNetwork *n, uint32_t mtu_max) {
+        if (n->mtu_max)
+                return mtu_max;
+        return n->mtu;
+}
+
+static bool address_in(const KAddress *a, const KAddress *l, size_t n) {
+        FOREACH_ARRAY(x, l, n)
+                if (kaddress_equal(a, x))
+                        return true;
+        return false;
+}
+
+static bool route_in(const KRoute *r, const KRoute *l, size_t n) {
+        FOREACH_ARRAY(x, l, n)
+                if (kroute_equal(r, x))
+                        return true;
+        return false;
+}
+
+static bool address_wanted(const IbNetwork *n, const KAddress *a) {
+        if (!n)
+                return false;
+        FOREACH_ARRAY(x, n->addresses, n->n_addresses)
+                if (x->family == a->family && x->prefixlen == a->prefixlen &&
+                    in_addr_equal(x->family, &x->addr, &a->addr))
+                        return true;
+        return false;
+}
+
+static void action_init(Action *a, ActionType t, const KLink *link) {
+        *a = (Action) { .type = t, .ifindex = link->ifindex };
+        snprintf(a->ifname, sizeof(a->ifname), "%s", link->ifname);
+}
+
+static bool address_conflicts(const IbNetwork *n, const KAddress *a) {
+        if (!n)
+                return false;
+        FOREACH_ARRAY(x, n->addresses, n->n_addresses)
+                if (x->family == a->family && in_addr_equal(x->family, &x->addr, &a->addr))
+                        return true;
+        return false;
+}
+
+static int plan_route_removals(const PlanInput *in, const KRoute *want, size_t n_want, ActionList *out) {
+        Action a;
+        int r;
+
+        FOREACH_ARRAY(o, in->owned_routes, in->n_owned_routes) {
+                KRoute k = *o;
+
+                k.ifindex = in->link->ifindex; /* records are by name; the index may be new */
+                if (!route_in(&k, in->routes, in->n_routes) || route_in(&k, want, n_want))
+                        continue;
+                action_init(&a, ACTION_ROUTE_DEL, in->link);
+                a.route = k;
+                r = action_list_add(out, &a);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* conflicting: only owned addresses that hold an address the file wants with another prefix length
+ * (they must go before the new one can be added); otherwise the others. */
+static int plan_address_removals(const PlanInput *in, bool conflicting, ActionList *out) {
+        Action a;
+        int r;
+
+        FOREACH_ARRAY(o, in->owned_addresses, in->n_owned_addresses) {
+                KAddress k = *o;
+
+                k.ifindex = in->link->ifindex;
+                if (!address_in(&k, in->addresses, in->n_addresses) || address_wanted(in->network, &k) ||
+                    address_conflicts(in->network, &k) != conflicting)
+                        continue;
+                action_init(&a, ACTION_ADDRESS_DEL, in->link);
+                a.address = k;
+                r = action_list_add(out, &a);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static bool network_has_ipv4(const IbNetwork *n) {
+        FOREACH_ARRAY(x, n->addresses, n->n_addresses)
+                if (x->family == AF_INET)
+                        return true;
+        return false;
+}
+
+int plan_effective_mode(const PlanInput *in) {
+        const IbNetwork *n = in->network;
+
+        if (!n || n->match_type != IB_LINK_TYPE_INFINIBAND || n->mode < 0)
+                return -1;
+        if (n->mode == IB_MODE_CONNECTED && in->connected_unsupported)
+                return IB_MODE_DATAGRAM;
+        return (int) n->mode;
+}
+
+static int plan_link_settings(const PlanInput *in, ActionList *out) {
+        const IbNetwork *n = in->network;
+        uint32_t mtu = network_desired_mtu(n, in->mtu_max);
+        int mode = plan_effective_mode(in);
+        bool mode_change = false;
+        Action a;
+        int r;
+
+        if (n->match_type == IB_LINK_TYPE_INFINIBAND && in->link->has_ipoib &&
+            ((mode >= 0 && in->link->mode != mode) || (n->umcast >= 0 && in->link->umcast != n->umcast))) {
+                action_init(&a, ACTION_SET_IPOIB, in->link);
+                a.ipoib.mode = mode >= 0 && in->link->mode != mode ? mode : -1;
+                a.ipoib.umcast = n->umcast >= 0 && in->link->umcast != n->umcast ? n->umcast : -1;
+                mode_change = a.ipoib.mode >= 0;
+                r = action_list_add(out, &a);
+                if (r < 0)
+                        return r;
+        }
+        /* ipoib_set_mode() resets the MTU (connected: cm max; datagram: min(mcast_mtu, mtu)), so an
+         * MTU the file sets is applied again after every mode change, even if it matches now. */
+        if (mtu > 0 && (mode_change || (mtu != in->link->mtu &&
+                                        !(mtu == in->mtu_requested && in->link->mtu == in->mtu_effective)))) {
+                action_init(&a, ACTION_SET_MTU, in->link);
+                a.mtu = mtu;
+                r = action_list_add(out, &a);
+                if (r < 0)
+                        return r;
+        }
+        /* With promote_secondaries off, deleting a primary IPv4 address deletes every secondary of its
+         * subnet (__inet_del_ifa()): replacing 192.0.2.1 with 192.0.2.2 would lose both, and foreign
+         * secondaries too. systemd-networkd turns it on for the same reason. */
+        if (in->link->has_inet_conf && !in->link->promote_secondaries && network_has_ipv4(n)) {
+                action_init(&a, ACTION_SET_PROMOTE_SECONDARIES, in->link);
+                r = action_list_add(out, &a);
+                if (r < 0)
+                        return r;
+        }
+        if (!(in->link->flags & IFF_UP)) {
+                action_init(&a, ACTION_SET_UP, in->link);
+                r = action_list_add(out, &a);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* Children come after the parent's own settings: the parent is up first ("a child's parent is
+ * brought up if needed"), though the kernel would create a child under a down parent too. */
+static int plan_children(const PlanInput *in, ActionList *out) {
+        bool need_up = !(in->link->flags & IFF_UP) && !in->network;
+        Action a;
+        int r;
+
+        FOREACH_ARRAY(c, in->children, in->n_children) {
+                if (c->exists || c->failed)
+                        continue;
+                if (need_up) {
+                        action_init(&a, ACTION_SET_UP, in->link);
+                        r = action_list_add(out, &a);
+                        if (r < 0)
+                                return r;
+                        need_up = false;
+                }
+                /* Created with the P_Key only: Mode=connected on a device that cannot do it would make
+                 * ipoib_new_child_link() unregister the new child and fail the whole create. The
+                 * child's own plan sets mode, umcast and MTU. */
+                action_init(&a, ACTION_CHILD_CREATE, in->link);
+                snprintf(a.child.name, sizeof(a.child.name), "%s", c->name);
+                a.child.pkey = c->network->pkey;
+                a.child.mode = -1;
+                a.child.umcast = -1;
+                a.child.method = c->network->child_method;
+                r = action_list_add(out, &a);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static int plan_address_additions(const PlanInput *in, ActionList *out) {
+        const IbNetwork *n = in->network;
+        Action a;
+        int r;
+
+        if (in->hold_addresses)
+                return 0;
+        FOREACH_ARRAY(x, n->addresses, n->n_addresses) {
+                KAddress k = {
+                        .ifindex = in->link->ifindex,
+                        .family = x->family,
+                        .addr = x->addr,
+                        .prefixlen = x->prefixlen,
+                        .scope = RT_SCOPE_UNIVERSE,
+                };
+
+                if (address_in(&k, in->addresses, in->n_addresses))
+                        continue;
+                action_init(&a, ACTION_ADDRESS_ADD, in->link);
+                a.address = k;
+                r = action_list_add(out, &a);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static int plan_route_additions(const PlanInput *in, const KRoute *want, size_t n_want, ActionList *out) {
+        Action a;
+        int r;
+
+        if (in->hold_addresses)
+                return 0;
+        /* Two passes: on-link routes first, since they can make a gateway reachable. */
+        for (int pass = 0; pass < 2; pass++)
+                FOREACH_ARRAY(k, want, n_want) {
+                        if (k->has_gw != (pass == 1) || route_in(k, in->routes, in->n_routes))
+                                continue;
+                        action_init(&a, ACTION_ROUTE_ADD, in->link);
+                        a.route = *k;
+                        r = action_list_add(out, &a);
+                        if (r < 0)
+                                return r;
+                }
+        return 0;
+}
+
+int plan_link(const PlanInput *in, ActionList *out, const char **ret_blocked) {
+        const IbNetwork *n = in->network;
+        _cleanup_free_ KRoute *want = NULL;
+        size_t n_want = 0;
+        Action a;
+        int r;
+
+        if (ret_blocked)
+                *ret_blocked = NULL;
+
+        /* A P_Key cannot be changed: ipoib_changelink() ignores IFLA_IPOIB_PKEY. A child of ours with
+         * the wrong P_Key (the file changed) is deleted and created again; one we did not create is
+         * left alone. The same holds for a child of ours whose file is gone. */
+        if (in->child_owned && (!n || (n->has_partition && in->link->has_ipoib && in->link->pkey != n->pkey))) {
+                action_init(&a, ACTION_CHILD_DELETE, in->link);
+                return action_list_add(out, &a);
+        }
+        if (n && n->has_partition && in->link->has_ipoib && in->link->pkey != n->pkey) {
+                if (ret_blocked)
+                        *ret_blocked = "the link exists with another P_Key and was not created by the agent; "
+                                       "delete it or change PKey=";
+                return 0;
+        }
+
+        if (n) {
+                r = network_desired_routes(n, in->link->ifindex, &want, &n_want);
+                if (r < 0)
+                        return r;
+        }
+        r = plan_route_removals(in, want, n_want, out);
+        if (r < 0)
+                return r;
+        r = plan_address_removals(in, true, out);
+        if (r < 0)
+                return r;
+        if (n) {
+                r = plan_link_settings(in, out);
+                if (r < 0)
+                        return r;
+        }
+        r = plan_children(in, out);
+        if (r < 0)
+                return r;
+        if (n) {
+                r = plan_address_additions(in, out);
+                if (r < 0)
+                        return r;
+        }
+        r = plan_address_removals(in, false, out);
+        if (r < 0)
+                return r;
+        if (!n)
+                return 0;
+        return plan_route_additions(in, want, n_want, out);
+}

@@ -1,0 +1,380 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+/* Addresses and routes on the simulated fabric's netdevs: the part of the IPv4/IPv6 stack the agent can
+ * notice. Simple but faithful where it shows: -EEXIST/-EADDRNOTAVAIL/-ESRCH, kernel prefix routes,
+ * gateways that must be reachable, routes refused on a down link, IPv6 needing an MTU of 1280, and what
+ * a link going down or away takes with it (including the IPv4 routes the kernel drops *silently*). */
+
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <linux/if_addr.h>
+#include <linux/rtnetlink.h>
+
+#include "sim-model.h"
+
+#define SIM_IPV6_MIN_MTU 1280
+#define SIM_IPV4_MIN_MTU 68          /* inetdev_valid_mtu() */
+#define IP6_RT_PRIO_USER 1024
+#define IP6_RT_PRIO_ADDRCONF 256
+/* Flags a request may set that the kernel keeps on the address. */
+#define SIM_IFA_REQUEST_FLAGS (IFA_F_NODAD | IFA_F_NOPREFIXROUTE | IFA_F_MANAGETEMPADDR | IFA_F_HOMEADDRESS)
+
+static void emit_address(SimModel *m, const KAddress *a, bool removed) {
+        SimEvent e = { .type = SIM_EVENT_ADDRESS, .removed = removed, .address = *a };
+
+        sim_emit(m, &e);
+}
+
+static void emit_route(SimModel *m, const KRoute *r, bool removed) {
+        SimEvent e = { .type = SIM_EVENT_ROUTE, .removed = removed, .route = *r };
+
+        sim_emit(m, &e);
+}
+
+/* The kernel's identity of a route for NLM_F_EXCL: IPv4 fib_table_insert() compares dst/len, tos and
+ * priority; IPv6 fib6_add_rt2node() dst/len and metric. Neither looks at the device or gateway. */
+static bool route_same_key(const KRoute *a, const KRoute *b) {
+        return a->family == b->family && a->table == b->table && a->dst_len == b->dst_len &&
+                in_addr_equal(a->family, &a->dst, &b->dst) && a->metric == b->metric;
+}
+
+static bool route_identical(const KRoute *a, const KRoute *b) {
+        return route_same_key(a, b) && a->ifindex == b->ifindex && a->has_gw == b->has_gw &&
+                (!a->has_gw || in_addr_equal(a->family, &a->gw, &b->gw));
+}
+
+static int route_insert(SimModel *m, const KRoute *r, bool notify) {
+        if (!GREEDY_REALLOC(m->routes, m->allocated_routes, m->n_routes + 1))
+                return -ENOMEM;
+        m->routes[m->n_routes++] = *r;
+        if (notify)
+                emit_route(m, r, false);
+        return 0;
+}
+
+static void route_remove_at(SimModel *m, size_t i, bool notify) {
+        KRoute r = m->routes[i];
+
+        memmove(m->routes + i, m->routes + i + 1, (m->n_routes - i - 1) * sizeof(KRoute));
+        m->n_routes--;
+        if (notify)
+                emit_route(m, &r, true);
+}
+
+const KRoute *sim_model_find_route(const SimModel *m, const KRoute *r) {
+        for (size_t i = 0; i < m->n_routes; i++)
+                if (route_identical(&m->routes[i], r))
+                        return &m->routes[i];
+        return NULL;
+}
+
+const SimAddress *sim_model_find_address(const SimModel *m, const KAddress *a) {
+        for (size_t i = 0; i < m->n_addresses; i++)
+                if (m->addresses[i].a.ifindex == a->ifindex && kaddress_equal(&m->addresses[i].a, a))
+                        return &m->addresses[i];
+        return NULL;
+}
+
+/* The route the kernel adds for an address: IPv4 fib_add_ifaddr() (proto kernel, scope link, metric 0)
+ * unless /32 or a zero network; IPv6 addrconf_prefix_route() (proto kernel, metric 256). Both skip it
+ * for IFA_F_NOPREFIXROUTE. Returns false when there is none. */
+static bool address_prefix_route(const KAddress *a, KRoute *ret) {
+        KRoute r = {
+                .ifindex = a->ifindex,
+                .family = a->family,
+                .dst = a->addr,
+                .dst_len = a->prefixlen,
+                .table = RT_TABLE_MAIN,
+                .protocol = RTPROT_KERNEL,
+                .type = RTN_UNICAST,
+        };
+
+        if (a->flags & IFA_F_NOPREFIXROUTE)
+                return false;
+        in_addr_mask(a->family, &r.dst, a->prefixlen);
+        if (a->family == AF_INET) {
+                if (a->prefixlen == 32 || r.dst.in.s_addr == 0)
+                        return false;
+                r.scope = RT_SCOPE_LINK;
+                r.metric = 0;
+        } else {
+                r.scope = RT_SCOPE_UNIVERSE;
+                r.metric = IP6_RT_PRIO_ADDRCONF;
+        }
+        *ret = r;
+        return true;
+}
+
+static void prefix_route_add(SimModel *m, const KAddress *a) {
+        KRoute r;
+
+        /* fib_magic()/fib6_add(): an identical route is not added twice. */
+        if (address_prefix_route(a, &r) && !sim_model_find_route(m, &r))
+                (void) route_insert(m, &r, true);
+}
+
+/* Removes an address and, unless another address of the device still needs it, its prefix route
+ * (fib_del_ifaddr(), check_cleanup_prefix_route()); both are notified. */
+static void address_remove_at(SimModel *m, size_t i) {
+        SimAddress gone = m->addresses[i];
+        KRoute r;
+        bool shared = false;
+
+        memmove(m->addresses + i, m->addresses + i + 1, (m->n_addresses - i - 1) * sizeof(SimAddress));
+        m->n_addresses--;
+        emit_address(m, &gone.a, true);
+        if (!address_prefix_route(&gone.a, &r))
+                return;
+        for (size_t j = 0; j < m->n_addresses; j++) {
+                KRoute o;
+
+                if (m->addresses[j].a.ifindex == gone.a.ifindex &&
+                    address_prefix_route(&m->addresses[j].a, &o) && route_identical(&o, &r))
+                        shared = true;
+        }
+        for (size_t j = 0; !shared && j < m->n_routes; j++)
+                if (route_identical(&m->routes[j], &r) && m->routes[j].protocol == RTPROT_KERNEL) {
+                        route_remove_at(m, j, true);
+                        break;
+                }
+}
+
+static int address_insert(SimModel *m, const KAddress *a, bool broadcast) {
+        SimAddress s = { .a = *a };
+
+        if (broadcast && a->family == AF_INET && a->prefixlen < 31) {
+                /* `brd +` as the agent and iproute2 send it; the kernel computes none itself. */
+                uint32_t host = a->prefixlen == 0 ? 0xffffffffu : 0xffffffffu >> a->prefixlen;
+
+                s.has_broadcast = true;
+                s.broadcast.s_addr = a->addr.in.s_addr | htonl(host);
+        }
+        if (!GREEDY_REALLOC(m->addresses, m->allocated_addresses, m->n_addresses + 1))
+                return -ENOMEM;
+        m->addresses[m->n_addresses++] = s;
+        emit_address(m, a, false);
+        return 0;
+}
+
+int sim_address_add(SimModel *m, const KAddress *req, bool broadcast, const char **extack) {
+        SimNetdev *nd = sim_model_find_ifindex(m, req->ifindex);
+        KAddress a = *req;
+        int r;
+
+        if (!nd)
+                return -ENODEV;
+        if (a.prefixlen > family_max_prefixlen(a.family))
+                return -EINVAL;
+        /* Manually added addresses are IFA_F_PERMANENT (no lifetimes given). */
+        a.flags = (a.flags & SIM_IFA_REQUEST_FLAGS) | IFA_F_PERMANENT;
+        if (a.family == AF_INET) {
+                /* rtm_to_ifaddr(): no in_device once the MTU went below 68 (inetdev_destroy()). */
+                if (nd->mtu < SIM_IPV4_MIN_MTU)
+                        return -ENOBUFS;
+                /* __inet_insert_ifa(): same local address and mask on the device. */
+                for (size_t i = 0; i < m->n_addresses; i++)
+                        if (m->addresses[i].a.ifindex == a.ifindex && kaddress_equal(&m->addresses[i].a, &a))
+                                return -EEXIST;
+        } else if (a.family == AF_INET6) {
+                /* ipv6_find_idev() → ipv6_add_dev(): no inet6_dev below SIM_IPV6_MIN_MTU. */
+                if (nd->mtu < SIM_IPV6_MIN_MTU)
+                        return -EINVAL;
+                /* ipv6_add_addr_hash() → ipv6_chk_same_addr(): the address on the device, any length. */
+                for (size_t i = 0; i < m->n_addresses; i++)
+                        if (m->addresses[i].a.ifindex == a.ifindex && m->addresses[i].a.family == AF_INET6 &&
+                            in_addr_equal(AF_INET6, &m->addresses[i].a.addr, &a.addr))
+                                return -EEXIST;
+                /* ipv6_addr_scope(): the scope comes from the address, not the request. */
+                a.scope = in_addr_is_link_local(AF_INET6, &a.addr) ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
+        } else
+                return -EAFNOSUPPORT;
+
+        r = address_insert(m, &a, broadcast);
+        if (r < 0)
+                return r;
+        /* IPv4's prefix route exists only while the link is up (fib_add_ifaddr() runs on NETDEV_UP and
+         * for new addresses of an up device); IPv6's is added at once (inet6_addr_add()). */
+        if (a.family == AF_INET6 || nd->up)
+                prefix_route_add(m, &a);
+        (void) extack;
+        return 0;
+}
+
+int sim_address_del(SimModel *m, const KAddress *a, const char **extack) {
+        if (!sim_model_find_ifindex(m, a->ifindex))
+                return -ENODEV;
+        /* inet_rtm_deladdr() / inet6_addr_del(): address and prefix length must match. */
+        for (size_t i = 0; i < m->n_addresses; i++)
+                if (m->addresses[i].a.ifindex == a->ifindex && kaddress_equal(&m->addresses[i].a, a)) {
+                        address_remove_at(m, i);
+                        return 0;
+                }
+        (void) extack;
+        return -EADDRNOTAVAIL;
+}
+
+/* A route without gateway on the device that covers addr: what the gateway lookup of
+ * fib_check_nh_v4_gw() / ip6_route_check_nh() needs to find. */
+static bool onlink_reachable(const SimModel *m, int family, int ifindex, const union in_addr_union *addr) {
+        for (size_t i = 0; i < m->n_routes; i++) {
+                const KRoute *o = &m->routes[i];
+
+                if (o->family == family && o->ifindex == ifindex && !o->has_gw &&
+                    in_addr_prefix_covers(family, &o->dst, o->dst_len, addr))
+                        return true;
+        }
+        return false;
+}
+
+int sim_route_add(SimModel *m, const KRoute *req, const char **extack) {
+        SimNetdev *nd = sim_model_find_ifindex(m, req->ifindex);
+        KRoute r = *req;
+
+        if (!nd)
+                return -ENODEV;
+        if (r.family != AF_INET && r.family != AF_INET6)
+                return -EAFNOSUPPORT;
+        if (r.dst_len > family_max_prefixlen(r.family))
+                return -EINVAL;
+        r.table = r.table ?: RT_TABLE_MAIN;
+        r.protocol = r.protocol ?: RTPROT_STATIC;
+        r.type = r.type ?: RTN_UNICAST;
+
+        if (r.family == AF_INET) {
+                union in_addr_union masked = r.dst;
+
+                in_addr_mask(AF_INET, &masked, r.dst_len);
+                if (!in_addr_equal(AF_INET, &masked, &r.dst)) {
+                        /* fib_table_insert(): host bits set. */
+                        if (extack)
+                                *extack = "Invalid prefix for given prefix length";
+                        return -EINVAL;
+                }
+                r.scope = r.has_gw ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
+                /* fib_check_nh_v4_gw(): the gateway is looked up first (a down link has lost its
+                 * prefix routes, so that fails before the device check). */
+                if (r.has_gw && !onlink_reachable(m, AF_INET, r.ifindex, &r.gw)) {
+                        if (extack)
+                                *extack = "Nexthop has invalid gateway";
+                        return -ENETUNREACH;
+                }
+                /* fib_check_nh_v4_gw()/fib_check_nh_nongw(): the device must be up. */
+                if (!nd->up) {
+                        if (extack)
+                                *extack = "Nexthop device is not up";
+                        return -ENETDOWN;
+                }
+        } else {
+                /* ip6_route_info_create(): metric 0 means IP6_RT_PRIO_USER; the prefix is masked. */
+                in_addr_mask(AF_INET6, &r.dst, r.dst_len);
+                r.metric = r.metric ?: IP6_RT_PRIO_USER;
+                r.scope = RT_SCOPE_UNIVERSE;
+                /* fib6_nh_init(): "Nexthop device is not up". */
+                if (!nd->up) {
+                        if (extack)
+                                *extack = "Nexthop device is not up";
+                        return -ENETDOWN;
+                }
+                /* ip6_validate_gw(): a non-link-local gateway must be reachable through the device. */
+                if (r.has_gw && !in_addr_is_link_local(AF_INET6, &r.gw) &&
+                    !onlink_reachable(m, AF_INET6, r.ifindex, &r.gw)) {
+                        if (extack)
+                                *extack = "Nexthop has invalid gateway";
+                        return -EHOSTUNREACH;
+                }
+        }
+        for (size_t i = 0; i < m->n_routes; i++)
+                if (route_same_key(&m->routes[i], &r))
+                        return -EEXIST;
+        return route_insert(m, &r, true);
+}
+
+int sim_route_del(SimModel *m, const KRoute *req, const char **extack) {
+        KRoute r = *req;
+
+        r.table = r.table ?: RT_TABLE_MAIN;
+        /* fib_table_delete()/ip6_route_del(): dst/len must match; metric 0 matches any, and device and
+         * gateway are compared only when given. */
+        for (size_t i = 0; i < m->n_routes; i++) {
+                const KRoute *o = &m->routes[i];
+
+                if (o->family == r.family && o->table == r.table && o->dst_len == r.dst_len &&
+                    in_addr_equal(r.family, &o->dst, &r.dst) && (r.metric == 0 || o->metric == r.metric) &&
+                    (r.ifindex <= 0 || o->ifindex == r.ifindex) &&
+                    (!r.has_gw || (o->has_gw && in_addr_equal(r.family, &o->gw, &r.gw)))) {
+                        route_remove_at(m, i, true);
+                        return 0;
+                }
+        }
+        (void) extack;
+        return -ESRCH;
+}
+
+static void flush_family(SimModel *m, SimNetdev *nd, int family, bool addresses, bool notify_routes) {
+        for (size_t i = m->n_addresses; addresses && i > 0; i--)
+                if (m->addresses[i - 1].a.ifindex == nd->ifindex && m->addresses[i - 1].a.family == family)
+                        address_remove_at(m, i - 1);
+        for (size_t i = m->n_routes; i > 0; i--)
+                if (m->routes[i - 1].ifindex == nd->ifindex && m->routes[i - 1].family == family)
+                        route_remove_at(m, i - 1, notify_routes);
+}
+
+void sim_inet_ifdown(SimModel *m, SimNetdev *nd, bool unregister) {
+        /* addrconf_ifdown(): with the default keep_addr_on_down=0 every IPv6 address goes, on down as
+         * on unregister; the routes go through rt6_sync_down_dev(), notified. */
+        flush_family(m, nd, AF_INET6, true, true);
+        nd->in6_ready = false;
+        /* fib_disable_ip() → fib_sync_down_dev() + fib_flush(): IPv4 routes through the device are
+         * dropped WITHOUT RTM_DELROUTE. The addresses stay, unless the device goes away
+         * (inetdev_destroy() sends RTM_DELADDR for each). */
+        flush_family(m, nd, AF_INET, unregister, false);
+}
+
+void sim_inet_ifup(SimModel *m, SimNetdev *nd) {
+        /* fib_netdev_event(NETDEV_UP) → fib_add_ifaddr() for every address: the prefix routes return. */
+        for (size_t i = 0; i < m->n_addresses; i++)
+                if (m->addresses[i].a.ifindex == nd->ifindex && m->addresses[i].a.family == AF_INET) {
+                        KAddress a = m->addresses[i].a;
+
+                        prefix_route_add(m, &a);
+                }
+}
+
+void sim_inet6_linklocal(SimModel *m, SimNetdev *nd) {
+        uint8_t hw[INFINIBAND_ALEN];
+        KAddress a = {
+                .ifindex = nd->ifindex,
+                .family = AF_INET6,
+                .prefixlen = 64,
+                .scope = RT_SCOPE_LINK,
+                .flags = IFA_F_PERMANENT,
+        };
+
+        nd->in6_ready = true;
+        /* addrconf_ifid_infiniband(): the interface id is the port GUID (dev_addr[12..19]) with
+         * eui[0] |= 2. */
+        sim_netdev_hwaddr(nd, hw);
+        a.addr.bytes[0] = 0xfe;
+        a.addr.bytes[1] = 0x80;
+        memcpy(a.addr.bytes + 8, hw + 12, 8);
+        a.addr.bytes[8] |= 2;
+        if (sim_model_find_address(m, &a))
+                return;
+        if (address_insert(m, &a, false) < 0)
+                return;
+        prefix_route_add(m, &a);
+}
+
+void sim_inet_mtu_changed(SimModel *m, SimNetdev *nd) {
+        /* addrconf_notify(NETDEV_CHANGEMTU): below SIM_IPV6_MIN_MTU IPv6 stops on the device
+         * (addrconf_ifdown(dev, true)); at or above it again, it restarts when the link is ready (the
+         * next sim_model_sync()). */
+        if (nd->mtu < SIM_IPV6_MIN_MTU) {
+                flush_family(m, nd, AF_INET6, true, true);
+                nd->in6_ready = false;
+        }
+        /* inetdev_event(NETDEV_CHANGEMTU): below 68 IPv4 goes (inetdev_destroy()); only connected mode
+         * allows such an MTU. */
+        if (nd->mtu < SIM_IPV4_MIN_MTU)
+                flush_family(m, nd, AF_INET, true, false);
+}

@@ -1,0 +1,782 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+/* The IPoIB driver of the simulated fabric: netdevs, P_Key children, modes, MTU, carrier, HCA hot-plug.
+ * Section numbers (§) refer to ../shared/kernel-ipoib.md, which cites the kernel sources. */
+
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <stdio.h>
+
+#include "parse-util.h"
+#include "sim-model.h"
+
+#ifndef IFF_LOWER_UP
+#define IFF_LOWER_UP 0x10000
+#endif
+/* IF_OPER_* of linux/if.h, which clashes with glibc's net/if.h. */
+#define SIM_OPER_DOWN 2
+#define SIM_OPER_LOWERLAYERDOWN 3
+#define SIM_OPER_UP 6
+
+int sim_model_new(SimModel **ret) {
+        SimModel *m = calloc(1, sizeof(SimModel));
+
+        if (!m)
+                return -ENOMEM;
+        /* 1 is lo in every namespace. */
+        m->next_ifindex = 2;
+        *ret = m;
+        return 0;
+}
+
+SimModel *sim_model_free(SimModel *m) {
+        if (!m)
+                return NULL;
+        for (size_t i = 0; i < m->n_netdevs; i++)
+                free(m->netdevs[i]);
+        free(m->netdevs);
+        for (size_t i = 0; i < m->n_hcas; i++)
+                free(m->hcas[i]);
+        free(m->hcas);
+        free(m->addresses);
+        free(m->routes);
+        free(m->events);
+        return mfree(m);
+}
+
+void sim_model_clear_events(SimModel *m) {
+        m->n_events = 0;
+}
+
+void sim_emit(SimModel *m, const SimEvent *e) {
+        /* Out of memory loses the notification, as ENOBUFS does on a real socket; the backend then
+         * reports an overrun. Counted so that it is noticed. */
+        if (!GREEDY_REALLOC(m->events, m->allocated_events, m->n_events + 1))
+                return;
+        m->events[m->n_events++] = *e;
+}
+
+/* ——— lookups ——— */
+
+SimHca *sim_model_find_hca(const SimModel *m, const char *name) {
+        for (size_t i = 0; i < m->n_hcas; i++)
+                if (streq(m->hcas[i]->name, name))
+                        return m->hcas[i];
+        return NULL;
+}
+
+SimNetdev *sim_model_find_ifindex(const SimModel *m, int ifindex) {
+        for (size_t i = 0; i < m->n_netdevs; i++)
+                if (m->netdevs[i]->ifindex == ifindex)
+                        return m->netdevs[i];
+        return NULL;
+}
+
+SimNetdev *sim_model_find_name(const SimModel *m, const char *name) {
+        for (size_t i = 0; i < m->n_netdevs; i++)
+                if (streq(m->netdevs[i]->name, name))
+                        return m->netdevs[i];
+        return NULL;
+}
+
+int sim_model_alloc_ifindex(SimModel *m, int want) {
+        if (want > 0) {
+                if (sim_model_find_ifindex(m, want))
+                        return -EEXIST;
+                m->next_ifindex = MAX(m->next_ifindex, want + 1);
+                return want;
+        }
+        /* dev_index_reserve(): the next index after the last one handed out. */
+        while (sim_model_find_ifindex(m, m->next_ifindex))
+                m->next_ifindex++;
+        return m->next_ifindex++;
+}
+
+/* ——— pure rules ——— */
+
+uint16_t sim_pkey_normalize(uint16_t pkey) {
+        /* §1.4 ipoib_ndo_init(): priv->pkey |= 0x8000 on every device, parent and child. */
+        return pkey | 0x8000;
+}
+
+bool sim_pkey_valid_for_child(uint32_t pkey) {
+        /* §1.3 __ipoib_vlan_add(): 0 and 0x8000 are refused, before the 0x8000 OR. */
+        return pkey != 0 && pkey != 0x8000 && pkey <= 0xffff;
+}
+
+bool sim_port_cm_capable(const SimHca *h) {
+        /* §2 IPOIB_CM_SUPPORTED(dev_addr): the 0x80 flag is set only by ipoib_cm_dev_init(), which the
+         * enhanced (mlx5i_dev_init) path never reaches. */
+        return h->cm && !h->enhanced;
+}
+
+void sim_port_gid_prefix(const SimPortConf *p, uint8_t ret[static 8]) {
+        /* §4 GID index 0 (ipoib_parent_init): the default prefix fe80:: until the SM configures the
+         * port's own; modelled as "the SM's prefix while the port is ACTIVE under an SM". */
+        static const uint8_t fe80[8] = { 0xfe, 0x80 };
+
+        memcpy(ret, p->state == IB_PORT_ACTIVE && p->sm_lid != 0 ? p->subnet_prefix : fe80, 8);
+}
+
+void sim_hwaddr_build(bool cm, uint32_t qpn, const uint8_t prefix[static 8], uint64_t guid,
+                      uint8_t ret[static INFINIBAND_ALEN]) {
+        /* §4 dev_addr: [0] flags (IPOIB_FLAGS_RC when CM is supported), [1..3] UD QPN big-endian,
+         * [4..11] GID subnet prefix, [12..19] port GUID (ipoib_dev_init_default/mlx5i_dev_init). */
+        ret[0] = cm ? SIM_IPOIB_FLAGS_RC : 0;
+        ret[1] = (uint8_t) (qpn >> 16);
+        ret[2] = (uint8_t) (qpn >> 8);
+        ret[3] = (uint8_t) qpn;
+        memcpy(ret + 4, prefix, 8);
+        for (unsigned i = 0; i < 8; i++)
+                ret[12 + i] = (uint8_t) (guid >> (56 - 8 * i));
+}
+
+void sim_broadcast_build(uint16_t pkey, uint8_t ret[static INFINIBAND_ALEN]) {
+        /* §4 ipv4_bcast_addr (ipoib_setup_common), bytes 8-9 = stored pkey (ipoib_ndo_init). */
+        static const uint8_t tmpl[INFINIBAND_ALEN] = {
+                0x00, 0xff, 0xff, 0xff, 0xff, 0x12, 0x40, 0x1b, 0x00, 0x00,
+                0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff,
+        };
+
+        memcpy(ret, tmpl, INFINIBAND_ALEN);
+        ret[8] = (uint8_t) (pkey >> 8);
+        ret[9] = (uint8_t) pkey;
+}
+
+void sim_netdev_hwaddr(const SimNetdev *nd, uint8_t ret[static INFINIBAND_ALEN]) {
+        uint8_t prefix[8];
+
+        /* §4 ipoib_child_init(): a child copies the parent's address (so its GID) and puts its own QPN
+         * in [1..3]. Both follow the port's GID. */
+        sim_port_gid_prefix(&nd->port->conf, prefix);
+        sim_hwaddr_build(sim_port_cm_capable(nd->port->hca), nd->qpn, prefix, nd->port->conf.guid, ret);
+}
+
+bool sim_port_pkey_present(const SimPortConf *p, uint16_t pkey) {
+        /* ipoib_pkey_dev_check_presence() → ib_find_pkey(): compares the low 15 bits, a full or a
+         * limited member entry both grant the partition. */
+        for (size_t i = 0; i < p->n_pkeys; i++)
+                if ((p->pkeys[i] & 0x7fff) == (pkey & 0x7fff) && (p->pkeys[i] & 0x7fff) != 0)
+                        return true;
+        return false;
+}
+
+bool sim_carrier_rule(bool up, const SimPortConf *p, uint16_t pkey) {
+        /* §1.4: ipoib_open() succeeds without the pkey (ipoib_ib_dev_open() fails quietly, IFF_UP with
+         * NO-CARRIER); the carrier comes from ipoib_mcast_carrier_on_task() once the broadcast group is
+         * joined, which needs an ACTIVE port (ipoib_mcast_join_task) and the pkey. Down: carrier off
+         * (ipoib_ib_dev_down()). */
+        return up && p->state == IB_PORT_ACTIVE && sim_port_pkey_present(p, pkey);
+}
+
+void sim_legacy_child_name(const char *parent, uint16_t requested_pkey, char ret[static IFNAMSIZ]) {
+        /* §6 ipoib_vlan_add(): "%.10s.%04x" of the parent's name and the pkey as written. */
+        snprintf(ret, IFNAMSIZ, "%.10s.%04x", parent, requested_pkey);
+}
+
+uint8_t sim_netdev_operstate(const SimNetdev *nd) {
+        /* rfc2863_policy()/default_operstate(): without carrier a stacked device (iflink != ifindex,
+         * which ipoib_get_iflink() gives children) is LOWERLAYERDOWN, a parent DOWN. */
+        if (!nd->up)
+                return SIM_OPER_DOWN;
+        if (nd->carrier)
+                return SIM_OPER_UP;
+        return nd->parent ? SIM_OPER_LOWERLAYERDOWN : SIM_OPER_DOWN;
+}
+
+void sim_netdev_to_klink(const SimNetdev *nd, KLink *ret) {
+        KLink k;
+
+        memset(&k, 0, sizeof(k)); /* padding too: links are compared with memcmp() */
+        k.ifindex = nd->ifindex;
+        memcpy(k.ifname, nd->name, sizeof(k.ifname));
+        k.arphrd = SIM_ARPHRD_INFINIBAND; /* §0 ipoib_setup_common(): ARPHRD_INFINIBAND */
+        k.flags = IFF_BROADCAST | IFF_MULTICAST;
+        if (nd->up)
+                k.flags |= IFF_UP;
+        if (nd->up && nd->carrier)
+                k.flags |= IFF_RUNNING | IFF_LOWER_UP;
+        k.operstate = sim_netdev_operstate(nd);
+        k.mtu = nd->mtu;
+        k.max_mtu = SIM_MAX_MTU;
+        sim_netdev_hwaddr(nd, k.hwaddr);
+        k.hwaddr_len = INFINIBAND_ALEN;
+        /* §0: every IPoIB netdev has ipoib_link_ops, so the parent reports kind and IFLA_INFO_DATA too
+         * (§1.6 ipoib_fill_info). IFLA_LINK only on children (ipoib_get_iflink). */
+        snprintf(k.kind, sizeof(k.kind), "ipoib");
+        k.parent = nd->parent ? nd->parent->ifindex : 0;
+        k.has_ipoib = true;
+        k.pkey = nd->pkey;
+        k.mode = nd->connected ? 1 : 0;
+        k.umcast = nd->umcast ? 1 : 0;
+        *ret = k;
+}
+
+int sim_netdev_port_info(const SimNetdev *nd, IbPortInfo *ret) {
+        const SimPortConf *p = &nd->port->conf;
+        IbPortInfo info = {
+                .port = p->number,
+                .state = p->state,
+                .active_mtu = p->active_mtu,
+                .lid = p->lid,
+                .sm_lid = p->sm_lid,
+                .link_layer_ib = true,
+                .n_pkeys = p->n_pkeys,
+                .enhanced = nd->port->hca->enhanced,
+                .bcast_mtu = p->bcast_mtu,
+        };
+
+        snprintf(info.device, sizeof(info.device), "%s", nd->port->hca->name);
+        memcpy(info.pkeys, p->pkeys, sizeof(info.pkeys));
+        *ret = info;
+        return 0;
+}
+
+int sim_netdev_sysfs_read(const SimNetdev *nd, const char *attr, char *buf, size_t size) {
+        /* §6: pkey/mode/umcast exist on parents and legacy children only ("RTNL childs don't need
+         * proprietary sysfs entries", __ipoib_vlan_add); parent on legacy children only. */
+        bool ipoib_files = nd->child_type != SIM_RTNL_CHILD;
+
+        if (streq(attr, "pkey") && ipoib_files)
+                snprintf(buf, size, "0x%04x\n", nd->pkey); /* pkey_show() */
+        else if (streq(attr, "mode") && ipoib_files)
+                snprintf(buf, size, "%s\n", nd->connected ? "connected" : "datagram"); /* mode_show() */
+        else if (streq(attr, "umcast") && ipoib_files)
+                snprintf(buf, size, "%d\n", nd->umcast ? 1 : 0); /* show_umcast() */
+        else if (streq(attr, "parent") && nd->child_type == SIM_LEGACY_CHILD)
+                snprintf(buf, size, "%s\n", nd->parent->name); /* parent_show() */
+        else if (streq(attr, "mtu"))
+                snprintf(buf, size, "%u\n", nd->mtu);
+        else if (streq(attr, "type"))
+                snprintf(buf, size, "%d\n", SIM_ARPHRD_INFINIBAND);
+        else if (streq(attr, "ifindex"))
+                snprintf(buf, size, "%d\n", nd->ifindex);
+        else if (streq(attr, "dev_id") || streq(attr, "dev_port")) {
+                /* §4 ipoib_parent_init(): port - 1 on the parent only. The kernel's %#x prints 0x0. */
+                unsigned v = nd->parent ? 0 : nd->port->conf.number - 1;
+
+                snprintf(buf, size, streq(attr, "dev_id") ? "0x%x\n" : "%u\n", v);
+        } else if (streq(attr, "address") || streq(attr, "broadcast")) {
+                uint8_t a[INFINIBAND_ALEN];
+                size_t n = 0;
+
+                if (streq(attr, "address"))
+                        sim_netdev_hwaddr(nd, a);
+                else
+                        sim_broadcast_build(nd->pkey, a);
+                buf[0] = 0;
+                for (size_t i = 0; i < INFINIBAND_ALEN && n < size; i++)
+                        n += (size_t) snprintf(buf + n, size - n, "%02x%s", a[i],
+                                               i + 1 < INFINIBAND_ALEN ? ":" : "\n");
+        } else if (streq(attr, "carrier")) {
+                /* carrier_show(): -EINVAL unless the device is running. */
+                if (!nd->up)
+                        return -EINVAL;
+                snprintf(buf, size, "%d\n", nd->carrier ? 1 : 0);
+        } else if (streq(attr, "operstate")) {
+                uint8_t o = sim_netdev_operstate(nd);
+
+                snprintf(buf, size, "%s\n",
+                         o == SIM_OPER_UP ? "up" : o == SIM_OPER_DOWN ? "down" : "lowerlayerdown");
+        } else
+                return -ENOENT;
+        return 0;
+}
+
+/* ——— state changes ——— */
+
+/* RTM_NEWLINK when what a dump would say about the link changed. */
+static void netdev_announce(SimModel *m, SimNetdev *nd) {
+        SimEvent e = { .type = SIM_EVENT_LINK };
+
+        sim_netdev_to_klink(nd, &e.link);
+        if (nd->announced && memcmp(&e.link, &nd->last, sizeof(KLink)) == 0)
+                return;
+        nd->last = e.link;
+        nd->announced = true;
+        sim_emit(m, &e);
+}
+
+/* §3 ipoib_change_mtu() (ndo_change_mtu), after the core's checks. */
+static int ipoib_change_mtu(SimNetdev *nd, uint32_t mtu) {
+        if (sim_port_cm_capable(nd->port->hca) && nd->connected) {
+                /* ipoib_cm_admin_enabled(): only the CM maximum; no lower bound, admin_mtu untouched. */
+                if (mtu > SIM_CM_MTU)
+                        return -EINVAL;
+                nd->mtu = mtu;
+                return 0;
+        }
+        /* Datagram: [ETH_MIN_MTU + 4, IPOIB_UD_MTU(max_ib_mtu)]; the effective MTU is capped by the
+         * broadcast group's, and the call succeeds even when it ends up lower than asked. */
+        if (mtu < SIM_UD_MIN_MTU || mtu > sim_ud_mtu(nd->max_ib_mtu))
+                return -EINVAL;
+        nd->admin_mtu = mtu;
+        nd->mtu = MIN(nd->mcast_mtu, nd->admin_mtu);
+        return 0;
+}
+
+/* §3 dev_set_mtu_ext(): the core checks, then the driver, then NETDEV_CHANGEMTU. */
+static int dev_set_mtu(SimModel *m, SimNetdev *nd, uint32_t mtu, const char **extack) {
+        uint32_t old = nd->mtu;
+        int r;
+
+        if (mtu == nd->mtu)
+                return 0;
+        if (mtu > SIM_MAX_MTU) {
+                /* dev_validate_mtu(): dev->max_mtu = IPOIB_CM_MTU (ipoib_ndo_init); no min_mtu. */
+                if (extack)
+                        *extack = "mtu greater than device maximum";
+                return -EINVAL;
+        }
+        r = ipoib_change_mtu(nd, mtu);
+        if (r < 0)
+                return r;
+        if (nd->mtu != old) {
+                netdev_announce(m, nd);
+                sim_inet_mtu_changed(m, nd);
+        }
+        return 0;
+}
+
+int sim_set_mtu(SimModel *m, SimNetdev *nd, uint32_t mtu, const char **extack) {
+        int r = dev_set_mtu(m, nd, mtu, extack);
+
+        sim_model_sync(m);
+        return r;
+}
+
+/* §3 ipoib_mcast_join_finish() for the broadcast group, then ipoib_mcast_carrier_on_task(). */
+static void mcast_join_finish(SimModel *m, SimNetdev *nd) {
+        uint32_t mtu_g = sim_ud_mtu(nd->port->conf.bcast_mtu);
+
+        if (nd->mcast_mtu == nd->admin_mtu)
+                nd->admin_mtu = mtu_g;
+        nd->mcast_mtu = mtu_g;
+        /* Datagram only; dev_set_mtu() errors (a group MTU above the port's) are ignored there. */
+        if (!(sim_port_cm_capable(nd->port->hca) && nd->connected))
+                (void) dev_set_mtu(m, nd, MIN(nd->mcast_mtu, nd->admin_mtu), NULL);
+}
+
+static void netdev_sync(SimModel *m, SimNetdev *nd) {
+        bool carrier = sim_carrier_rule(nd->up, &nd->port->conf, nd->pkey);
+
+        if (carrier && !nd->carrier)
+                mcast_join_finish(m, nd);
+        nd->carrier = carrier;
+        netdev_announce(m, nd);
+        /* addrconf_notify(NETDEV_UP/CHANGE/CHANGEMTU): the first time the link is ready. */
+        if (nd->up && nd->carrier && !nd->in6_ready && nd->mtu >= 1280)
+                sim_inet6_linklocal(m, nd);
+}
+
+void sim_model_sync(SimModel *m) {
+        for (size_t i = 0; i < m->n_netdevs; i++)
+                netdev_sync(m, m->netdevs[i]);
+}
+
+/* ipoib_ndo_init() via register_netdevice(): the pkey OR, MTUs from the port, a new QPN. */
+static int netdev_register(SimModel *m, SimPort *p, SimNetdev *parent, SimChildType type, const char *name,
+                           uint16_t pkey, int ifindex, uint32_t qpn, SimNetdev **ret) {
+        _cleanup_free_ SimNetdev *nd = NULL;
+        int r;
+
+        /* register_netdevice(): dev_valid_name(), then a unique name. */
+        if (!ifname_valid(name))
+                return -EINVAL;
+        if (sim_model_find_name(m, name))
+                return -EEXIST;
+        if (!GREEDY_REALLOC(m->netdevs, m->allocated_netdevs, m->n_netdevs + 1))
+                return -ENOMEM;
+        nd = calloc(1, sizeof(SimNetdev));
+        if (!nd)
+                return -ENOMEM;
+        r = sim_model_alloc_ifindex(m, ifindex);
+        if (r < 0)
+                return r;
+        nd->ifindex = r;
+        snprintf(nd->name, sizeof(nd->name), "%s", name);
+        nd->port = p;
+        nd->parent = parent;
+        nd->child_type = type;
+        nd->pkey = sim_pkey_normalize(pkey);
+        nd->qpn = qpn ?: p->hca->next_qpn++;
+        /* §3 initial state: mtu = mcast_mtu = admin_mtu = IPOIB_UD_MTU(max_ib_mtu), max_ib_mtu from the
+         * port (ipoib_parent_init) or copied from the parent (ipoib_child_init). This also overwrites an
+         * IFLA_MTU given at creation (§1.3). A new device starts datagram with umcast 0 (kzalloc). */
+        nd->max_ib_mtu = parent ? parent->max_ib_mtu : p->conf.active_mtu;
+        nd->mtu = nd->mcast_mtu = nd->admin_mtu = sim_ud_mtu(nd->max_ib_mtu);
+        m->netdevs[m->n_netdevs++] = nd;
+        netdev_announce(m, nd);
+        if (ret)
+                *ret = nd;
+        TAKE_PTR(nd);
+        return 0;
+}
+
+int sim_port_register(SimModel *m, SimPort *p, int ifindex) {
+        uint16_t pkey;
+        int r;
+
+        /* ipoib_parent_init(): the parent's pkey is P_Key table index 0 (ib_query_pkey(…, 0, …)). */
+        pkey = p->conf.n_pkeys > 0 ? p->conf.pkeys[0] : 0xffff;
+        r = netdev_register(m, p, NULL, SIM_NON_CHILD, p->conf.netdev, pkey, ifindex, p->conf.qpn,
+                            &p->parent);
+        if (r < 0)
+                return r;
+        /* A port re-registered after hot-plug gets a new QP. */
+        p->conf.qpn = 0;
+        return 0;
+}
+
+int sim_model_add_hca(SimModel *m, const char *name, const char *model, bool enhanced, bool cm,
+                      uint32_t first_qpn, SimHca **ret) {
+        SimHca *h;
+
+        if (sim_model_find_hca(m, name))
+                return -EEXIST;
+        if (!GREEDY_REALLOC(m->hcas, m->allocated_hcas, m->n_hcas + 1))
+                return -ENOMEM;
+        h = calloc(1, sizeof(SimHca));
+        if (!h)
+                return -ENOMEM;
+        snprintf(h->name, sizeof(h->name), "%s", name);
+        snprintf(h->model, sizeof(h->model), "%s", strna(model));
+        h->enhanced = enhanced;
+        h->cm = cm;
+        h->next_qpn = first_qpn ?: 0x48;
+        m->hcas[m->n_hcas++] = h;
+        if (ret)
+                *ret = h;
+        return 0;
+}
+
+int sim_hca_add_port(SimHca *h, const SimPortConf *conf, SimPort **ret) {
+        SimPort *p;
+
+        if (h->n_ports >= SIM_PORTS_MAX)
+                return -E2BIG;
+        for (size_t i = 0; i < h->n_ports; i++)
+                if (h->ports[i].conf.number == conf->number)
+                        return -EEXIST;
+        p = &h->ports[h->n_ports++];
+        *p = (SimPort) { .conf = *conf, .hca = h };
+        if (ret)
+                *ret = p;
+        return 0;
+}
+
+int sim_hca_register(SimModel *m, SimHca *h) {
+        int r;
+
+        for (size_t i = 0; i < h->n_ports; i++) {
+                r = sim_port_register(m, &h->ports[i], 0);
+                if (r < 0)
+                        return r;
+        }
+        h->present = true;
+        return 0;
+}
+
+/* unregister_netdevice(): dev_close(), NETDEV_UNREGISTER (addresses, routes), RTM_DELLINK. */
+static void netdev_unregister(SimModel *m, SimNetdev *nd) {
+        SimEvent e = { .type = SIM_EVENT_LINK, .removed = true };
+
+        if (nd->up)
+                (void) sim_set_up(m, nd, false);
+        sim_inet_ifdown(m, nd, true);
+        sim_netdev_to_klink(nd, &e.link);
+        sim_emit(m, &e);
+        if (nd->port->parent == nd)
+                nd->port->parent = NULL;
+        for (size_t i = 0; i < m->n_netdevs; i++)
+                if (m->netdevs[i] == nd) {
+                        memmove(m->netdevs + i, m->netdevs + i + 1,
+                                (m->n_netdevs - i - 1) * sizeof(SimNetdev *));
+                        m->n_netdevs--;
+                        break;
+                }
+        free(nd);
+}
+
+int sim_set_up(SimModel *m, SimNetdev *nd, bool up) {
+        if (nd->up == up)
+                return 0;
+        if (up) {
+                /* ipoib_open(): succeeds even without the pkey (§1.4) and with the parent down (§5, only a
+                 * debug message). A parent opens every child that is not up. */
+                nd->up = true;
+                nd->ever_up = true;
+                netdev_announce(m, nd);
+                sim_inet_ifup(m, nd);
+                if (!nd->parent)
+                        for (size_t i = 0; i < m->n_netdevs; i++)
+                                if (m->netdevs[i]->parent == nd && !m->netdevs[i]->up)
+                                        (void) sim_set_up(m, m->netdevs[i], true);
+        } else {
+                /* ipoib_stop(): a parent brings every up child down first (§5). */
+                if (!nd->parent)
+                        for (size_t i = 0; i < m->n_netdevs; i++)
+                                if (m->netdevs[i]->parent == nd && m->netdevs[i]->up)
+                                        (void) sim_set_up(m, m->netdevs[i], false);
+                nd->up = false;
+                nd->carrier = false; /* ipoib_ib_dev_down(): netif_carrier_off() */
+                netdev_announce(m, nd);
+                sim_inet_ifdown(m, nd, false);
+        }
+        sim_model_sync(m);
+        return 0;
+}
+
+int sim_set_name(SimModel *m, SimNetdev *nd, const char *name) {
+        /* dev_change_name(): -EBUSY while up, dev_valid_name(), unique. */
+        if (streq(nd->name, name))
+                return 0;
+        if (nd->up)
+                return -EBUSY;
+        if (!ifname_valid(name))
+                return -EINVAL;
+        if (sim_model_find_name(m, name))
+                return -EEXIST;
+        snprintf(nd->name, sizeof(nd->name), "%s", name);
+        netdev_announce(m, nd);
+        return 0;
+}
+
+int sim_set_mode(SimModel *m, SimNetdev *nd, const char *buf) {
+        /* §2 ipoib_set_mode(). The same mode again is a no-op with the MTU untouched. */
+        if ((nd->connected && streq(buf, "connected\n")) || (!nd->connected && streq(buf, "datagram\n")))
+                return 0;
+        if (sim_port_cm_capable(nd->port->hca) && streq(buf, "connected\n")) {
+                /* set ADMIN_CM, then dev_set_mtu(ipoib_cm_max_mtu()); its errors are ignored. */
+                nd->connected = true;
+                netdev_announce(m, nd);
+                (void) dev_set_mtu(m, nd, SIM_CM_MTU, NULL);
+                sim_model_sync(m);
+                return 0;
+        }
+        if (streq(buf, "datagram\n")) {
+                /* clear ADMIN_CM, then dev_set_mtu(min(mcast_mtu, mtu)) through ipoib_change_mtu(), which
+                 * also sets admin_mtu. */
+                nd->connected = false;
+                netdev_announce(m, nd);
+                (void) dev_set_mtu(m, nd, MIN(nd->mcast_mtu, nd->mtu), NULL);
+                sim_model_sync(m);
+                return 0;
+        }
+        /* Enhanced IPoIB, no CM support, or a buffer that is neither: -EINVAL (not -EOPNOTSUPP). */
+        return -EINVAL;
+}
+
+int sim_rtnl_changelink(SimModel *m, SimNetdev *nd, int pkey, int mode, int umcast) {
+        int r;
+
+        /* §1.5 ipoib_changelink(). IFLA_IPOIB_PKEY is silently ignored: a pkey cannot change. */
+        (void) pkey;
+        if (mode >= 0) {
+                if (mode == 0)
+                        r = sim_set_mode(m, nd, "datagram\n");
+                else if (mode == 1)
+                        r = sim_set_mode(m, nd, "connected\n");
+                else
+                        r = -EINVAL;
+                if (r < 0)
+                        return r; /* umcast is not applied */
+        }
+        if (umcast >= 0) {
+                /* ipoib_set_umcast(): never fails. */
+                nd->umcast = umcast > 0;
+                netdev_announce(m, nd);
+        }
+        return 0;
+}
+
+/* dev_alloc_name("ipoib%d"): the lowest free number. */
+static void alloc_default_name(const SimModel *m, char ret[static IFNAMSIZ]) {
+        for (unsigned i = 0;; i++) {
+                snprintf(ret, IFNAMSIZ, "ipoib%u", i);
+                if (!sim_model_find_name(m, ret))
+                        return;
+        }
+}
+
+int sim_rtnl_newlink(SimModel *m, const SimNewLink *req, const char **extack, SimNetdev **ret) {
+        char name[IFNAMSIZ];
+        SimNetdev *parent, *nd;
+        uint16_t pkey;
+        int r;
+
+        /* §1.2 step 3 __rtnl_newlink(): an existing name with NLM_F_EXCL is -EEXIST before ipoib runs. */
+        if (req->name && sim_model_find_name(m, req->name))
+                return -EEXIST;
+        /* §1.3 ipoib_new_child_link(), checks in order. */
+        if (req->link <= 0)
+                return -EINVAL;
+        parent = sim_model_find_ifindex(m, req->link);
+        if (!parent)
+                return -ENODEV; /* every netdev of the model is ARPHRD_INFINIBAND */
+        if (parent->parent) {
+                if (extack)
+                        *extack = "child creation disallowed for child devices";
+                return -EINVAL;
+        }
+        /* No IFLA_IPOIB_PKEY (or no INFO_DATA): the parent's stored pkey. */
+        pkey = req->has_data && req->pkey >= 0 ? (uint16_t) req->pkey : parent->pkey;
+        /* __ipoib_vlan_add(): 0 or 0x8000, before the OR. */
+        if (!sim_pkey_valid_for_child(pkey))
+                return -EINVAL;
+        if (req->name)
+                snprintf(name, sizeof(name), "%s", req->name);
+        else
+                alloc_default_name(m, name);
+        /* Duplicate pkeys are fine for netlink children (is_child_unique() is for legacy ones only);
+         * the parent's up/down state is not checked. */
+        r = netdev_register(m, parent->port, parent, SIM_RTNL_CHILD, name, pkey, req->ifindex, 0, &nd);
+        if (r < 0)
+                return r;
+        if (req->has_data) {
+                r = sim_rtnl_changelink(m, nd, req->pkey, req->mode, req->umcast);
+                if (r < 0) {
+                        /* The new device is unregistered and the error returned: "mode connected" on
+                         * a device that cannot do CM creates nothing. */
+                        netdev_unregister(m, nd);
+                        return r;
+                }
+        }
+        /* rtnl_configure_link(): ifi_flags. */
+        if (req->up)
+                (void) sim_set_up(m, nd, true);
+        sim_model_sync(m);
+        if (ret)
+                *ret = nd;
+        return 0;
+}
+
+int sim_rtnl_dellink(SimModel *m, SimNetdev *nd) {
+        /* §1.7 ipoib_del_child_link() unregisters only when priv->parent is set; rtnl_delete_link()
+         * returns 0 either way, so deleting a parent succeeds and does nothing. */
+        if (!nd->parent)
+                return 0;
+        netdev_unregister(m, nd);
+        return 0;
+}
+
+/* sscanf("%i") as the sysfs handlers parse: decimal, 0x hex or octal, trailing junk ignored. */
+static int parse_sysfs_int(const char *buf, int *ret) {
+        int v;
+
+        if (sscanf(buf, "%i", &v) != 1)
+                return -EINVAL;
+        *ret = v;
+        return 0;
+}
+
+int sim_sysfs_create_child(SimModel *m, SimNetdev *parent, const char *buf, SimNetdev **ret) {
+        char name[IFNAMSIZ];
+        int pkey, r;
+
+        /* create_child exists on parents only. */
+        if (parent->parent)
+                return -ENOENT;
+        /* §6 create_child(): parse failure, <= 0, > 0xffff or 0x8000 → -EINVAL. */
+        if (parse_sysfs_int(buf, &pkey) < 0 || pkey <= 0 || pkey > 0xffff || pkey == 0x8000)
+                return -EINVAL;
+        /* §5 is_child_unique(): the requested value (before the OR) against the stored values (after
+         * it) of the parent and of every legacy child → -ENOTUNIQ. */
+        if (parent->pkey == pkey)
+                return -ENOTUNIQ;
+        for (size_t i = 0; i < m->n_netdevs; i++)
+                if (m->netdevs[i]->parent == parent && m->netdevs[i]->child_type == SIM_LEGACY_CHILD &&
+                    m->netdevs[i]->pkey == pkey)
+                        return -ENOTUNIQ;
+        sim_legacy_child_name(parent->name, (uint16_t) pkey, name);
+        r = netdev_register(m, parent->port, parent, SIM_LEGACY_CHILD, name, (uint16_t) pkey, 0, 0, ret);
+        sim_model_sync(m);
+        return r;
+}
+
+int sim_sysfs_delete_child(SimModel *m, SimNetdev *parent, const char *buf) {
+        int pkey;
+
+        if (parent->parent)
+                return -ENOENT;
+        /* §6 delete_child(): range 0..0xffff, then a legacy child whose stored pkey equals the value;
+         * netlink children cannot be deleted this way. */
+        if (parse_sysfs_int(buf, &pkey) < 0 || pkey < 0 || pkey > 0xffff)
+                return -EINVAL;
+        for (size_t i = 0; i < m->n_netdevs; i++) {
+                SimNetdev *c = m->netdevs[i];
+
+                if (c->parent == parent && c->child_type == SIM_LEGACY_CHILD && c->pkey == pkey) {
+                        netdev_unregister(m, c);
+                        return 0;
+                }
+        }
+        return -ENODEV;
+}
+
+int sim_sysfs_mode_store(SimModel *m, SimNetdev *nd, const char *buf) {
+        /* §6 mode_store(): the buffer goes to ipoib_set_mode() verbatim ("echo -n connected" fails). */
+        if (nd->child_type == SIM_RTNL_CHILD)
+                return -ENOENT;
+        return sim_set_mode(m, nd, buf);
+}
+
+int sim_sysfs_umcast_store(SimModel *m, SimNetdev *nd, const char *buf) {
+        /* §6 set_umcast(): simple_strtoul(buf, NULL, 0), never fails. */
+        if (nd->child_type == SIM_RTNL_CHILD)
+                return -ENOENT;
+        return sim_rtnl_changelink(m, nd, -1, -1, strtoul(buf, NULL, 0) > 0 ? 1 : 0);
+}
+
+int sim_hca_remove(SimModel *m, SimHca *h) {
+        if (!h->present)
+                return 0;
+        /* §5 ipoib_remove_one(): ipoib_parent_unregister_pre() brings each parent down (which takes
+         * its children down), then children and parent go in one unregister_netdevice_many(). */
+        for (size_t i = 0; i < h->n_ports; i++)
+                if (h->ports[i].parent)
+                        (void) sim_set_up(m, h->ports[i].parent, false);
+        for (size_t i = 0; i < h->n_ports; i++) {
+                SimNetdev *p = h->ports[i].parent;
+
+                if (!p)
+                        continue;
+                for (size_t j = m->n_netdevs; j > 0; j--)
+                        if (m->netdevs[j - 1]->parent == p)
+                                netdev_unregister(m, m->netdevs[j - 1]);
+                netdev_unregister(m, p);
+        }
+        h->present = false;
+        return 0;
+}
+
+int sim_hca_add(SimModel *m, SimHca *h) {
+        if (h->present)
+                return 0;
+        /* ipoib_add_one() → ipoib_add_port(): a new parent per port, down; children are not restored. */
+        return sim_hca_register(m, h);
+}
+
+int sim_port_update(SimModel *m, SimPort *p, const SimPortConf *conf) {
+        bool rejoin = conf->bcast_mtu != p->conf.bcast_mtu;
+        SimPortConf old = p->conf;
+
+        /* The number, the netdev name and its QPN apply at registration only. */
+        p->conf = *conf;
+        p->conf.number = old.number;
+        memcpy(p->conf.netdev, old.netdev, sizeof(old.netdev));
+        p->conf.qpn = old.qpn;
+        /* A new broadcast group MTU is seen at the next join (ipoib_mcast_join_finish()): devices that
+         * keep their carrier re-join; the others will when they get it back. */
+        if (rejoin)
+                for (size_t i = 0; i < m->n_netdevs; i++) {
+                        SimNetdev *nd = m->netdevs[i];
+
+                        if (nd->port == p && nd->carrier && sim_carrier_rule(nd->up, &p->conf, nd->pkey))
+                                mcast_join_finish(m, nd);
+                }
+        /* IB_EVENT_PORT_ACTIVE/PORT_ERR/PKEY_CHANGE/GID_CHANGE → __ipoib_ib_dev_flush(): carrier and
+         * hardware address follow the port. */
+        sim_model_sync(m);
+        return 0;
+}

@@ -1,0 +1,450 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Real-kernel tests of ipoib-agent: each test gets its own network namespace with veth pairs (and a
+TUN device switched to ARPHRD_INFINIBAND for the IPoIB parent scenario), runs the real binary with a
+temporary config dir, and asserts kernel state through `ip -json`.
+
+Usage: agent-netns.py PATH-TO-ipoib-agent [TEST-NAME...]
+Prints "N passed, N failed, N skipped"; exit 0 only when nothing failed. Exit 77 (skip) when the
+tests cannot run here (not root, no netns), with the reason."""
+
+import fcntl
+import json
+import os
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+AGENT = None
+TRACE_ENV = {"IPOIB_AGENT_NETLINK_TRACE": "1"}
+MUTATING = ("RTM_NEWLINK", "RTM_DELLINK", "RTM_NEWADDR", "RTM_DELADDR", "RTM_NEWROUTE", "RTM_DELROUTE")
+
+
+class Skip(Exception):
+    pass
+
+
+def run(cmd, check=True, env=None, timeout=120, input=None):
+    p = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout, input=input)
+    if check and p.returncode != 0:
+        raise AssertionError(f"{' '.join(cmd)} failed ({p.returncode}): {p.stderr.strip()}")
+    return p
+
+
+class Netns:
+    counter = 0
+
+    def __init__(self):
+        Netns.counter += 1
+        self.name = f"ipoibt{os.getpid()}n{Netns.counter}"
+        run(["ip", "netns", "add", self.name])
+        self.dir = tempfile.mkdtemp(prefix="ipoib-agent-test-")
+        os.chmod(self.dir, 0o755)
+        self.conf = os.path.join(self.dir, "conf")
+        self.runtime = os.path.join(self.dir, "run")
+        os.mkdir(self.conf, 0o755)
+        self.agents = []
+
+    def close(self):
+        for a in self.agents:
+            a.stop()
+        run(["ip", "netns", "del", self.name], check=False)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def ip(self, *args, check=True):
+        return run(["ip", "-n", self.name, *args], check=check)
+
+    def batch(self, lines):
+        run(["ip", "-n", self.name, "-batch", "-"], input="\n".join(lines) + "\n")
+
+    def json(self, *args):
+        out = self.ip("-json", *args).stdout
+        return json.loads(out) if out.strip() else []
+
+    def veth(self, name, peer=None, up_peer=True):
+        peer = peer or name + "p"
+        self.ip("link", "add", name, "type", "veth", "peer", "name", peer)
+        if up_peer:
+            self.ip("link", "set", peer, "up")
+
+    def write(self, name, text):
+        path = os.path.join(self.conf, name)
+        with open(path, "w") as f:
+            f.write(text)
+        os.chmod(path, 0o644)
+        return path
+
+    def addrs(self, ifname, family=None):
+        args = (["-4"] if family == 4 else ["-6"] if family == 6 else []) + ["addr", "show", "dev", ifname]
+        out = []
+        for link in self.json(*args):
+            for a in link.get("addr_info", []):
+                if a.get("scope") != "link":
+                    out.append(f"{a['local']}/{a['prefixlen']}")
+        return sorted(out)
+
+    def routes(self, ifname, family=4):
+        out = []
+        for r in self.json(f"-{family}", "route", "show", "dev", ifname, "table", "main"):
+            if r.get("protocol") == "kernel" or r["dst"].startswith("fe80") or r["dst"].startswith("ff00"):
+                continue
+            s = r["dst"]
+            if "gateway" in r:
+                s += " via " + r["gateway"]
+            out.append(s + f" metric {r.get('metric', 0)}")
+        return sorted(out)
+
+    def link(self, ifname):
+        return self.json("link", "show", "dev", ifname)[0]
+
+    def oneshot(self, *extra, env_extra=None):
+        env = dict(os.environ)
+        env.update(TRACE_ENV)
+        env.update(env_extra or {})
+        p = run(["ip", "netns", "exec", self.name, AGENT, "--oneshot", "--config-dir", self.conf,
+                 "--runtime-dir", self.runtime, "--log-level", "debug", *extra], check=False, env=env)
+        return p
+
+    def agent(self):
+        a = Agent(self)
+        self.agents.append(a)
+        return a
+
+    def tun_infiniband(self, name):
+        """A persistent TUN device switched to ARPHRD_INFINIBAND (deps-notes §7): the real kernel
+        then treats it as an IPoIB-typed parent (link/infiniband, MTU up to 65520) while it still
+        refuses kind "ipoib"."""
+        code = f"""
+import fcntl, struct
+TUNSETIFF, TUNSETPERSIST, TUNSETLINK = 0x400454ca, 0x400454cb, 0x400454cd
+fd = open('/dev/net/tun', 'r+b', buffering=0)
+fcntl.ioctl(fd, TUNSETIFF, struct.pack('16sH', b'{name}', 0x0001 | 0x1000))
+fcntl.ioctl(fd, TUNSETLINK, 32)
+fcntl.ioctl(fd, TUNSETPERSIST, 1)
+"""
+        run(["ip", "netns", "exec", self.name, sys.executable, "-c", code])
+
+
+class Agent:
+    """The daemon in the namespace, its stderr collected into a file."""
+
+    def __init__(self, ns):
+        self.ns = ns
+        self.log = open(os.path.join(ns.dir, f"agent-{len(ns.agents)}.log"), "w+")
+        env = dict(os.environ, **TRACE_ENV)
+        self.p = subprocess.Popen(["ip", "netns", "exec", ns.name, AGENT, "--config-dir", ns.conf,
+                                   "--runtime-dir", ns.runtime, "--log-level", "debug"],
+                                  stdout=self.log, stderr=subprocess.STDOUT, env=env)
+
+    def output(self):
+        self.log.flush()
+        with open(self.log.name) as f:
+            return f.read()
+
+    def reload(self):
+        self.p.send_signal(signal.SIGHUP)
+
+    def stop(self):
+        if self.p.poll() is None:
+            self.p.terminate()
+            try:
+                self.p.wait(10)
+            except subprocess.TimeoutExpired:
+                self.p.kill()
+                self.p.wait()
+        self.log.close()
+
+    def alive(self):
+        return self.p.poll() is None
+
+
+def wait_for(pred, what, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        try:
+            last = pred()
+            if last:
+                return last
+        except (AssertionError, IndexError, KeyError, json.JSONDecodeError) as e:
+            last = e
+        time.sleep(0.05)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what} (last: {last!r})")
+
+
+def mutations(log):
+    """Mutating netlink requests the agent sent, from its trace."""
+    out = []
+    for line in log.splitlines():
+        if "netlink: send " in line:
+            typ = line.split("netlink: send ", 1)[1].split()[0]
+            if typ in MUTATING:
+                out.append(line.split("netlink: send ", 1)[1])
+    return out
+
+
+def eq(got, want, what=""):
+    if got != want:
+        raise AssertionError(f"{what}: got {got!r}, want {want!r}")
+
+
+VETH_FILE = """[Match]
+Name=v0
+Type=ether
+
+[Link]
+MTU=9000
+
+[Network]
+Address=192.0.2.1/24
+Address=2001:db8:1::1/64
+Gateway=192.0.2.254
+Gateway=2001:db8:1::fffe
+
+[Route]
+Destination=198.51.100.0/24
+Gateway=192.0.2.253
+Metric=50
+"""
+
+
+def expect_veth_config(ns, v4="192.0.2.1/24"):
+    l = ns.link("v0")
+    eq(l["mtu"], 9000, "mtu")
+    assert "UP" in l["flags"], l["flags"]
+    eq(ns.addrs("v0", 4), [v4], "IPv4 addresses")
+    eq(ns.addrs("v0", 6), ["2001:db8:1::1/64"], "IPv6 addresses")
+    eq(ns.routes("v0", 4), ["198.51.100.0/24 via 192.0.2.253 metric 50", "default via 192.0.2.254 metric 0"],
+       "IPv4 routes")
+    eq(ns.routes("v0", 6), ["default via 2001:db8:1::fffe metric 1024"], "IPv6 routes")
+
+
+# --- the tests -------------------------------------------------------------------------------------
+
+def test_cold_apply(ns):
+    ns.veth("v0")
+    ns.write("10-v0.ibnet", VETH_FILE)
+    p = ns.oneshot()
+    eq(p.returncode, 0, f"exit status (stdout: {p.stdout} stderr tail: {p.stderr[-2000:]})")
+    assert "v0" in p.stdout and "configured" in p.stdout, p.stdout
+    expect_veth_config(ns)
+    # set-mtu, promote_secondaries, set-up, 2 addresses, 3 routes: nothing more.
+    m = mutations(p.stderr)
+    eq(len(m), 8, f"mutating messages {m}")
+
+
+def test_restart_sends_nothing(ns):
+    ns.veth("v0")
+    ns.write("10-v0.ibnet", VETH_FILE)
+    eq(ns.oneshot().returncode, 0, "first run")
+    p = ns.oneshot()
+    eq(p.returncode, 0, "second run")
+    eq(mutations(p.stderr), [], "mutating messages after a restart with the same config")
+    expect_veth_config(ns)
+
+
+def test_edit_applies_exact_diff(ns):
+    ns.veth("v0")
+    ns.write("10-v0.ibnet", VETH_FILE)
+    eq(ns.oneshot().returncode, 0, "first run")
+    ns.write("10-v0.ibnet", VETH_FILE.replace("Address=192.0.2.1/24", "Address=192.0.2.2/24")
+             .replace("[Route]\nDestination=198.51.100.0/24\nGateway=192.0.2.253\nMetric=50\n", ""))
+    p = ns.oneshot()
+    eq(p.returncode, 0, "second run")
+    m = mutations(p.stderr)
+    eq(len(m), 3, f"mutating messages {m}")
+    # The new address goes on before the old one comes off: a link left without any IPv4 address
+    # loses all its IPv4 routes without a notification (fib_disable_ip()).
+    eq([x.split()[0] for x in m], ["RTM_DELROUTE", "RTM_NEWADDR", "RTM_DELADDR"], "order")
+    eq(ns.addrs("v0", 4), ["192.0.2.2/24"], "IPv4 addresses")
+    eq(ns.routes("v0", 4), ["default via 192.0.2.254 metric 0"], "IPv4 routes")
+
+
+def test_foreign_objects_survive(ns):
+    ns.veth("v0")
+    ns.write("10-v0.ibnet", VETH_FILE)
+    eq(ns.oneshot().returncode, 0, "first run")
+    ns.ip("addr", "add", "192.0.2.77/24", "dev", "v0")
+    ns.ip("route", "add", "203.0.113.0/24", "via", "192.0.2.200", "dev", "v0")
+    ns.write("10-v0.ibnet", VETH_FILE.replace("Address=192.0.2.1/24\n", "Address=192.0.2.1/24\nAddress=192.0.2.9/24\n"))
+    eq(ns.oneshot().returncode, 0, "with a foreign address")
+    eq(ns.addrs("v0", 4), ["192.0.2.1/24", "192.0.2.77/24", "192.0.2.9/24"], "addresses")
+    ns.write("10-v0.ibnet", VETH_FILE)
+    p = ns.oneshot()
+    eq(p.returncode, 0, "after removing an owned address")
+    eq(ns.addrs("v0", 4), ["192.0.2.1/24", "192.0.2.77/24"], "addresses after the edit")
+    assert "203.0.113.0/24 via 192.0.2.200 metric 0" in ns.routes("v0", 4), ns.routes("v0", 4)
+
+
+def test_drift_repair(ns):
+    ns.veth("v0")
+    ns.write("10-v0.ibnet", VETH_FILE)
+    a = ns.agent()
+    wait_for(lambda: expect_veth_config(ns) is None, "initial configuration")
+    ns.ip("addr", "del", "192.0.2.1/24", "dev", "v0")
+    wait_for(lambda: ns.addrs("v0", 4) == ["192.0.2.1/24"], "the deleted address to come back")
+    wait_for(lambda: expect_veth_config(ns) is None, "routes to come back with the address")
+    ns.ip("link", "set", "v0", "mtu", "1500")
+    wait_for(lambda: ns.link("v0")["mtu"] == 9000, "the MTU to be restored")
+    ns.ip("link", "set", "v0", "down")
+    wait_for(lambda: "UP" in ns.link("v0")["flags"], "the link to come back up")
+    wait_for(lambda: expect_veth_config(ns) is None, "full configuration after the link flap")
+    assert a.alive(), a.output()[-3000:]
+
+
+def test_link_recreated(ns):
+    ns.veth("v0")
+    ns.write("10-v0.ibnet", VETH_FILE)
+    a = ns.agent()
+    wait_for(lambda: expect_veth_config(ns) is None, "initial configuration")
+    ns.ip("link", "del", "v0")
+    time.sleep(0.2)
+    ns.veth("v0")
+    wait_for(lambda: expect_veth_config(ns) is None, "configuration of the recreated link")
+    assert a.alive(), a.output()[-3000:]
+
+
+def test_invalid_edit_keeps_last_good(ns):
+    ns.veth("v0")
+    path = ns.write("10-v0.ibnet", VETH_FILE)
+    a = ns.agent()
+    wait_for(lambda: expect_veth_config(ns) is None, "initial configuration")
+    ns.write("10-v0.ibnet", VETH_FILE.replace("Address=192.0.2.1/24", "Address=192.0.2.5/24\nMTUU=1"))
+    a.reload()
+    wait_for(lambda: f"{path}:" in a.output() and "keeping the last good version" in a.output(),
+             "the error with file:line and the last-good notice")
+    assert f"{path}:10: error: unknown key MTUU=" in a.output(), a.output()[-3000:]
+    time.sleep(0.3)
+    expect_veth_config(ns)  # unchanged
+    ns.write("10-v0.ibnet", VETH_FILE.replace("Address=192.0.2.1/24", "Address=192.0.2.5/24"))
+    a.reload()
+    wait_for(lambda: ns.addrs("v0", 4) == ["192.0.2.5/24"], "the fixed file to apply")
+
+
+def test_file_deleted_cleans_up(ns):
+    ns.veth("v0")
+    path = ns.write("10-v0.ibnet", VETH_FILE)
+    a = ns.agent()
+    wait_for(lambda: expect_veth_config(ns) is None, "initial configuration")
+    # Another subnet: deleting a primary address takes its secondaries with it unless
+    # promote_secondaries is set (kernel behaviour, not the agent's).
+    ns.ip("addr", "add", "203.0.113.77/24", "dev", "v0")
+    os.unlink(path)
+    a.reload()
+    wait_for(lambda: ns.addrs("v0", 4) == ["203.0.113.77/24"] and ns.addrs("v0", 6) == [],
+             "owned addresses removed, the foreign one kept")
+    eq(ns.routes("v0", 6), [], "IPv6 routes")
+    wait_for(lambda: "lingering → unmanaged" in a.output(), "the link to become unmanaged")
+
+
+def test_many_links(ns, n=200):
+    lines = [f"link add a{i} type veth peer name b{i}" for i in range(n)]
+    lines += [f"link set b{i} up" for i in range(n)]
+    ns.batch(lines)
+    for i in range(n):
+        ns.write(f"a{i:04d}.ibnet", f"[Match]\nName=a{i}\nType=ether\n[Network]\n"
+                                    f"Address=10.{i // 250}.{i % 250}.1/24\nAddress=fd00:{i:x}::1/64\n"
+                                    f"[Route]\nDestination=172.16.{i % 250}.0/24\nGateway=10.{i // 250}.{i % 250}.254\n")
+    t = time.monotonic()
+    p = ns.oneshot(env_extra={"IPOIB_AGENT_NETLINK_TRACE": "0"})
+    elapsed = time.monotonic() - t
+    eq(p.returncode, 0, f"exit status ({p.stdout[-1000:]})")
+    assert f"{n} links matched, {n} configured" in p.stdout, p.stdout[-500:]
+    addrs = ns.json("addr", "show")
+    count = sum(1 for l in addrs for a in l.get("addr_info", []) if a.get("scope") == "global")
+    eq(count, 2 * n, "global addresses")
+    eq(len([r for r in ns.json("-4", "route", "show", "table", "main") if r["dst"].startswith("172.16.")]), n,
+       "routes")
+    print(f"    {n} links, {3 * n} objects: {elapsed:.2f} s")
+
+
+def test_ipoib_parent_on_tun(ns):
+    """The seed's parent scenario on an IPoIB-typed parent the real kernel provides, plus a P_Key
+    child the kernel cannot create here: one clear reason, and the parent still configured."""
+    ns.tun_infiniband("mlx4_ib0")
+    ns.write("10-mlx4_ib0.ibnet", """[Match]
+Name=mlx4_ib0
+
+[IPoIB]
+Mode=connected
+
+[Link]
+MTU=65520
+
+[Network]
+Address=192.0.2.1/24
+Gateway=192.0.2.254
+Address=2001:db8:1::1/32
+Gateway=2001:db8:1::fffe
+""")
+    ns.write("20-mlx4_ib0.8002.ibnet", "[Match]\nName=mlx4_ib0\n\n[Partition]\nPKey=0x8002\n\n"
+                                       "[Network]\nAddress=198.51.100.1/24\n")
+    p = ns.oneshot()
+    l = ns.link("mlx4_ib0")
+    eq(l["link_type"], "infiniband", "link type")
+    eq(l["mtu"], 65520, "mtu")
+    eq(ns.addrs("mlx4_ib0", 4), ["192.0.2.1/24"], "IPv4")
+    eq(ns.addrs("mlx4_ib0", 6), ["2001:db8:1::1/32"], "IPv6")
+    eq(ns.routes("mlx4_ib0", 4), ["default via 192.0.2.254 metric 0"], "IPv4 routes")
+    assert "mlx4_ib0.8002" in p.stdout and "the kernel has no IPoIB support (is ib_ipoib loaded?)" in p.stdout, \
+        p.stdout
+    parent_line = [x for x in p.stdout.splitlines() if x.startswith("mlx4_ib0 ")][0]
+    assert " configured " in parent_line, parent_line
+    eq(p.returncode, 1, "exit status (the child is not configured)")
+    sent = mutations(p.stderr)
+    creates = [m for m in sent if m.startswith("RTM_NEWLINK") and "ipoib" in m]
+    assert creates, sent
+
+
+TESTS = [v for k, v in sorted(globals().items()) if k.startswith("test_")]
+
+
+def main():
+    global AGENT
+    if len(sys.argv) < 2:
+        print(__doc__)
+        return 2
+    AGENT = os.path.abspath(sys.argv[1])
+    wanted = sys.argv[2:]
+    if os.geteuid() != 0:
+        print("SKIP: needs root (network namespaces, veth)")
+        return 77
+    probe = subprocess.run(["ip", "netns", "add", f"ipoibprobe{os.getpid()}"], capture_output=True, text=True)
+    if probe.returncode != 0:
+        print(f"SKIP: cannot create a network namespace: {probe.stderr.strip()}")
+        return 77
+    run(["ip", "netns", "del", f"ipoibprobe{os.getpid()}"], check=False)
+
+    passed = failed = skipped = 0
+    for t in TESTS:
+        if wanted and t.__name__ not in wanted:
+            continue
+        ns = Netns()
+        start = time.monotonic()
+        try:
+            t(ns)
+            passed += 1
+            print(f"PASS {t.__name__} ({time.monotonic() - start:.2f} s)", flush=True)
+        except Skip as e:
+            skipped += 1
+            print(f"SKIP {t.__name__}: {e}", flush=True)
+        except Exception:
+            failed += 1
+            print(f"FAIL {t.__name__}", flush=True)
+            traceback.print_exc()
+            for a in ns.agents:
+                print("---- agent log (tail) ----")
+                print(a.output()[-4000:])
+        finally:
+            ns.close()
+    print(f"{passed} passed, {failed} failed, {skipped} skipped")
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+/* The planner is a pure function: (desired, observed, owned) tables in, the ordered plan out, no
+ * kernel. Each case states the plan as the strings action_to_string() gives. */
+
+#include <check.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <net/if_arp.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "ibnet-load.h"
+#include "plan.h"
+#include "strv.h"
+#include "test-suites.h"
+
+/* Loads one .ibnet text; fails the test on any error. */
+static IbNetwork *network_from_text(const char *text) {
+        char dir[] = "/tmp/test-plan-XXXXXX", path[256];
+        _cleanup_(diag_list_done) DiagList diags = {};
+        ConfFile cf = { .name = (char *) "t.ibnet", .path = path };
+        IbNetwork *n = NULL;
+        FILE *f;
+        int r;
+
+        ck_assert_ptr_nonnull(mkdtemp(dir));
+        snprintf(path, sizeof(path), "%s/t.ibnet", dir);
+        f = fopen(path, "w");
+        ck_assert_ptr_nonnull(f);
+        fputs(text, f);
+        fclose(f);
+        r = ibnet_load(&cf, 0, &diags, &n);
+        for (size_t i = 0; i < diags.n; i++)
+                if (diags.items[i].level == DIAG_ERROR)
+                        ck_abort_msg("unexpected: %s:%u: %s", diags.items[i].path, diags.items[i].line,
+                                     diags.items[i].message);
+        ck_assert_int_eq(r, 0);
+        unlink(path);
+        rmdir(dir);
+        return n;
+}
+
+static KLink veth(int ifindex, const char *name, unsigned flags, uint32_t mtu) {
+        KLink k = { .ifindex = ifindex, .arphrd = ARPHRD_ETHER, .flags = flags, .mtu = mtu, .max_mtu = 65535 };
+
+        snprintf(k.ifname, sizeof(k.ifname), "%s", name);
+        return k;
+}
+
+static KAddress addr(int ifindex, const char *s) {
+        KAddress a = { .ifindex = ifindex, .scope = RT_SCOPE_UNIVERSE };
+
+        ck_assert_int_eq(in_addr_prefix_from_string_auto(s, false, &a.family, &a.addr, &a.prefixlen), 0);
+        return a;
+}
+
+static KRoute route(int ifindex, const char *dst, const char *gw, uint32_t metric) {
+        KRoute r = { .ifindex = ifindex, .table = RT_TABLE_MAIN, .metric = metric, .type = RTN_UNICAST };
+
+        ck_assert_int_eq(in_addr_prefix_from_string_auto(dst, false, &r.family, &r.dst, &r.dst_len), 0);
+        if (gw) {
+                int family;
+
+                ck_assert_int_eq(in_addr_from_string_auto(gw, &family, &r.gw), 0);
+                r.has_gw = true;
+        }
+        return r;
+}
+
+/* Runs the planner and compares with NULL-terminated expected strings. */
+static void plan_one(const PlanInput *in, const char *const *expected) {
+        _cleanup_(action_list_done) ActionList l = {};
+        size_t n = 0;
+
+        ck_assert_int_eq(plan_link(in, &l, NULL), 0);
+        while (expected[n])
+                n++;
+        for (size_t i = 0; i < l.n; i++) {
+                char buf[256];
+
+                action_to_string(&l.actions[i], buf, sizeof(buf));
+                ck_assert_msg(i < n, "unexpected extra action %zu: %s", i, buf);
+                ck_assert_msg(streq(buf, expected[i]), "action %zu: got \"%s\", want \"%s\"", i, buf, expected[i]);
+        }
+        ck_assert_msg(l.n == n, "got %zu actions, want %zu", l.n, n);
+}
+
+static const char *const full_config =
+        "[Match]\nName=v0\nType=ether\n"
+        "[Link]\nMTU=9000\n"
+        "[Network]\nAddress=192.0.2.1/24\nAddress=2001:db8:1::1/64\nGateway=192.0.2.254\n"
+        "[Route]\nDestination=198.51.100.0/24\nGateway=192.0.2.253\nMetric=50\n"
+        "[Route]\nDestination=203.0.113.0/24\n";
+
+START_TEST(test_plan_cold) {
+        _cleanup_(ib_network_unrefp) IbNetwork *n = network_from_text(full_config);
+        KLink k = veth(3, "v0", 0, 1500);
+        PlanInput in = { .network = n, .link = &k };
+
+        /* MTU before up before addresses; the on-link route before routes via a gateway. */
+        plan_one(&in, (const char *const[]) {
+                              "v0 set-mtu 9000",
+                              "v0 set-up",
+                              "v0 add-address 192.0.2.1/24",
+                              "v0 add-address 2001:db8:1::1/64",
+                              "v0 add-route 203.0.113.0/24 metric 0",
+                              "v0 add-route 0.0.0.0/0 via 192.0.2.254 metric 0",
+                              "v0 add-route 198.51.100.0/24 via 192.0.2.253 metric 50",
+                              NULL,
+                      });
+}
+END_TEST
+
+START_TEST(test_plan_converged_is_empty) {
+        _cleanup_(ib_network_unrefp) IbNetwork *n = network_from_text(full_config);
+        KLink k = veth(3, "v0", IFF_UP, 9000);
+        KAddress a[] = { addr(3, "192.0.2.1/24"), addr(3, "2001:db8:1::1/64"), addr(3, "fe80::1/64") };
+        KRoute r[] = {
+                route(3, "0.0.0.0/0", "192.0.2.254", 0),
+                route(3, "198.51.100.0/24", "192.0.2.253", 50),
+                route(3, "203.0.113.0/24", NULL, 0),
+                route(3, "192.0.2.0/24", NULL, 0), /* the kernel's prefix route: foreign, kept */
+        };
+        PlanInput in = { .network = n, .link = &k, .addresses = a, .n_addresses = 3, .routes = r, .n_routes = 4 };
+
+        /* A restart with the same config and kernel state sends nothing. */
+        plan_one(&in, (const char *const[]) { NULL });
+}
+END_TEST
+
+START_TEST(test_plan_removes_only_owned) {
+        _cleanup_(ib_network_unrefp) IbNetwork *n =
+                network_from_text("[Match]\nName=v0\nType=ether\n[Network]\nAddress=192.0.2.1/24\n");
+        KLink k = veth(3, "v0", IFF_UP, 1500);
+        KAddress a[] = { addr(3, "192.0.2.1/24"), addr(3, "192.0.2.9/24"), addr(3, "198.51.100.5/24") };
+        KAddress owned[] = { addr(0, "192.0.2.1/24"), addr(0, "198.51.100.5/24"), addr(0, "203.0.113.1/24") };
+        KRoute r[] = { route(3, "10.0.0.0/8", "198.51.100.1", 0), route(3, "172.16.0.0/12", "192.0.2.7", 0) };
+        KRoute owned_r[] = { route(0, "10.0.0.0/8", "198.51.100.1", 0) };
+        PlanInput in = {
+                .network = n, .link = &k,
+                .addresses = a, .n_addresses = 3, .routes = r, .n_routes = 2,
+                .owned_addresses = owned, .n_owned_addresses = 3,
+                .owned_routes = owned_r, .n_owned_routes = 1,
+        };
+
+        /* 192.0.2.9 and 172.16/12 are foreign and survive; 203.0.113.1 is owned but already gone;
+         * the route goes before the address it depends on. */
+        plan_one(&in, (const char *const[]) {
+                              "v0 remove-route 10.0.0.0/8 via 198.51.100.1 metric 0",
+                              "v0 remove-address 198.51.100.5/24",
+                              NULL,
+                      });
+}
+END_TEST
+
+START_TEST(test_plan_unmanaged_cleans_up) {
+        KLink k = veth(3, "v0", IFF_UP, 1500);
+        KAddress a[] = { addr(3, "192.0.2.1/24"), addr(3, "192.0.2.2/24") };
+        KAddress owned[] = { addr(0, "192.0.2.1/24") };
+        PlanInput in = { .link = &k, .addresses = a, .n_addresses = 2, .owned_addresses = owned, .n_owned_addresses = 1 };
+
+        /* The file is gone: remove what we created, touch nothing else (not even the link state). */
+        plan_one(&in, (const char *const[]) { "v0 remove-address 192.0.2.1/24", NULL });
+}
+END_TEST
+
+START_TEST(test_plan_ipv6_default_metric) {
+        _cleanup_(ib_network_unrefp) IbNetwork *n = network_from_text(
+                "[Match]\nName=v0\nType=ether\n[Network]\nAddress=2001:db8:1::1/64\nGateway=2001:db8:1::fffe\n"
+                "Gateway=fe80::1\n");
+        KLink k = veth(3, "v0", IFF_UP, 1500);
+        KAddress a[] = { addr(3, "2001:db8:1::1/64") };
+        KRoute r[] = { route(3, "::/0", "2001:db8:1::fffe", 1024) };
+        PlanInput in = { .network = n, .link = &k, .addresses = a, .n_addresses = 1, .routes = r, .n_routes = 1 };
+
+        /* IPv6 routes get metric 1024 from the kernel when none is given: that one is present. */
+        plan_one(&in, (const char *const[]) { "v0 add-route ::/0 via fe80::1 metric 1024", NULL });
+}
+END_TEST
+
+START_TEST(test_plan_mtu_max_and_drift) {
+        _cleanup_(ib_network_unrefp) IbNetwork *n =
+                network_from_text("[Match]\nName=v0\nType=ether\n[Link]\nMTU=max\n");
+        KLink k = veth(3, "v0", IFF_UP, 1500);
+        PlanInput in = { .network = n, .link = &k, .mtu_max = 65535 };
+
+        plan_one(&in, (const char *const[]) { "v0 set-mtu 65535", NULL });
+        in.mtu_max = 0; /* unknown maximum: leave the MTU alone */
+        plan_one(&in, (const char *const[]) { NULL });
+}
+END_TEST
+
+START_TEST(test_plan_ipoib_mode_before_mtu) {
+        _cleanup_(ib_network_unrefp) IbNetwork *n = network_from_text(
+                "[Match]\nName=ib0\n[IPoIB]\nMode=connected\nUmcast=yes\n[Link]\nMTU=65520\n");
+        KLink k = { .ifindex = 4, .arphrd = ARPHRD_INFINIBAND, .flags = IFF_UP, .mtu = 2044, .has_ipoib = true };
+        PlanInput in = { .network = n, .link = &k };
+
+        snprintf(k.ifname, sizeof(k.ifname), "ib0");
+        /* ipoib_set_mode() resets the MTU, so the mode goes first. */
+        plan_one(&in, (const char *const[]) { "ib0 set-ipoib mode connected umcast 1", "ib0 set-mtu 65520", NULL });
+        k.mode = 1;
+        k.umcast = 1;
+        k.mtu = 65520;
+        plan_one(&in, (const char *const[]) { NULL });
+}
+END_TEST
+
+Suite *make_plan_suite(void) {
+        Suite *s = suite_create("plan");
+        TCase *tc = tcase_create("plan");
+
+        tcase_add_test(tc, test_plan_cold);
+        tcase_add_test(tc, test_plan_converged_is_empty);
+        tcase_add_test(tc, test_plan_removes_only_owned);
+        tcase_add_test(tc, test_plan_unmanaged_cleans_up);
+        tcase_add_test(tc, test_plan_ipv6_default_metric);
+        tcase_add_test(tc, test_plan_mtu_max_and_drift);
+        tcase_add_test(tc, test_plan_ipoib_mode_before_mtu);
+        suite_add_tcase(s, tc);
+        return s;
+}

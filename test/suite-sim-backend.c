@@ -1,0 +1,330 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+/* backend-sim on a real sd-event loop: start() dumps asynchronously, submit() replies in order, and an
+ * edit of the fabric file (inotify) turns into link events. Part of the "sim" suite (suite-sim.c). */
+
+#include <check.h>
+#include <inttypes.h>
+#include <stdarg.h>
+
+#include "backend.h"
+#include "ibnet.h"
+#include "sim-test.h"
+#include "test-suites.h"
+#include "test-util.h"
+
+#define EXAMPLE_FABRIC TEST_SRCDIR "/examples/fabric/cx3-cx6.json"
+
+typedef struct Recorder {
+        char *log; /* one line per callback */
+        size_t n_links, n_replies, n_dump_done;
+        uint64_t cookies[32];
+        int errors[32];
+        char extacks[32][64];
+        KLink last_link;
+        bool got_link;
+} Recorder;
+
+static const char *strempty_or(const char *s) {
+        return s ?: "";
+}
+
+static void record(Recorder *r, const char *fmt, ...) _printf_(2, 3);
+static void record(Recorder *r, const char *fmt, ...) {
+        _cleanup_free_ char *line = NULL, *old = r->log;
+        va_list ap;
+
+        va_start(ap, fmt);
+        ck_assert_int_ge(vasprintf(&line, fmt, ap), 0);
+        va_end(ap);
+        ck_assert_int_ge(asprintf(&r->log, "%s%s\n", strempty_or(old), line), 0);
+}
+
+static void on_link(void *u, const KLink *k, bool removed) {
+        Recorder *r = u;
+
+        record(r, "link%s %d %s%s", removed ? "-" : "+", k->ifindex, k->ifname,
+               k->flags & IFF_RUNNING ? " running" : "");
+        r->n_links++;
+        r->last_link = *k;
+        r->got_link = true;
+}
+
+static void on_address(void *u, const KAddress *a, bool removed) {
+        char buf[64];
+
+        record(u, "address%s %s", removed ? "-" : "+", kaddress_to_string(a, buf, sizeof(buf)));
+}
+
+static void on_route(void *u, const KRoute *rt, bool removed) {
+        char buf[128];
+
+        record(u, "route%s %s", removed ? "-" : "+", kroute_to_string(rt, buf, sizeof(buf)));
+}
+
+static void on_dump_done(void *u) {
+        Recorder *r = u;
+
+        record(r, "dump-done");
+        r->n_dump_done++;
+}
+
+static void on_reply(void *u, uint64_t cookie, int error, const char *extack) {
+        Recorder *r = u;
+
+        record(r, "reply %" PRIu64 " %d", cookie, error);
+        if (r->n_replies < ELEMENTSOF(r->cookies)) {
+                r->cookies[r->n_replies] = cookie;
+                r->errors[r->n_replies] = error;
+                snprintf(r->extacks[r->n_replies], sizeof(r->extacks[0]), "%s", strempty_or(extack));
+        }
+        r->n_replies++;
+}
+
+static const BackendEvents recorder_events = {
+        .link = on_link,
+        .address = on_address,
+        .route = on_route,
+        .dump_done = on_dump_done,
+        .reply = on_reply,
+};
+
+typedef struct Fixture {
+        sd_event *event;
+        Backend *backend;
+        Recorder rec;
+        char *dir, *fabric, *state;
+} Fixture;
+
+static char *read_text(const char *path) {
+        _cleanup_fclose_ FILE *f = fopen(path, "re");
+        char *text = NULL;
+        size_t size = 0;
+
+        ck_assert_msg(f, "%s: %s", path, strerror(errno));
+        ck_assert_int_gt(getdelim(&text, &size, '\0', f), 0);
+        return text;
+}
+
+static void fixture_start(Fixture *x) {
+        _cleanup_free_ char *text = read_text(EXAMPLE_FABRIC);
+
+        *x = (Fixture) {};
+        x->dir = test_mkdir_tmp();
+        x->fabric = test_write(x->dir, "fabric.json", text);
+        x->state = test_path(x->dir, "state");
+        ck_assert_int_eq(sd_event_new(&x->event), 0);
+        ck_assert_int_eq(backend_sim_new(x->event, x->fabric, x->state, &x->backend), 0);
+        x->backend->events = recorder_events;
+        x->backend->userdata = &x->rec;
+        ck_assert_int_eq(backend_start(x->backend), 0);
+        /* Nothing from inside start(). */
+        ck_assert_ptr_null(x->rec.log);
+}
+
+static void fixture_done(Fixture *x) {
+        backend_free(x->backend);
+        sd_event_unref(x->event);
+        free(x->rec.log);
+        free(x->dir);
+        free(x->fabric);
+        free(x->state);
+}
+
+static void run_until(Fixture *x, const size_t *counter, size_t want) {
+        for (unsigned i = 0; i < 300 && *counter < want; i++)
+                ck_assert_int_ge(sd_event_run(x->event, 10 * 1000), 0);
+        ck_assert_msg(*counter >= want, "waited in vain; log:\n%s", strempty_or(x->rec.log));
+}
+
+static Action action(ActionType type, int ifindex) {
+        Action a = { .type = type, .ifindex = ifindex };
+
+        snprintf(a.ifname, sizeof(a.ifname), "if%d", ifindex);
+        return a;
+}
+
+START_TEST(test_backend_start) {
+        Fixture x;
+        KLink k = { .ifindex = 7 };
+        IbPortInfo p;
+
+        fixture_start(&x);
+        run_until(&x, &x.rec.n_dump_done, 1);
+        /* Links by ifindex, and dump-done last. */
+        ck_assert_str_eq(x.rec.log, "link+ 5 mlx4_ib0\nlink+ 6 mlx4_ib1\nlink+ 7 mlx5_ib0\ndump-done\n");
+        /* port_info(): the model's port, -ENODEV for what is not an IPoIB link. */
+        ck_assert_int_eq(backend_port_info(x.backend, &k, &p), 0);
+        ck_assert_str_eq(p.device, "mlx5_0");
+        ck_assert_uint_eq(p.port, 1);
+        ck_assert_int_eq(p.state, IB_PORT_ACTIVE);
+        ck_assert_uint_eq(p.active_mtu, 4096);
+        ck_assert_uint_eq(p.bcast_mtu, 4096);
+        ck_assert_int_eq(p.enhanced, 1);
+        ck_assert_uint_eq(p.lid, 7);
+        ck_assert_uint_eq(p.sm_lid, 1);
+        ck_assert_uint_eq(p.n_pkeys, 1);
+        ck_assert_uint_eq(p.pkeys[0], 0xffff);
+        k.ifindex = 99;
+        ck_assert_int_eq(backend_port_info(x.backend, &k, &p), -ENODEV);
+        /* The view is there from the start. */
+        {
+                _cleanup_free_ char *path = test_path(x.state, "sys/class/net/mlx4_ib0/mode"),
+                                    *s = read_text(path);
+
+                ck_assert_str_eq(s, "datagram\n");
+        }
+        /* dump() again. */
+        ck_assert_int_eq(backend_dump(x.backend), 0);
+        run_until(&x, &x.rec.n_dump_done, 2);
+        fixture_done(&x);
+}
+END_TEST
+
+START_TEST(test_backend_submit_order) {
+        Fixture x;
+        Action a[6];
+
+        fixture_start(&x);
+        run_until(&x, &x.rec.n_dump_done, 1);
+        /* 1: connected on enhanced IPoIB → -EINVAL (ipoib_set_mode()). */
+        a[0] = action(ACTION_SET_IPOIB, 7);
+        a[0].ipoib.mode = 1;
+        a[0].ipoib.umcast = -1;
+        /* 2: a netlink child. */
+        a[1] = action(ACTION_CHILD_CREATE, 5);
+        snprintf(a[1].child.name, sizeof(a[1].child.name), "mlx4_ib0.8002");
+        a[1].child.pkey = 0x8002;
+        a[1].child.mode = -1;
+        a[1].child.umcast = -1;
+        a[1].child.method = IB_CHILD_METHOD_NETLINK;
+        /* 3: up, which brings the child up too. */
+        a[2] = action(ACTION_SET_UP, 5);
+        /* 4: an address. */
+        a[3] = action(ACTION_ADDRESS_ADD, 5);
+        ck_assert_int_eq(in_addr_prefix_from_string_auto("192.0.2.1/24", false, &a[3].address.family,
+                                                         &a[3].address.addr, &a[3].address.prefixlen),
+                         0);
+        /* 5: above the core maximum → -EINVAL with the kernel's extack. */
+        a[4] = action(ACTION_SET_MTU, 5);
+        a[4].mtu = 70000;
+        /* 6: a sysfs child with another name: create_child + rename. */
+        a[5] = action(ACTION_CHILD_CREATE, 6);
+        snprintf(a[5].child.name, sizeof(a[5].child.name), "storage0");
+        a[5].child.pkey = 0x8002;
+        a[5].child.mode = 0;
+        a[5].child.umcast = -1;
+        a[5].child.method = IB_CHILD_METHOD_SYSFS;
+
+        free(x.rec.log);
+        x.rec.log = NULL;
+        for (size_t i = 0; i < ELEMENTSOF(a); i++)
+                ck_assert_int_eq(backend_submit(x.backend, &a[i], 100 + i), 0);
+        ck_assert_ptr_null(x.rec.log); /* nothing synchronous */
+        run_until(&x, &x.rec.n_replies, ELEMENTSOF(a));
+        for (size_t i = 0; i < ELEMENTSOF(a); i++)
+                ck_assert_uint_eq(x.rec.cookies[i], 100 + i);
+        ck_assert_int_eq(x.rec.errors[0], -EINVAL);
+        ck_assert_int_eq(x.rec.errors[1], 0);
+        ck_assert_int_eq(x.rec.errors[2], 0);
+        ck_assert_int_eq(x.rec.errors[3], 0);
+        ck_assert_int_eq(x.rec.errors[4], -EINVAL);
+        ck_assert_str_eq(x.rec.extacks[4], "mtu greater than device maximum");
+        ck_assert_int_eq(x.rec.errors[5], 0);
+        ck_assert_ptr_nonnull(strstr(x.rec.log, "link+ 8 mlx4_ib0.8002\n"));
+        ck_assert_ptr_nonnull(strstr(x.rec.log, "link+ 8 mlx4_ib0.8002 running\n"));
+        ck_assert_ptr_nonnull(strstr(x.rec.log, "address+ 192.0.2.1/24\n"));
+        ck_assert_ptr_nonnull(strstr(x.rec.log, "route+ 192.0.2.0/24 metric 0\n"));
+        ck_assert_ptr_nonnull(strstr(x.rec.log, "storage0"));
+        /* The view: the sysfs child has pkey/mode, the netlink one has not. */
+        {
+                _cleanup_free_ char *p1 = test_path(x.state, "sys/class/net/storage0/pkey"),
+                                    *s = read_text(p1),
+                                    *p2 = test_path(x.state, "sys/class/net/mlx4_ib0.8002/pkey"),
+                                    *p3 = test_path(x.state, "ip-address"), *ip = read_text(p3);
+
+                ck_assert_str_eq(s, "0x8002\n");
+                ck_assert_int_eq(access(p2, F_OK), -1);
+                ck_assert_ptr_nonnull(
+                        strstr(ip, "    inet 192.0.2.1/24 brd 192.0.2.255 scope global mlx4_ib0\n"));
+        }
+        fixture_done(&x);
+}
+END_TEST
+
+/* Writes text to the fabric file as an editor does (a temporary file renamed over it) or as cp does
+ * (rewritten in place). */
+static void edit_fabric(Fixture *x, const char *from, const char *to, bool rename_over) {
+        _cleanup_free_ char *text = read_text(x->fabric), *edited = NULL, *tmp = NULL;
+        const char *at = strstr(text, from);
+
+        ck_assert_ptr_nonnull(at);
+        ck_assert_int_ge(asprintf(&edited, "%.*s%s%s", (int) (at - text), text, to, at + strlen(from)), 0);
+        if (rename_over) {
+                tmp = test_write(x->dir, "fabric.json.new", edited);
+                ck_assert_int_eq(rename(tmp, x->fabric), 0);
+        } else
+                free(test_write(x->dir, "fabric.json", edited));
+}
+
+START_TEST(test_backend_fabric_edit) {
+        Fixture x;
+        Action up = action(ACTION_SET_UP, 5);
+        size_t links;
+
+        fixture_start(&x);
+        run_until(&x, &x.rec.n_dump_done, 1);
+        ck_assert_int_eq(backend_submit(x.backend, &up, 1), 0);
+        run_until(&x, &x.rec.n_replies, 1);
+        ck_assert(x.rec.last_link.flags & IFF_RUNNING);
+
+        /* Port 1 of mlx4_0 goes DOWN: a link event without carrier (IB_EVENT_PORT_ERR). */
+        links = x.rec.n_links;
+        edit_fabric(&x, "\"state\": \"active\"", "\"state\": \"down\"", true);
+        run_until(&x, &x.rec.n_links, links + 1);
+        ck_assert_str_eq(x.rec.last_link.ifname, "mlx4_ib0");
+        ck_assert(x.rec.last_link.flags & IFF_UP);
+        ck_assert(!(x.rec.last_link.flags & IFF_RUNNING));
+        {
+                _cleanup_free_ char *p = test_path(x.state, "sys/class/net/mlx4_ib0/carrier"),
+                                    *s = read_text(p);
+
+                ck_assert_str_eq(s, "0\n");
+        }
+        /* And ACTIVE again, written in place as cp does. */
+        links = x.rec.n_links;
+        edit_fabric(&x, "\"state\": \"down\"", "\"state\": \"active\"", false);
+        run_until(&x, &x.rec.n_links, links + 1);
+        ck_assert(x.rec.last_link.flags & IFF_RUNNING);
+
+        /* A broken file is ignored: the model keeps its state. */
+        links = x.rec.n_links;
+        edit_fabric(&x, "\"hcas\"", "\"hcas\" oops", true);
+        for (unsigned i = 0; i < 20; i++)
+                ck_assert_int_ge(sd_event_run(x.event, 5 * 1000), 0);
+        ck_assert_uint_eq(x.rec.n_links, links);
+
+        /* mlx5_0 unplugged: RTM_DELLINK. */
+        edit_fabric(&x, "\"hcas\" oops", "\"hcas\"", true);
+        edit_fabric(&x, "\"name\": \"mlx5_0\",", "\"name\": \"mlx5_0\", \"present\": false,", true);
+        run_until(&x, &x.rec.n_links, links + 1);
+        ck_assert_ptr_nonnull(strstr(x.rec.log, "link- 7 mlx5_ib0\n"));
+        {
+                _cleanup_free_ char *p = test_path(x.state, "sys/class/net/mlx5_ib0");
+
+                ck_assert_int_eq(access(p, F_OK), -1);
+        }
+        fixture_done(&x);
+}
+END_TEST
+
+void sim_test_add_backend_tcase(Suite *s) {
+        TCase *tc = tcase_create("backend");
+
+        tcase_add_unchecked_fixture(tc, test_tmp_setup, test_tmp_teardown);
+        tcase_add_test(tc, test_backend_start);
+        tcase_add_test(tc, test_backend_submit_order);
+        tcase_add_test(tc, test_backend_fabric_edit);
+        tcase_set_timeout(tc, 30);
+        suite_add_tcase(s, tc);
+}
