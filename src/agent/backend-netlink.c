@@ -20,12 +20,17 @@
 #include <netlink/socket.h>
 #include <sys/socket.h>
 
+#include <net/if_arp.h>
+
 #include "backend.h"
+#include "ib-port.h"
 #include "log.h"
 #include "nl-build.h"
 #include "nl-trace.h"
 
-#define EVENT_RCVBUF (4 * 1024 * 1024)
+/* Only what is queued is charged; networkd asks for 128 MiB. A burst of 1000 links configured at once
+ * queues a few MiB of notifications, and an overrun costs a full re-dump. */
+#define EVENT_RCVBUF (32 * 1024 * 1024)
 #define CMD_RCVBUF (1 * 1024 * 1024)
 /* A dump skb is at most 32 KiB (netlink_recvmsg() caps max_recvmsg_len), notifications are smaller. */
 #define RECV_BUF_SIZE (64 * 1024)
@@ -606,11 +611,19 @@ static void netlink_free(Backend *backend) {
         free(b);
 }
 
+/* sysfs names the RDMA device and port, libibverbs tells the rest (ib-port.c). */
+static int netlink_port_info(Backend *b, const KLink *link, IbPortInfo *ret) {
+        if (link->arphrd != ARPHRD_INFINIBAND)
+                return -ENODEV;
+        return ib_port_query(NULL, link->ifname, ret);
+}
+
 static const BackendOps netlink_ops = {
         .name = "netlink",
         .start = netlink_start,
         .dump = netlink_dump,
         .submit = netlink_submit,
+        .port_info = netlink_port_info,
         .free = netlink_free,
 };
 

@@ -162,6 +162,10 @@ IbLinkIdentity link_identity(const Link *l) {
                                                               : _IB_LINK_TYPE_INVALID,
         };
 
+        if (l->has_port) {
+                id.device = l->port.device;
+                id.port = l->port.port;
+        }
         /* Bytes 12..19 of the 20-byte IPoIB address are the port GUID; 0..11 (flags, QPN, subnet
          * prefix) change when the SM assigns the prefix, so they are never used (kernel-ipoib.md §4). */
         if (l->kernel.arphrd == ARPHRD_INFINIBAND && l->kernel.hwaddr_len == INFINIBAND_ALEN) {

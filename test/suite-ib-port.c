@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+/* rdma-core port awareness (ib-port.c) against a fake sysfs tree. This machine has no RDMA devices,
+ * so libibverbs answers with none: that path must give a clear, specific error, not port data. */
+
+#include <check.h>
+#include <infiniband/verbs.h>
+
+#include "ib-port.h"
+#include "test-suites.h"
+#include "test-util.h"
+
+START_TEST(test_mtu_enum) {
+        static const struct {
+                int e;
+                uint32_t bytes;
+        } cases[] = {
+                { IBV_MTU_256, 256 }, { IBV_MTU_512, 512 },   { IBV_MTU_1024, 1024 },
+                { IBV_MTU_2048, 2048 }, { IBV_MTU_4096, 4096 }, { 0, 0 }, { 6, 0 },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++)
+                ck_assert_uint_eq(ib_mtu_enum_to_bytes(cases[i].e), cases[i].bytes);
+}
+END_TEST
+
+START_TEST(test_not_an_rdma_netdev) {
+        _cleanup_free_ char *root = test_mkdir_tmp();
+        IbPortInfo p;
+
+        /* A netdev without device/infiniband/ (veth, or nothing at all) has no port. */
+        free(test_write(root, "class/net/veth0/dev_port", "0\n"));
+        ck_assert_int_eq(ib_port_query(root, "veth0", &p), -ENODEV);
+        ck_assert_int_eq(ib_port_query(root, "nosuch", &p), -ENODEV);
+}
+END_TEST
+
+START_TEST(test_no_verbs_devices) {
+        _cleanup_free_ char *root = test_mkdir_tmp();
+        struct ibv_device **l;
+        IbPortInfo p;
+        int n = 0;
+
+        /* sysfs names a device and port 1 (dev_port 0, as ipoib_parent_init() leaves it); the name
+         * is one no real provider uses. */
+        free(test_write(root, "class/net/ib0/dev_port", "0\n"));
+        free(test_write(root, "class/net/ib0/device/infiniband/fake_rdma9/node_type", "1: CA\n"));
+
+        l = ibv_get_device_list(&n);
+        if (l && n > 0) {
+                /* A machine with RDMA devices: the one sysfs names is not among them. */
+                ibv_free_device_list(l);
+                ck_assert_int_eq(ib_port_query(root, "ib0", &p), -ENOENT);
+                return;
+        }
+        if (l)
+                ibv_free_device_list(l);
+        ck_assert_int_eq(ib_port_query(root, "ib0", &p), -ENXIO);
+}
+END_TEST
+
+Suite *make_ib_port_suite(void) {
+        Suite *s = suite_create("ib_port");
+        TCase *tc = tcase_create("ib_port");
+
+        tcase_add_unchecked_fixture(tc, test_tmp_setup, test_tmp_teardown);
+        tcase_add_test(tc, test_mtu_enum);
+        tcase_add_test(tc, test_not_an_rdma_netdev);
+        tcase_add_test(tc, test_no_verbs_devices);
+        suite_add_tcase(s, tc);
+        return s;
+}
