@@ -22,7 +22,11 @@
 
 #include <net/if_arp.h>
 
+#include <fcntl.h>
+#include <sys/ioctl.h>
+
 #include "backend.h"
+#include "ibnet.h"
 #include "ib-port.h"
 #include "log.h"
 #include "nl-build.h"
@@ -56,6 +60,7 @@ typedef struct Request {
         bool failed;        /* sendmsg() failed after submit() had returned; error is the answer */
         int error;
         struct nl_msg *msg; /* until sent */
+        Action *local;      /* done here instead of over netlink (sysfs create_child), until done */
 } Request;
 
 typedef struct NetlinkBackend {
@@ -79,6 +84,7 @@ typedef struct NetlinkBackend {
         size_t max_in_flight;
         bool want_out;     /* EPOLLOUT requested after EAGAIN */
         bool need_barrier; /* answers were lost: send a NLMSG_NOOP to find out which */
+        sd_event_source *pump_source; /* answers local requests from the loop, never from submit() */
         uint32_t seq_next;
 
         uint8_t *ev_buf, *cmd_buf;
@@ -403,6 +409,43 @@ static int send_barrier(NetlinkBackend *b) {
 
 /* Sends queued requests while the in-flight cap allows. A request that cannot be sent becomes a
  * failed one, answered in its turn (answers keep submit order). */
+/* [Partition] Method=sysfs: ipoib_vlan.c create_child() → ipoib_vlan_add(). The kernel names the
+ * child "%.10s.%04x" from the parent's name and the P_Key as written; another name is given with
+ * SIOCSIFNAME while the new child is still down. No create_child file: no IPoIB driver behind the
+ * parent (or no ib_ipoib), reported like the netlink kind "ipoib" being unknown. */
+static int sysfs_create_child(const Action *a) {
+        _cleanup_close_ int fd = -EBADF, sk = -EBADF;
+        char path[128], buf[16], legacy[IFNAMSIZ + 8];
+        struct ifreq ifr = {};
+        int n;
+
+        snprintf(path, sizeof(path), "/sys/class/net/%s/create_child", a->ifname);
+        if (nl_trace_enabled())
+                log_info("netlink: sysfs write 0x%04x to %s", a->child.pkey, path);
+        fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (fd < 0)
+                return errno == ENOENT ? -EOPNOTSUPP : negative_errno();
+        n = snprintf(buf, sizeof(buf), "0x%04x\n", a->child.pkey);
+        if (write(fd, buf, (size_t) n) < 0)
+                return negative_errno();
+
+        snprintf(legacy, sizeof(legacy), "%.10s.%04x", a->ifname, a->child.pkey);
+        if (streq(legacy, a->child.name))
+                return 0;
+        sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (sk < 0)
+                return negative_errno();
+        if (strlen(legacy) >= sizeof(ifr.ifr_name))
+                return -ENAMETOOLONG;
+        memcpy(ifr.ifr_name, legacy, strlen(legacy) + 1);
+        snprintf(ifr.ifr_newname, sizeof(ifr.ifr_newname), "%s", a->child.name);
+        if (ioctl(sk, SIOCSIFNAME, &ifr) < 0)
+                return negative_errno();
+        return 0;
+}
+
+static int on_pump(sd_event_source *s, void *userdata);
+
 static void queue_flush(NetlinkBackend *b) {
         int r;
 
@@ -419,6 +462,18 @@ static void queue_flush(NetlinkBackend *b) {
 
         while (b->n_sent < b->n && b->n_sent < b->max_in_flight) {
                 Request *q = queue_at(b, b->n_sent);
+
+                if (q->local) {
+                        /* Its turn: every request before it has been processed by the kernel already
+                         * (rtnetlink runs them inside sendmsg()), so the order holds. It is answered
+                         * like an older request whose answer is known. */
+                        q->error = sysfs_create_child(q->local);
+                        q->failed = true;
+                        q->seq = b->seq_next++;
+                        q->local = mfree(q->local);
+                        b->n_sent++;
+                        continue;
+                }
 
                 r = send_request(b, nlmsg_hdr(q->msg), &q->seq);
                 if (r == -EAGAIN || r == -EWOULDBLOCK) {
@@ -503,6 +558,11 @@ static void lost_answers(NetlinkBackend *b) {
                 b->backend.events.overrun(b->backend.userdata);
 }
 
+static int on_pump(sd_event_source *s, void *userdata) {
+        queue_pump(userdata);
+        return 0;
+}
+
 static int on_cmd_io(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
         NetlinkBackend *b = userdata;
         ssize_t n;
@@ -565,6 +625,20 @@ static int netlink_submit(Backend *backend, const Action *a, uint64_t cookie) {
         Request *q;
         int r;
 
+        if (a->type == ACTION_CHILD_CREATE && a->child.method == IB_CHILD_METHOD_SYSFS) {
+                Action *local = newdup(Action, a, 1);
+
+                if (!local)
+                        return -ENOMEM;
+                r = queue_push(b, &(Request) { .cookie = cookie, .local = local });
+                if (r < 0) {
+                        free(local);
+                        return r;
+                }
+                /* Done and answered from the loop, in order with what is in flight. */
+                return sd_event_source_set_enabled(b->pump_source, SD_EVENT_ONESHOT);
+        }
+
         r = nl_build_action(a, &m);
         if (r < 0)
                 return r;
@@ -602,8 +676,11 @@ static void netlink_free(Backend *backend) {
         sd_event_source_disable_unref(b->cmd_source);
         nl_socket_free(b->ev);
         nl_socket_free(b->cmd);
-        for (size_t i = 0; i < b->n; i++)
+        sd_event_source_disable_unref(b->pump_source);
+        for (size_t i = 0; i < b->n; i++) {
                 nlmsg_free(queue_at(b, i)->msg);
+                free(queue_at(b, i)->local);
+        }
         free(b->queue);
         free(b->ev_buf);
         free(b->cmd_buf);
@@ -674,6 +751,10 @@ int backend_netlink_new(sd_event *e, const BackendEvents *events, void *userdata
         if (r < 0)
                 return r;
         (void) sd_event_source_set_description(b->cmd_source, "netlink-requests");
+        r = sd_event_add_defer(e, &b->pump_source, on_pump, b);
+        if (r < 0)
+                return r;
+        (void) sd_event_source_set_enabled(b->pump_source, SD_EVENT_OFF);
 
         log_debug("netlink: backend ready, %zu requests in flight at most%s", b->max_in_flight,
                   nl_trace_enabled() ? ", tracing" : "");

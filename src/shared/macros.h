@@ -114,3 +114,10 @@ void *greedy_realloc(void **p, size_t *allocated, size_t need, size_t sz);
         greedy_realloc((void **) &(array), &(allocated), (need), sizeof((array)[0]))
 
 #define FOREACH_ARRAY(i, array, num) for (__typeof__(array[0]) *i = (array); i && i < (array) + (num); i++)
+
+/* A heap copy of n objects of type t. */
+#define newdup(t, p, n) ((t *) memdup((p), sizeof(t) * (n)))
+static inline void *memdup(const void *p, size_t l) {
+        void *q = malloc(l ?: 1);
+        return q ? memcpy(q, p, l) : NULL;
+}

@@ -384,6 +384,7 @@ Gateway=2001:db8:1::fffe
 """)
     ns.write("20-mlx4_ib0.8002.ibnet", "[Match]\nName=mlx4_ib0\n\n[Partition]\nPKey=0x8002\n\n"
                                        "[Network]\nAddress=198.51.100.1/24\n")
+    ns.write("21-mlx4_ib0.8003.ibnet", "[Match]\nName=mlx4_ib0\n\n[Partition]\nPKey=0x8003\nMethod=sysfs\n")
     p = ns.oneshot()
     l = ns.link("mlx4_ib0")
     eq(l["link_type"], "infiniband", "link type")
@@ -395,10 +396,15 @@ Gateway=2001:db8:1::fffe
         p.stdout
     parent_line = [x for x in p.stdout.splitlines() if x.startswith("mlx4_ib0 ")][0]
     assert " configured " in parent_line, parent_line
-    eq(p.returncode, 1, "exit status (the child is not configured)")
+    eq(p.returncode, 1, "exit status (the children are not configured)")
+    children = [x for x in p.stdout.splitlines() if x.startswith("mlx4_ib0.")]
+    eq(len(children), 2, f"child lines {children}")
+    for c in children:
+        assert "failed" in c and "the kernel has no IPoIB support (is ib_ipoib loaded?)" in c, c
     sent = mutations(p.stderr)
-    creates = [m for m in sent if m.startswith("RTM_NEWLINK") and "ipoib" in m]
-    assert creates, sent
+    creates = [m for m in sent if m.startswith("RTM_NEWLINK") and "IFLA_INFO_KIND=ipoib" in m]
+    eq(len(creates), 1, f"netlink child creations {sent}")
+    assert "netlink: sysfs write 0x8003 to /sys/class/net/mlx4_ib0/create_child" in p.stderr, p.stderr[-3000:]
 
 
 TESTS = [v for k, v in sorted(globals().items()) if k.startswith("test_")]
