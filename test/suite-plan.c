@@ -4,6 +4,7 @@
  * kernel. Each case states the plan as the strings action_to_string() gives. */
 
 #include <check.h>
+#include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <net/if_arp.h>
@@ -207,6 +208,164 @@ START_TEST(test_plan_ipoib_mode_before_mtu) {
 }
 END_TEST
 
+
+static KLink ib(int ifindex, const char *name, unsigned flags, uint32_t mtu, uint8_t mode) {
+        KLink k = { .ifindex = ifindex, .arphrd = ARPHRD_INFINIBAND, .flags = flags, .mtu = mtu, .has_ipoib = true,
+                    .mode = mode, .pkey = 0xffff };
+
+        snprintf(k.ifname, sizeof(k.ifname), "%s", name);
+        return k;
+}
+
+START_TEST(test_plan_replace_address_keeps_ipv4) {
+        _cleanup_(ib_network_unrefp) IbNetwork *n =
+                network_from_text("[Match]\nName=v0\nType=ether\n[Network]\nAddress=192.0.2.2/24\n"
+                                  "Address=198.51.100.1/25\n");
+        KLink k = veth(3, "v0", IFF_UP, 1500);
+        KAddress a[] = { addr(3, "192.0.2.1/24"), addr(3, "198.51.100.1/24") };
+        KAddress owned[] = { addr(0, "192.0.2.1/24"), addr(0, "198.51.100.1/24") };
+        PlanInput in = { .network = n, .link = &k, .addresses = a, .n_addresses = 2,
+                         .owned_addresses = owned, .n_owned_addresses = 2 };
+
+        /* Same address, new prefix length: it must go first. Another address: the new one goes on
+         * before the old one comes off, so the link never loses its last IPv4 address (fib_disable_ip()). */
+        plan_one(&in, (const char *const[]) {
+                              "v0 remove-address 198.51.100.1/24",
+                              "v0 add-address 192.0.2.2/24",
+                              "v0 add-address 198.51.100.1/25",
+                              "v0 remove-address 192.0.2.1/24",
+                              NULL,
+                      });
+}
+END_TEST
+
+START_TEST(test_plan_promote_secondaries) {
+        _cleanup_(ib_network_unrefp) IbNetwork *n =
+                network_from_text("[Match]\nName=v0\nType=ether\n[Network]\nAddress=192.0.2.2/24\n");
+        _cleanup_(ib_network_unrefp) IbNetwork *v6 =
+                network_from_text("[Match]\nName=v0\nType=ether\n[Network]\nAddress=2001:db8::2/64\n");
+        KLink k = veth(3, "v0", IFF_UP, 1500);
+        PlanInput in = { .network = n, .link = &k };
+
+        k.has_inet_conf = true;
+        plan_one(&in, (const char *const[]) { "v0 set-promote-secondaries", "v0 add-address 192.0.2.2/24", NULL });
+        k.promote_secondaries = true;
+        plan_one(&in, (const char *const[]) { "v0 add-address 192.0.2.2/24", NULL });
+        /* Nothing to promote without IPv4 addresses. */
+        k.promote_secondaries = false;
+        in.network = v6;
+        plan_one(&in, (const char *const[]) { "v0 add-address 2001:db8::2/64", NULL });
+}
+END_TEST
+
+START_TEST(test_plan_children_after_parent) {
+        _cleanup_(ib_network_unrefp) IbNetwork *parent = network_from_text("[Match]\nName=ib0\n[Link]\nMTU=2044\n");
+        _cleanup_(ib_network_unrefp) IbNetwork *child =
+                network_from_text("[Match]\nName=ib0\n[Partition]\nPKey=0x0002\nMethod=sysfs\n[IPoIB]\nMode=connected\n");
+        KLink k = ib(5, "ib0", 0, 4092, 0);
+        ChildWant c[] = {
+                { .network = child, .name = "ib0.8002" },
+                { .network = child, .name = "ib0.8003", .exists = true },
+                { .network = child, .name = "ib0.8004", .failed = true },
+        };
+        PlanInput in = { .network = parent, .link = &k, .children = c, .n_children = 3 };
+
+        /* The parent is set up first; the child is created with its P_Key only: Mode=connected at
+         * creation would make ipoib_new_child_link() unregister it on devices that cannot do it. */
+        plan_one(&in, (const char *const[]) {
+                              "ib0 set-mtu 2044",
+                              "ib0 set-up",
+                              "ib0 create-child ib0.8002 pkey 0x8002",
+                              NULL,
+                      });
+        /* An unmanaged parent is still brought up for its children. */
+        in.network = NULL;
+        plan_one(&in, (const char *const[]) { "ib0 set-up", "ib0 create-child ib0.8002 pkey 0x8002", NULL });
+}
+END_TEST
+
+START_TEST(test_plan_connected_unsupported) {
+        _cleanup_(ib_network_unrefp) IbNetwork *n =
+                network_from_text("[Match]\nName=ib0\n[IPoIB]\nMode=connected\n[Link]\nMTU=max\n");
+        KLink k = ib(5, "ib0", IFF_UP, 2044, IPOIB_MODE_DATAGRAM);
+        PlanInput in = { .network = n, .link = &k, .mtu_max = 65520 };
+
+        plan_one(&in, (const char *const[]) { "ib0 set-ipoib mode connected", "ib0 set-mtu 65520", NULL });
+        /* Enhanced IPoIB: datagram, with MTU=max meaning IB MTU - 4. */
+        in.connected_unsupported = true;
+        in.mtu_max = 4092;
+        ck_assert_int_eq(plan_effective_mode(&in), IPOIB_MODE_DATAGRAM);
+        plan_one(&in, (const char *const[]) { "ib0 set-mtu 4092", NULL });
+}
+END_TEST
+
+START_TEST(test_plan_mode_change_reapplies_mtu) {
+        _cleanup_(ib_network_unrefp) IbNetwork *n =
+                network_from_text("[Match]\nName=ib0\n[IPoIB]\nMode=datagram\n[Link]\nMTU=2044\n");
+        KLink k = ib(5, "ib0", IFF_UP, 2044, IPOIB_MODE_CONNECTED);
+        PlanInput in = { .network = n, .link = &k };
+
+        /* The MTU matches now, but ipoib_set_mode() will reset it: set it again after the mode. */
+        plan_one(&in, (const char *const[]) { "ib0 set-ipoib mode datagram", "ib0 set-mtu 2044", NULL });
+}
+END_TEST
+
+START_TEST(test_plan_datagram_clamp_is_not_drift) {
+        _cleanup_(ib_network_unrefp) IbNetwork *n =
+                network_from_text("[Match]\nName=ib0\n[IPoIB]\nMode=datagram\n[Link]\nMTU=4092\n");
+        KLink k = ib(5, "ib0", IFF_UP, 2044, IPOIB_MODE_DATAGRAM);
+        PlanInput in = { .network = n, .link = &k };
+
+        plan_one(&in, (const char *const[]) { "ib0 set-mtu 4092", NULL });
+        /* The kernel took 4092 and runs 2044 (broadcast group MTU): do not ask again… */
+        in.mtu_requested = 4092;
+        in.mtu_effective = 2044;
+        plan_one(&in, (const char *const[]) { NULL });
+        /* …but someone setting 1500 is drift. */
+        k.mtu = 1500;
+        plan_one(&in, (const char *const[]) { "ib0 set-mtu 4092", NULL });
+}
+END_TEST
+
+START_TEST(test_plan_pkey_mismatch) {
+        _cleanup_(ib_network_unrefp) IbNetwork *n =
+                network_from_text("[Match]\nName=ib0\n[Partition]\nPKey=0x8003\nName=ib0.x\n"
+                                  "[Network]\nAddress=192.0.2.1/24\n");
+        KLink k = ib(9, "ib0.x", IFF_UP, 2044, 0);
+        PlanInput in = { .network = n, .link = &k };
+        ActionList l = {};
+        const char *blocked;
+
+        k.pkey = 0x8002;
+        /* ipoib_changelink() ignores a new P_Key: ours is deleted (and created again by its parent)… */
+        in.child_owned = true;
+        plan_one(&in, (const char *const[]) { "ib0.x delete-child", NULL });
+        /* …one we did not create is left alone, with the reason. */
+        in.child_owned = false;
+        ck_assert_int_eq(plan_link(&in, &l, &blocked), 0);
+        ck_assert_uint_eq(l.n, 0);
+        ck_assert_ptr_nonnull(blocked);
+        ck_assert_ptr_nonnull(strstr(blocked, "another P_Key"));
+        action_list_done(&l);
+        /* Our child whose file is gone is deleted. */
+        in.network = NULL;
+        in.child_owned = true;
+        plan_one(&in, (const char *const[]) { "ib0.x delete-child", NULL });
+}
+END_TEST
+
+START_TEST(test_plan_hold_addresses) {
+        _cleanup_(ib_network_unrefp) IbNetwork *n = network_from_text(
+                "[Match]\nName=ib0\n[Link]\nRequireActivePort=yes\n[Network]\nAddress=192.0.2.1/24\n"
+                "Gateway=192.0.2.254\n");
+        KLink k = ib(5, "ib0", 0, 2044, 0);
+        PlanInput in = { .network = n, .link = &k, .hold_addresses = true };
+
+        /* The port is not ACTIVE: the link is still brought up, addresses and routes wait. */
+        plan_one(&in, (const char *const[]) { "ib0 set-up", NULL });
+}
+END_TEST
+
 Suite *make_plan_suite(void) {
         Suite *s = suite_create("plan");
         TCase *tc = tcase_create("plan");
@@ -218,6 +377,14 @@ Suite *make_plan_suite(void) {
         tcase_add_test(tc, test_plan_ipv6_default_metric);
         tcase_add_test(tc, test_plan_mtu_max_and_drift);
         tcase_add_test(tc, test_plan_ipoib_mode_before_mtu);
+        tcase_add_test(tc, test_plan_replace_address_keeps_ipv4);
+        tcase_add_test(tc, test_plan_promote_secondaries);
+        tcase_add_test(tc, test_plan_children_after_parent);
+        tcase_add_test(tc, test_plan_connected_unsupported);
+        tcase_add_test(tc, test_plan_mode_change_reapplies_mtu);
+        tcase_add_test(tc, test_plan_datagram_clamp_is_not_drift);
+        tcase_add_test(tc, test_plan_pkey_mismatch);
+        tcase_add_test(tc, test_plan_hold_addresses);
         suite_add_tcase(s, tc);
         return s;
 }
