@@ -4,6 +4,7 @@
 
 #include "backend.h"
 #include "manager.h"
+#include "resolved.h"
 #include "strv.h"
 
 static char **arg_config_dirs = NULL;
@@ -121,10 +122,16 @@ static int run(int argc, char *argv[]) {
                 if (r < 0)
                         return log_error_errno(r, "Failed to load the simulated fabric %s: %m", arg_simulate);
                 log_info("Running on the simulated fabric %s (state in %s).", arg_simulate, state);
+                r = resolved_new(m, state, &m->resolved);
+                if (r < 0)
+                        return log_oom();
         } else {
                 r = backend_netlink_new(m->event, NULL, m, &b);
                 if (r < 0)
                         return log_error_errno(r, "Failed to open the netlink backend: %m");
+                r = resolved_new(m, NULL, &m->resolved);
+                if (r < 0)
+                        return log_oom();
         }
         r = manager_start(m, b);
         if (r < 0)

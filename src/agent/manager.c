@@ -8,6 +8,7 @@
 
 #include "manager.h"
 #include "plan.h"
+#include "resolved.h"
 #include "strv.h"
 
 int manager_new(Manager **ret) {
@@ -34,6 +35,7 @@ Manager *manager_free(Manager *m) {
                 link_free(l);
         intmap_done(&m->links);
         strmap_done(&m->links_by_name);
+        resolved_free(m->resolved);
         backend_free(m->backend);
         ib_config_done(&m->config);
         strv_free(m->config_dirs);
@@ -164,6 +166,38 @@ static void link_update_port(Manager *m, Link *l) {
                 return;
         }
         l->has_port = backend_port_info(m->backend, &l->kernel, &l->port) >= 0;
+}
+
+static bool port_info_equal(const IbPortInfo *a, const IbPortInfo *b) {
+        return streq(a->device, b->device) && a->port == b->port && a->state == b->state &&
+                a->active_mtu == b->active_mtu && a->lid == b->lid && a->sm_lid == b->sm_lid &&
+                a->link_layer_ib == b->link_layer_ib && a->enhanced == b->enhanced && a->bcast_mtu == b->bcast_mtu &&
+                a->n_pkeys == b->n_pkeys && memcmp(a->pkeys, b->pkeys, a->n_pkeys * sizeof(uint16_t)) == 0;
+}
+
+/* A port event (IB_EVENT_PORT_ACTIVE/PORT_ERR, PKEY_CHANGE) reaches us only as a carrier/operstate change
+ * of the netdevs on the port, which link_update_kernel() does not count as relevant. Ask rdma-core again
+ * and re-plan the link, and its children (they hold a copy of the parent's port), when the answer changed:
+ * RequireActivePort=, the P_Key warning and MTU=max depend on it. */
+static void link_port_event(Manager *m, Link *l) {
+        IbPortInfo old = l->port;
+        bool had = l->has_port;
+        Link *c;
+
+        link_update_port(m, l);
+        if (l->has_port == had && (!had || port_info_equal(&old, &l->port)))
+                return;
+        log_link_debug(l, "The InfiniBand port changed.");
+        l->failed = false;
+        manager_link_dirty(m, l);
+        if (link_is_ipoib_child(l))
+                return;
+        for (size_t i = 0; intmap_iterate(&m->links, &i, NULL, (void **) &c);)
+                if (link_parent(m, c) == l) {
+                        link_update_port(m, c);
+                        c->failed = false;
+                        manager_link_dirty(m, c);
+                }
 }
 
 static void link_rematch(Manager *m, Link *l) {
@@ -334,6 +368,8 @@ static void link_update_warning(Link *l, const PlanInput *in) {
         }
         if (n->mode == IB_MODE_CONNECTED && in->connected_unsupported)
                 link_set_warning(l, "connected mode not supported by this device (enhanced IPoIB); running datagram");
+        else if (resolved_link_error(l->manager->resolved, l->kernel.ifindex))
+                link_set_warning(l, "%s", resolved_link_error(l->manager->resolved, l->kernel.ifindex));
         else if (n->has_partition && l->has_port && !ib_port_has_pkey(&l->port, n->pkey))
                 link_set_warning(l, "partition 0x%04x not granted by the subnet manager (not in the port's P_Key "
                                  "table); no carrier until it is",
@@ -411,6 +447,9 @@ static int link_reconcile(Manager *m, Link *l) {
         }
         if (plan.n == 0) {
                 link_prune_owned(m, l);
+                /* Addresses are in place: now the resolver may use the link's servers. */
+                if (!in.hold_addresses)
+                        resolved_update_link(m->resolved, l);
                 if (in.hold_addresses)
                         link_set_state(l, LINK_STATE_PENDING,
                                        "port %s/%u is %s; addresses held back (RequireActivePort=yes)",
@@ -441,7 +480,7 @@ static void manager_check_idle(Manager *m) {
         size_t configured = 0, matched = 0, failed = 0, i = 0;
         Link *l;
 
-        if (m->dumping || m->dirty || m->pending.n > 0 || m->in_flight.n > 0)
+        if (m->dumping || m->dirty || m->pending.n > 0 || m->in_flight.n > 0 || m->dns_pending > 0)
                 return;
 
         (void) owner_save(&m->owner);
@@ -499,6 +538,7 @@ static void link_parent_dirty(Manager *m, const Link *l) {
 
 static void link_remove(Manager *m, Link *l) {
         log_link_debug(l, "Link removed.");
+        resolved_forget_link(m->resolved, l->kernel.ifindex);
         link_parent_dirty(m, l);
         intmap_remove(&m->links, l->kernel.ifindex);
         if (strmap_get(&m->links_by_name, l->kernel.ifname) == l)
@@ -556,7 +596,8 @@ static void on_link(void *userdata, const KLink *k, bool removed) {
                 manager_link_dirty(m, l);
                 if (renamed)
                         link_parent_dirty(m, l);
-        }
+        } else if (l->kernel.arphrd == ARPHRD_INFINIBAND && !m->dumping)
+                link_port_event(m, l);
 }
 
 static void on_address(void *userdata, const KAddress *a, bool removed) {

@@ -43,6 +43,9 @@ typedef struct Manager {
         Link *dirty; /* links to re-plan */
         sd_event_source *reconcile_source;
 
+        struct Resolved *resolved; /* DNS= and Domains= go there */
+        unsigned dns_pending;      /* its calls in flight */
+
         bool dumping;      /* a dump is running: plan nothing until it is complete */
         bool resync_again; /* another dump was asked for while one ran */
         bool ready_notified;

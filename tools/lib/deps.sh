@@ -61,3 +61,26 @@ ipoib_build() {
     fi
     ninja -C "$dir"
 }
+
+# ipoib_fetch_resolved DIR: unpacks Debian's systemd-resolved into DIR for the DNS tests, without
+# installing it (an installed resolved takes over /etc/resolv.conf). Only when DIR lacks it.
+ipoib_fetch_resolved() {
+    local dir=$1 tmp
+    [[ -x $dir/lib/systemd/systemd-resolved ]] && return 0
+    command -v apt-get >/dev/null || return 0
+    tmp=$(mktemp -d)
+    chmod 755 "$tmp"
+    ipoib_step "Fetching systemd-resolved for the DNS tests (unpacked into $dir, not installed)"
+    if ! (cd "$tmp" && apt-get download -q systemd-resolved) >/dev/null 2>&1; then
+        # The package lists may be missing or stale on a machine where nothing else was missing.
+        apt-get update -q >/dev/null 2>&1 || true
+        (cd "$tmp" && apt-get download -q systemd-resolved) || {
+            echo "Could not download systemd-resolved; the DNS tests will be skipped." >&2
+            rm -rf "$tmp"
+            return 0
+        }
+    fi
+    mkdir -p "$dir"
+    dpkg -x "$tmp"/systemd-resolved_*.deb "$dir"
+    rm -rf "$tmp"
+}
