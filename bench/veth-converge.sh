@@ -5,7 +5,10 @@
 # and 1 route each, in a fresh network namespace per contender:
 #   ip-batch  the same work as one `ip -batch` (the floor: no planning, no state, no checks)
 #   agent     ipoib-agent --oneshot with N .ibnet files (dump, plan, pipelined requests, verify)
-# Needs root. Prints one line per contender and the ratio agent / ip-batch.
+#   networkd  systemd-networkd 252 with N .network files, run standalone in a private mount
+#             namespace (../shared/deps-notes.md §5), IPv6 DAD off; timed until every address and
+#             route is in the kernel (it has no --oneshot)
+# Needs root. Prints one line per contender, the agent's peak RSS, and the ratios.
 set -euo pipefail
 
 N=${1:-1000}
@@ -59,5 +62,48 @@ agent=$(echo "$t1 - $t0" | bc)
 tail -n 1 "$TMP/agent.out"
 n=$(ip -n "$NS" -json addr show | grep -o '"scope":"global"' | wc -l)
 [[ $n -eq $((2 * N)) ]] || { echo "expected $((2 * N)) global addresses, found $n" >&2; exit 1; }
+# Peak RSS of the same run, measured separately so that the timing above has no wrapper.
+setup_links
+rss=$(ip netns exec "$NS" python3 -c '
+import resource, subprocess, sys
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' \
+    "$AGENT" --oneshot --config-dir "$TMP/conf" --runtime-dir "$TMP/run2" --log-level warning)
 
-printf 'links=%d  ip-batch %.3f s  agent %.3f s  ratio %.2f\n' "$N" "$ipbatch" "$agent" "$(echo "$agent / $ipbatch" | bc -l)"
+# systemd-networkd, if present.
+networkd=""
+if [[ -x /lib/systemd/systemd-networkd ]]; then
+    setup_links
+    mkdir -p "$TMP/network"
+    for ((i = 0; i < N; i++)); do
+        p=$(addr4 "$i")
+        printf '[Match]\nName=a%d\n[Network]\nLinkLocalAddressing=no\nIPv6AcceptRA=no\n[Address]\nAddress=%s.1/24\n[Address]\nAddress=fd00:%x::1/64\nDuplicateAddressDetection=none\n[Route]\nDestination=172.%d.%d.0/24\nGateway=%s.254\n' \
+            "$i" "$p" "$i" $((16 + i / 250)) $((i % 250)) "$p" >"$TMP/network/a$i.network"
+    done
+    cat >"$TMP/networkd.sh" <<EOS
+mount -t tmpfs tmpfs /run
+mkdir -p /run/systemd/network
+cp $TMP/network/*.network /run/systemd/network/
+mount -o remount,bind,ro /sys 2>/dev/null || mount -o bind,ro /sys /sys
+t0=\$(date +%s.%N)
+SYSTEMD_LOG_LEVEL=warning /lib/systemd/systemd-networkd &
+pid=\$!
+for _ in \$(seq 2400); do
+    a=\$(ip -json addr show | grep -o '"scope":"global"' | wc -l)
+    r=\$(ip -4 route show | grep -c '^172\.')
+    [[ \$a -ge $((2 * N)) && \$r -ge $N ]] && break
+    sleep 0.05
+done
+t1=\$(date +%s.%N)
+kill \$pid
+echo "\$t1 - \$t0" | bc
+EOS
+    networkd=$(ip netns exec "$NS" unshare -m --propagation private bash "$TMP/networkd.sh" | tail -n 1)
+fi
+
+printf 'links=%d  ip-batch %.3f s  agent %.3f s (peak RSS %d KiB)  ratio agent/ip-batch %.2f\n' \
+    "$N" "$ipbatch" "$agent" "$rss" "$(echo "$agent / $ipbatch" | bc -l)"
+if [[ -n $networkd ]]; then
+    printf 'links=%d  systemd-networkd %.3f s  ratio agent/networkd %.2f\n' \
+        "$N" "$networkd" "$(echo "$agent / $networkd" | bc -l)"
+fi
