@@ -110,6 +110,8 @@ bool link_update_kernel(Link *l, const KLink *k) {
         if (l->mtu_requested > 0 && l->mtu_effective == 0 && k->arphrd == ARPHRD_INFINIBAND &&
             k->mtu < l->mtu_requested && k->mode == IPOIB_MODE_DATAGRAM)
                 l->mtu_effective = k->mtu;
+        else if (l->mtu_requested > 0 && k->mtu == l->mtu_requested)
+                l->mtu_effective = 0; /* it runs what we asked for after all (link_request_done()) */
         if (changed)
                 l->kernel = *k;
         return relevant;
@@ -207,11 +209,24 @@ void link_request_done(Link *l, const Action *a, int error, const char *extack) 
                 }
                 break;
         case ACTION_ROUTE_ADD:
-                if (error == 0 || error == -EEXIST) {
+                /* EEXIST is the state we asked for only when the route is there on this link (its
+                 * notification came first). The kernel keys a route by table, destination, TOS and
+                 * metric, not by device: the same default route with the same metric on another link
+                 * is a conflict the user has to solve with Metric=. */
+                if (error == -EEXIST) {
+                        bool here = false;
+
+                        FOREACH_ARRAY(x, l->routes, l->n_routes)
+                                here = here || kroute_equal(x, &a->route);
+                        if (here)
+                                error = 0;
+                        else
+                                extack = "a route with the same destination and metric exists, on another link; "
+                                         "give one of them another Metric=";
+                } else if (error == 0) {
                         (void) link_route_update(l, &a->route, false);
-                        if (error == 0 && owner_add_route(&m->owner, l->kernel.ifname, &a->route) < 0)
+                        if (owner_add_route(&m->owner, l->kernel.ifname, &a->route) < 0)
                                 log_oom();
-                        error = 0;
                 }
                 break;
         case ACTION_ROUTE_DEL:
@@ -223,9 +238,20 @@ void link_request_done(Link *l, const Action *a, int error, const char *extack) 
                 break;
         case ACTION_SET_MTU:
                 if (error == 0) {
-                        l->kernel.mtu = a->mtu;
                         l->mtu_requested = a->mtu;
                         l->mtu_effective = 0;
+                        /* A datagram IPoIB link may run less than it accepted (ipoib_change_mtu():
+                         * min(mcast_mtu, admin_mtu)). Its RTM_NEWLINK comes on the other socket and may
+                         * have been read before this reply; and when the kernel runs the MTU the link
+                         * had already (clamped by the broadcast group both times), nothing changes at
+                         * all. So a lower MTU in the cache now is the kernel's answer: keep it instead of
+                         * writing ours over it. If it was only the old value, the RTM_NEWLINK with the
+                         * new one corrects both (link_update_kernel()). */
+                        if (l->kernel.arphrd == ARPHRD_INFINIBAND && l->kernel.has_ipoib &&
+                            l->kernel.mode == IPOIB_MODE_DATAGRAM && l->kernel.mtu < a->mtu)
+                                l->mtu_effective = l->kernel.mtu;
+                        else
+                                l->kernel.mtu = a->mtu;
                 }
                 break;
         case ACTION_SET_UP:

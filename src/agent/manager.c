@@ -504,20 +504,39 @@ static void manager_check_idle(Manager *m) {
         }
 }
 
+static int link_cmp_ifindex(const void *a, const void *b) {
+        const Link *x = *(Link *const *) a, *y = *(Link *const *) b;
+
+        return (x->kernel.ifindex > y->kernel.ifindex) - (x->kernel.ifindex < y->kernel.ifindex);
+}
+
 static int on_reconcile(sd_event_source *s, void *userdata) {
         Manager *m = userdata;
+        _cleanup_free_ Link **batch = NULL;
+        size_t n = 0, allocated = 0;
 
         if (m->dumping)
                 return 0;
+        /* In ifindex order: when two links compete for something (the same default route), the
+         * outcome does not depend on hash order, and logs read in the order of ip link. */
         while (m->dirty) {
-                Link *l = m->dirty;
+                n = 0;
+                for (Link *l = m->dirty; l; l = l->dirty_next) {
+                        if (!GREEDY_REALLOC(batch, allocated, n + 1))
+                                return log_oom();
+                        batch[n++] = l;
+                }
+                m->dirty = NULL;
+                qsort(batch, n, sizeof(Link *), link_cmp_ifindex);
+                for (size_t i = 0; i < n; i++) {
+                        Link *l = batch[i];
 
-                m->dirty = l->dirty_next;
-                l->dirty_next = NULL;
-                l->dirty = false;
-                (void) link_reconcile(m, l);
-                if (l->outstanding > 0)
-                        l->dirty = false; /* the last reply re-marks it */
+                        l->dirty_next = NULL;
+                        l->dirty = false;
+                        (void) link_reconcile(m, l);
+                        if (l->outstanding > 0)
+                                l->dirty = false; /* the last reply re-marks it */
+                }
         }
         manager_dispatch(m);
         manager_check_idle(m);
@@ -584,11 +603,17 @@ static void on_link(void *userdata, const KLink *k, bool removed) {
                 (void) strmap_put(&m->links_by_name, k->ifname, l);
         }
         bool went_down = (l->kernel.flags & IFF_UP) && !(k->flags & IFF_UP);
+        /* GUID= matches the hardware address, so a new one (ipoib_set_mac(), set_base_guid() on the
+         * children, a port GUID change) may mean another file, as a new name does. */
+        bool readdressed = l->kernel.hwaddr_len != k->hwaddr_len ||
+                memcmp(l->kernel.hwaddr, k->hwaddr, k->hwaddr_len) != 0;
         if (link_update_kernel(l, k)) {
                 /* Down flushes IPv4 routes silently (fib_disable_ip() on NETDEV_DOWN). */
-                if (went_down && link_is_managed(m, l) && !m->dumping)
+                /* During a dump too (a child going down after its parent, asynchronously in new
+                 * kernels): manager_resync() then asks for one more. */
+                if (went_down && link_is_managed(m, l))
                         manager_resync(m, "a managed link went down");
-                if (renamed)
+                if (renamed || readdressed)
                         link_rematch(m, l);
                 else
                         link_update_port(m, l);
@@ -611,7 +636,7 @@ static void on_address(void *userdata, const KAddress *a, bool removed) {
         /* The kernel drops IPv4 routes that depended on the address (all of them when it was the
          * last, fib_disable_ip(); those with it as source, fib_sync_down_addr()) without sending
          * RTM_DELROUTE. Only a fresh dump tells which are gone. */
-        if (removed && a->family == AF_INET && !m->dumping)
+        if (removed && a->family == AF_INET)
                 manager_resync(m, "an IPv4 address was removed");
 }
 
@@ -769,12 +794,33 @@ static bool partition_has_parent(Manager *m, const IbNetwork *n) {
         return false;
 }
 
-int manager_print_summary(Manager *m, FILE *f) {
-        size_t matched = 0, configured = 0, i = 0;
+static bool network_in_use(Manager *m, const IbNetwork *n) {
         Link *l;
 
-        while (intmap_iterate(&m->links, &i, NULL, (void **) &l)) {
-                const char *why = l->reason ?: l->warning;
+        for (size_t i = 0; intmap_iterate(&m->links, &i, NULL, (void **) &l);)
+                if (l->network == n)
+                        return true;
+        return false;
+}
+
+int manager_print_summary(Manager *m, FILE *f) {
+        _cleanup_free_ Link **sorted = NULL;
+        size_t matched = 0, configured = 0, n_sorted = 0;
+        Link *l;
+
+        /* In ifindex order, as ip link lists them. */
+        sorted = calloc(intmap_size(&m->links) + 1, sizeof(Link *));
+        if (!sorted)
+                return log_oom();
+        for (size_t i = 0; intmap_iterate(&m->links, &i, NULL, (void **) &l);)
+                sorted[n_sorted++] = l;
+        qsort(sorted, n_sorted, sizeof(Link *), link_cmp_ifindex);
+
+        for (size_t k = 0; k < n_sorted; k++) {
+                const char *why;
+
+                l = sorted[k];
+                why = l->reason ?: l->warning;
 
                 FOREACH_ARRAY(c, l->children, l->n_children)
                         if (!strmap_get(&m->links_by_name, c->name)) {
@@ -790,10 +836,25 @@ int manager_print_summary(Manager *m, FILE *f) {
                 fprintf(f, "%-16s %-12s %s%s%s\n", l->kernel.ifname, link_state_to_string(l->state),
                         l->network ? l->network->name : "-", why ? ": " : "", why ?: "");
         }
-        FOREACH_ARRAY(e, m->config.entries, m->config.n)
-                if (e->network && ib_network_is_child(e->network) && !partition_has_parent(m, e->network))
-                        fprintf(f, "%-16s %-12s %s: no parent link matches its [Match]\n",
-                                e->network->child_name ?: "-", "pending", e->network->name);
+        /* Files that configure nothing: say so, so that a missing port is not silent. */
+        FOREACH_ARRAY(e, m->config.entries, m->config.n) {
+                const IbNetwork *n = e->network;
+                char name[IFNAMSIZ] = "-";
+
+                if (!n)
+                        continue;
+                if (ib_network_is_child(n)) {
+                        const char *parent = ib_network_literal_name(n);
+
+                        if (partition_has_parent(m, n))
+                                continue;
+                        if (n->child_name || parent)
+                                (void) ib_network_child_name(n, parent ?: "", name, sizeof(name));
+                        fprintf(f, "%-16s %-12s %s: no parent link matches its [Match]\n", name, "pending", n->name);
+                } else if (!network_in_use(m, n))
+                        fprintf(f, "%-16s %-12s %s: no link matches its [Match]\n",
+                                ib_network_literal_name(n) ?: "-", "unused", n->name);
+        }
         fprintf(f, "%zu link%s matched, %zu configured, %" PRIu64 " change%s sent\n", matched,
                 matched == 1 ? "" : "s", configured, m->n_mutations, m->n_mutations == 1 ? "" : "s");
         return configured == matched ? 0 : 1;

@@ -342,6 +342,29 @@ def test_file_deleted_cleans_up(ns):
     wait_for(lambda: "lingering → unmanaged" in a.output(), "the link to become unmanaged")
 
 
+def test_default_route_conflict(ns):
+    """Two links with a default route at the same metric: the kernel keys routes by destination and
+    metric, so the second gets EEXIST. That is a conflict to report, not the state we asked for."""
+    ns.veth("v0")
+    ns.veth("v1")
+    ns.write("10-v0.ibnet", "[Match]\nName=v0\nType=ether\n[Network]\nAddress=192.0.2.1/24\nGateway=192.0.2.254\n")
+    ns.write("20-v1.ibnet", "[Match]\nName=v1\nType=ether\n[Network]\nAddress=198.51.100.1/24\n"
+                            "Gateway=198.51.100.254\n")
+    p = ns.oneshot()
+    eq(p.returncode, 1, "exit status")
+    # Links are planned in ifindex order: v0 (created first) gets the route, v1 reports why not.
+    v1 = [x for x in p.stdout.splitlines() if x.startswith("v1 ")][0]
+    assert "failed" in v1 and "exists, on another link; give one of them another Metric=" in v1, v1
+    eq(ns.routes("v0", 4), ["default via 192.0.2.254 metric 0"], "v0 routes")
+    # With a metric of its own it goes in, next to the first.
+    ns.write("20-v1.ibnet", "[Match]\nName=v1\nType=ether\n[Network]\nAddress=198.51.100.1/24\n"
+                            "[Route]\nGateway=198.51.100.254\nMetric=100\n")
+    p = ns.oneshot()
+    eq(p.returncode, 0, f"exit status ({p.stdout})")
+    eq(ns.routes("v1", 4), ["default via 198.51.100.254 metric 100"], "v1 routes")
+    eq(ns.routes("v0", 4), ["default via 192.0.2.254 metric 0"], "v0 routes")
+
+
 def test_many_links(ns, n=200):
     lines = [f"link add a{i} type veth peer name b{i}" for i in range(n)]
     lines += [f"link set b{i} up" for i in range(n)]
