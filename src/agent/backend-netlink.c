@@ -439,8 +439,18 @@ static int sysfs_create_child(const Action *a) {
                 return -ENAMETOOLONG;
         memcpy(ifr.ifr_name, legacy, strlen(legacy) + 1);
         snprintf(ifr.ifr_newname, sizeof(ifr.ifr_newname), "%s", a->child.name);
-        if (ioctl(sk, SIOCSIFNAME, &ifr) < 0)
-                return negative_errno();
+        if (ioctl(sk, SIOCSIFNAME, &ifr) < 0) {
+                int k = negative_errno();
+                _cleanup_close_ int del = -EBADF;
+
+                /* Do not leave a child under a name nobody asked for (and nobody owns): delete_child
+                 * takes the P_Key as stored (ipoib_vlan_delete()). */
+                snprintf(path, sizeof(path), "/sys/class/net/%s/delete_child", a->ifname);
+                del = open(path, O_WRONLY | O_CLOEXEC);
+                if (del < 0 || write(del, buf, (size_t) n) < 0)
+                        log_warning_errno(errno, "netlink: cannot delete %s after a failed rename: %m", legacy);
+                return k;
+        }
         return 0;
 }
 

@@ -93,6 +93,11 @@ void link_set_state(Link *l, LinkState state, const char *reason_fmt, ...) {
         l->reason = TAKE_PTR(reason);
 }
 
+/* A datagram IPoIB link: the only kind whose MTU may end up below what the kernel accepted. */
+static bool mtu_can_clamp(const KLink *k) {
+        return k->arphrd == ARPHRD_INFINIBAND && k->has_ipoib && k->mode == IPOIB_MODE_DATAGRAM;
+}
+
 bool link_update_kernel(Link *l, const KLink *k) {
         bool changed = memcmp(&l->kernel, k, sizeof(KLink)) != 0;
 
@@ -105,13 +110,15 @@ bool link_update_kernel(Link *l, const KLink *k) {
                 memcmp(l->kernel.hwaddr, k->hwaddr, k->hwaddr_len) != 0 || l->kernel.parent != k->parent;
 
         /* ipoib_change_mtu() in datagram mode accepts an MTU above the broadcast group's and runs
-         * min(mcast_mtu, admin_mtu): the first lower value seen after our request is the kernel's
-         * answer, not drift. */
-        if (l->mtu_requested > 0 && l->mtu_effective == 0 && k->arphrd == ARPHRD_INFINIBAND &&
-            k->mtu < l->mtu_requested && k->mode == IPOIB_MODE_DATAGRAM)
-                l->mtu_effective = k->mtu;
-        else if (l->mtu_requested > 0 && k->mtu == l->mtu_requested)
-                l->mtu_effective = 0; /* it runs what we asked for after all (link_request_done()) */
+         * min(mcast_mtu, admin_mtu). Only the first link event after our request is its answer: a
+         * lower MTU there is the clamp, not drift; any later change is drift again. */
+        if (l->mtu_expect_answer) {
+                l->mtu_expect_answer = false;
+                if (k->mtu == l->mtu_requested)
+                        l->mtu_effective = 0;
+                else if (k->mtu < l->mtu_requested && mtu_can_clamp(k))
+                        l->mtu_effective = k->mtu;
+        }
         if (changed)
                 l->kernel = *k;
         return relevant;
@@ -188,17 +195,35 @@ static const char *error_text(int error, const char *extack, char *buf, size_t s
 
 void link_request_done(Link *l, const Action *a, int error, const char *extack) {
         Manager *m = l->manager;
-        char what[256], err[512];
+        char what[256], err[512], why[256];
 
         /* The kernel answers with the state it has: an object that exists already, or one that is
          * gone already, is the state we asked for. Only our own successful creations are ours. */
         switch (a->type) {
         case ACTION_ADDRESS_ADD:
-                if (error == 0 || error == -EEXIST) {
+                /* EEXIST is the state we asked for only when the address is there with our prefix
+                 * length (its notification came first). IPv6 refuses the same address at any other
+                 * prefix length (ipv6_add_addr()): someone else's, to be reported. */
+                if (error == -EEXIST) {
+                        FOREACH_ARRAY(x, l->addresses, l->n_addresses) {
+                                if (x->family != a->address.family ||
+                                    !in_addr_equal(x->family, &x->addr, &a->address.addr))
+                                        continue;
+                                if (x->prefixlen == a->address.prefixlen)
+                                        error = 0;
+                                else {
+                                        snprintf(why, sizeof(why),
+                                                 "the address exists with prefix length %u, not created by "
+                                                 "the agent; remove it or change Address=",
+                                                 x->prefixlen);
+                                        extack = why;
+                                }
+                                break;
+                        }
+                } else if (error == 0) {
                         (void) link_address_update(l, &a->address, false);
-                        if (error == 0 && owner_add_address(&m->owner, l->kernel.ifname, &a->address) < 0)
+                        if (owner_add_address(&m->owner, l->kernel.ifname, &a->address) < 0)
                                 log_oom();
-                        error = 0;
                 }
                 break;
         case ACTION_ADDRESS_DEL:
@@ -240,18 +265,19 @@ void link_request_done(Link *l, const Action *a, int error, const char *extack) 
                 if (error == 0) {
                         l->mtu_requested = a->mtu;
                         l->mtu_effective = 0;
+                        l->mtu_expect_answer = false;
                         /* A datagram IPoIB link may run less than it accepted (ipoib_change_mtu():
-                         * min(mcast_mtu, admin_mtu)). Its RTM_NEWLINK comes on the other socket and may
-                         * have been read before this reply; and when the kernel runs the MTU the link
-                         * had already (clamped by the broadcast group both times), nothing changes at
-                         * all. So a lower MTU in the cache now is the kernel's answer: keep it instead of
-                         * writing ours over it. If it was only the old value, the RTM_NEWLINK with the
-                         * new one corrects both (link_update_kernel()). */
-                        if (l->kernel.arphrd == ARPHRD_INFINIBAND && l->kernel.has_ipoib &&
-                            l->kernel.mode == IPOIB_MODE_DATAGRAM && l->kernel.mtu < a->mtu)
+                         * min(mcast_mtu, admin_mtu)). Its RTM_NEWLINK comes on the other socket, before
+                         * or after this reply, and none comes at all when the clamped value is the one
+                         * it had. So a lower MTU in the cache now is taken as the answer, and the next
+                         * link event may still correct it (link_update_kernel()). */
+                        if (mtu_can_clamp(&l->kernel) && l->kernel.mtu < a->mtu) {
                                 l->mtu_effective = l->kernel.mtu;
-                        else
+                                l->mtu_expect_answer = true;
+                        } else if (l->kernel.mtu != a->mtu) {
                                 l->kernel.mtu = a->mtu;
+                                l->mtu_expect_answer = mtu_can_clamp(&l->kernel);
+                        }
                 }
                 break;
         case ACTION_SET_UP:

@@ -48,6 +48,7 @@ typedef struct Link {
         bool connected_unsupported;   /* learned: the kernel refused Mode=connected */
         uint32_t mtu_requested;       /* the last MTU the kernel accepted from us … */
         uint32_t mtu_effective;       /* … and what it then ran (datagram clamp), 0 = not seen yet */
+        bool mtu_expect_answer;       /* the next link event is the kernel's answer to it */
         struct ChildSlot *children;   /* [Partition] files that match this link as parent */
         size_t n_children;
         char *warning;                /* configured, but something the user should know */

@@ -44,6 +44,7 @@ Manager *manager_free(Manager *m) {
         request_queue_done(&m->pending);
         request_queue_done(&m->in_flight);
         sd_event_source_unref(m->reconcile_source);
+        sd_event_source_disable_unref(m->resync_timer);
         sd_event_unref(m->event);
         return mfree(m);
 }
@@ -207,14 +208,17 @@ static void link_rematch(Manager *m, Link *l) {
         link_update_port(m, l);
         n = manager_match(m, l, &shadowed);
         if (n != l->network) {
-                if (n)
+                /* A reload gives every file a new object; only another file is news. */
+                bool same_file = n && l->network && streq(n->path, l->network->path);
+
+                if (n && !same_file)
                         log_link_info(l, "Configured by %s.", n->path);
-                else if (l->network)
+                else if (!n && l->network)
                         log_link_info(l, "No longer matched by %s.", l->network->path);
+                if (!same_file && l->network)
+                        l->mtu_requested = l->mtu_effective = 0; /* learned for the old file */
                 ib_network_unref(l->network);
                 l->network = ib_network_ref(n);
-                /* Another file: what was learned about the old one does not carry over. */
-                l->mtu_requested = l->mtu_effective = 0;
         }
         STRV_FOREACH(s, shadowed)
                 if (!strv_contains(l->shadowed, *s))
@@ -331,6 +335,27 @@ static uint32_t link_mtu_max(const Link *l, int mode) {
         return l->has_port && l->port.active_mtu > IPOIB_ENCAP_LEN ? IPOIB_UD_MTU(l->port.active_mtu) : 0;
 }
 
+/* When the port data knows the broadcast group's MTU (the simulated fabric does; rdma-core does not
+ * tell it), a datagram link runs min(MTU, IPOIB_UD_MTU(group MTU)) whatever it was asked for: the
+ * join (ipoib_mcast_join_finish()) and ipoib_mcast_carrier_on_task() lower it after the link comes
+ * up, and ipoib_change_mtu() at once when it is up already. Running that value is the file's MTU,
+ * not drift, also right after a restart. Without the group MTU the planner learns the clamp from the
+ * kernel's answer instead (link_request_done()). */
+static void link_expect_clamp(const Link *l, PlanInput *in) {
+        uint32_t want = l->network ? network_desired_mtu(l->network, in->mtu_max) : 0, clamp;
+
+        if (want == 0 || !l->has_port || l->port.bcast_mtu <= IPOIB_ENCAP_LEN || !l->kernel.has_ipoib ||
+            (plan_effective_mode(in) >= 0 ? plan_effective_mode(in) : l->kernel.mode) != IB_MODE_DATAGRAM)
+                return;
+        clamp = IPOIB_UD_MTU(l->port.bcast_mtu);
+        /* Only once the kernel has been asked: its admin_mtu then holds the file's value, and the
+         * link rises to it if the group's MTU grows (ipoib_mcast_join_finish()). */
+        if (clamp < want && l->kernel.mtu == clamp && l->mtu_requested == want) {
+                in->mtu_requested = want;
+                in->mtu_effective = clamp;
+        }
+}
+
 static bool link_connected_unsupported(const Link *l) {
         /* IPOIB_CM_SUPPORTED(): the RC flag in byte 0 of the hardware address, set only by
          * ipoib_cm_dev_init(); enhanced IPoIB never sets it, and ipoib_set_mode() refuses. */
@@ -385,6 +410,15 @@ static void link_update_warning(Link *l, const PlanInput *in) {
                 link_set_warning(l, NULL);
 }
 
+/* The record says we created a child of this name; is this link that child? Same parent, same
+ * P_Key: a link someone else made under the name later is not ours to delete. */
+static bool link_is_owned_child(Manager *m, const Link *l, const OwnedLink *o) {
+        Link *parent = link_parent(m, l);
+
+        return o && o->child && l->kernel.has_ipoib && l->kernel.pkey == o->pkey && parent &&
+                streq(parent->kernel.ifname, o->parent);
+}
+
 static int link_reconcile(Manager *m, Link *l) {
         _cleanup_(action_list_done) ActionList plan = {};
         _cleanup_free_ ChildWant *children = NULL;
@@ -431,14 +465,18 @@ static int link_reconcile(Manager *m, Link *l) {
                 .mtu_effective = l->mtu_effective,
                 .hold_addresses = l->network && l->network->require_active_port > 0 && l->has_port &&
                         l->port.state != IB_PORT_ACTIVE,
-                .child_owned = o && o->child,
+                .child_owned = link_is_owned_child(m, l, o),
                 .children = children,
                 .n_children = l->n_children,
         };
         in.mtu_max = link_mtu_max(l, plan_effective_mode(&in));
+        link_expect_clamp(l, &in);
         r = plan_link(&in, &plan, &blocked);
         if (r < 0)
                 return log_link_error_errno(l, r, "Failed to plan: %m");
+        /* What was learned about the MTU survives a restart (owner.h). */
+        if (owner_set_mtu(&m->owner, l->kernel.ifname, l->mtu_requested, l->mtu_effective) < 0)
+                return log_oom();
         link_update_warning(l, &in);
 
         if (blocked) {
@@ -543,6 +581,39 @@ static int on_reconcile(sd_event_source *s, void *userdata) {
         return 0;
 }
 
+/* IPv4 routes vanish without RTM_DELROUTE when a link goes down or loses its last IPv4 address:
+ * fib_disable_ip() → fib_sync_down_dev() marks them dead and fib_flush() removes them silently.
+ * Do in the cache what the kernel did, instead of dumping everything again. (Routes with a removed
+ * address as preferred source go the same way, fib_sync_down_addr(); the agent sets no source.) */
+static void link_forget_ipv4_routes(Link *l, const char *why) {
+        size_t k = 0;
+
+        FOREACH_ARRAY(r, l->routes, l->n_routes)
+                if (r->family != AF_INET)
+                        l->routes[k++] = *r;
+        if (k == l->n_routes)
+                return;
+        log_link_debug(l, "Forgetting %zu IPv4 route%s: %s.", l->n_routes - k, l->n_routes - k == 1 ? "" : "s", why);
+        l->n_routes = k;
+}
+
+static bool link_has_ipv4(const Link *l) {
+        FOREACH_ARRAY(a, l->addresses, l->n_addresses)
+                if (a->family == AF_INET)
+                        return true;
+        return false;
+}
+
+/* A link known from a previous run: what the agent asked of its MTU then (owner.h). */
+static void link_restore_mtu(Manager *m, Link *l) {
+        const OwnedLink *o = owner_get(&m->owner, l->kernel.ifname);
+
+        if (o && o->mtu_requested > 0) {
+                l->mtu_requested = o->mtu_requested;
+                l->mtu_effective = o->mtu_effective;
+        }
+}
+
 static bool link_is_managed(Manager *m, const Link *l) {
         return l->network || owner_get(&m->owner, l->kernel.ifname);
 }
@@ -551,8 +622,13 @@ static bool link_is_managed(Manager *m, const Link *l) {
 static void link_parent_dirty(Manager *m, const Link *l) {
         Link *p = link_parent(m, l);
 
-        if (p)
-                manager_link_dirty(m, p);
+        if (!p)
+                return;
+        /* A child that could not be made may be possible now (its name freed by the deletion of
+         * an old child, say): try again. */
+        FOREACH_ARRAY(c, p->children, p->n_children)
+                c->failed = false;
+        manager_link_dirty(m, p);
 }
 
 static void link_remove(Manager *m, Link *l) {
@@ -589,6 +665,7 @@ static void on_link(void *userdata, const KLink *k, bool removed) {
                         return;
                 }
                 l->seen = true;
+                link_restore_mtu(m, l);
                 link_rematch(m, l);
                 manager_link_dirty(m, l);
                 link_parent_dirty(m, l);
@@ -601,6 +678,9 @@ static void on_link(void *userdata, const KLink *k, bool removed) {
                 if (strmap_get(&m->links_by_name, l->kernel.ifname) == l)
                         strmap_remove(&m->links_by_name, l->kernel.ifname);
                 (void) strmap_put(&m->links_by_name, k->ifname, l);
+                /* What the agent created on it is still its own under the new name (udev renames
+                 * at boot); a record left under the old name would claim a future namesake's. */
+                owner_rename(&m->owner, l->kernel.ifname, k->ifname);
         }
         bool went_down = (l->kernel.flags & IFF_UP) && !(k->flags & IFF_UP);
         /* GUID= matches the hardware address, so a new one (ipoib_set_mac(), set_base_guid() on the
@@ -609,10 +689,8 @@ static void on_link(void *userdata, const KLink *k, bool removed) {
                 memcmp(l->kernel.hwaddr, k->hwaddr, k->hwaddr_len) != 0;
         if (link_update_kernel(l, k)) {
                 /* Down flushes IPv4 routes silently (fib_disable_ip() on NETDEV_DOWN). */
-                /* During a dump too (a child going down after its parent, asynchronously in new
-                 * kernels): manager_resync() then asks for one more. */
-                if (went_down && link_is_managed(m, l))
-                        manager_resync(m, "a managed link went down");
+                if (went_down)
+                        link_forget_ipv4_routes(l, "the link went down");
                 if (renamed || readdressed)
                         link_rematch(m, l);
                 else
@@ -633,11 +711,8 @@ static void on_address(void *userdata, const KAddress *a, bool removed) {
                 return;
         l->failed = false;
         manager_link_dirty(m, l);
-        /* The kernel drops IPv4 routes that depended on the address (all of them when it was the
-         * last, fib_disable_ip(); those with it as source, fib_sync_down_addr()) without sending
-         * RTM_DELROUTE. Only a fresh dump tells which are gone. */
-        if (removed && a->family == AF_INET)
-                manager_resync(m, "an IPv4 address was removed");
+        if (removed && a->family == AF_INET && !link_has_ipv4(l))
+                link_forget_ipv4_routes(l, "its last IPv4 address was removed");
 }
 
 static void on_route(void *userdata, const KRoute *r, bool removed) {
@@ -669,6 +744,15 @@ static void on_dump_done(void *userdata) {
         log_debug("Dump complete: %zu links.", intmap_size(&m->links));
 }
 
+static int on_resync_timer(sd_event_source *s, uint64_t usec, void *userdata) {
+        Manager *m = userdata;
+
+        m->resync_timer = sd_event_source_disable_unref(m->resync_timer);
+        m->dumping = false;
+        manager_resync(m, "retrying a failed dump");
+        return 0;
+}
+
 /* Drop the address and route caches and dump everything again. Planning waits for the dump. */
 static void manager_resync(Manager *m, const char *why) {
         Link *l;
@@ -686,8 +770,11 @@ static void manager_resync(Manager *m, const char *why) {
         m->dumping = true;
         r = backend_dump(m->backend);
         if (r < 0) {
-                log_error_errno(r, "Failed to dump the kernel state: %m");
-                (void) sd_event_exit(m->event, r);
+                /* Planning waits for a complete dump; try again shortly rather than give up. */
+                log_warning_errno(r, "Failed to dump the kernel state, retrying in 1s: %m");
+                if (!m->resync_timer)
+                        (void) sd_event_add_time_relative(m->event, &m->resync_timer, CLOCK_MONOTONIC,
+                                                          1000 * 1000, 0, on_resync_timer, m);
         }
 }
 
@@ -695,6 +782,10 @@ static void on_overrun(void *userdata) {
         Manager *m = userdata;
 
         log_warning("Kernel events were lost; dumping the kernel state again.");
+        /* Also when a dump was running: the backend reports an aborted dump this way (its
+         * requests could not be sent, or its answers were lost), and no dump_done will follow. */
+        m->dumping = false;
+        m->resync_again = false;
         manager_resync(m, "events were lost");
 }
 

@@ -48,6 +48,7 @@ typedef struct Manager {
 
         bool dumping;      /* a dump is running: plan nothing until it is complete */
         bool resync_again; /* another dump was asked for while one ran */
+        sd_event_source *resync_timer; /* retries a dump that could not be started */
         bool ready_notified;
         bool oneshot;
         int exit_status;

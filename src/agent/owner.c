@@ -48,7 +48,7 @@ static OwnedLink *owner_ensure(Owner *o, const char *ifname) {
 }
 
 static void owner_gc(Owner *o, OwnedLink *l) {
-        if (l->n_addresses == 0 && l->n_routes == 0 && !l->child)
+        if (l->n_addresses == 0 && l->n_routes == 0 && !l->child && l->mtu_requested == 0)
                 owned_link_free(strmap_remove(&o->links, l->ifname));
 }
 
@@ -133,6 +133,22 @@ int owner_set_child(Owner *o, const char *ifname, const char *parent, uint16_t p
         return 0;
 }
 
+int owner_set_mtu(Owner *o, const char *ifname, uint32_t requested, uint32_t effective) {
+        OwnedLink *l = strmap_get(&o->links, ifname);
+
+        if (!l && requested == 0)
+                return 0;
+        if (!l && !(l = owner_ensure(o, ifname)))
+                return -ENOMEM;
+        if (l->mtu_requested == requested && l->mtu_effective == effective)
+                return 0;
+        l->mtu_requested = requested;
+        l->mtu_effective = requested > 0 ? effective : 0;
+        o->dirty = true;
+        owner_gc(o, l);
+        return 0;
+}
+
 void owner_forget(Owner *o, const char *ifname) {
         OwnedLink *l = strmap_remove(&o->links, ifname);
 
@@ -142,10 +158,49 @@ void owner_forget(Owner *o, const char *ifname) {
         }
 }
 
+void owner_rename(Owner *o, const char *old_name, const char *new_name) {
+        OwnedLink *l = strmap_remove(&o->links, old_name);
+
+        if (!l)
+                return;
+        owner_forget(o, new_name); /* a stale record under the new name is history */
+        snprintf(l->ifname, sizeof(l->ifname), "%s", new_name);
+        if (strmap_put(&o->links, new_name, l) < 0) {
+                owned_link_free(l);
+                return;
+        }
+        o->dirty = true;
+}
+
+void owner_request_gone_link(Owner *o, const Action *a) {
+        switch (a->type) {
+        case ACTION_CHILD_DELETE:
+                owner_forget(o, a->ifname);
+                break;
+        case ACTION_ADDRESS_DEL:
+                owner_remove_address(o, a->ifname, &a->address);
+                break;
+        case ACTION_ROUTE_DEL:
+                owner_remove_route(o, a->ifname, &a->route);
+                break;
+        case ACTION_ADDRESS_ADD:
+        case ACTION_ROUTE_ADD:
+        case ACTION_CHILD_CREATE: /* its parent is gone, and the child with it (ipoib_remove_one()) */
+        case ACTION_SET_IPOIB:
+        case ACTION_SET_PROMOTE_SECONDARIES:
+        case ACTION_SET_MTU:
+        case ACTION_SET_UP:
+        case _ACTION_TYPE_MAX:
+        case _ACTION_TYPE_INVALID:
+                break;
+        }
+}
+
 /* Record lines:
  *   address IFNAME ADDRESS/PREFIXLEN
  *   route IFNAME DST/LEN GATEWAY|- METRIC TABLE
- *   child IFNAME PARENT PKEY */
+ *   child IFNAME PARENT PKEY
+ *   mtu IFNAME REQUESTED EFFECTIVE */
 static int parse_line(Owner *o, char *line) {
         char type[16], ifname[IFNAMSIZ + 1], a1[64], a2[64];
         unsigned metric, table;
@@ -178,6 +233,13 @@ static int parse_line(Owner *o, char *line) {
                 }
                 k.scope = k.has_gw ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
                 return owner_add_route(o, ifname, &k);
+        }
+        if (streq(type, "mtu") && n == 4) {
+                uint32_t req, eff;
+
+                if (safe_atou32(a1, &req) < 0 || safe_atou32(a2, &eff) < 0 || req == 0)
+                        return -EINVAL;
+                return owner_set_mtu(o, ifname, req, eff);
         }
         if (streq(type, "child") && n == 4) {
                 uint32_t pkey;
@@ -230,6 +292,8 @@ static void save_one(const char *key, void *value, void *userdata) {
 
         if (l->child)
                 fprintf(c->f, "child %s %s 0x%04x\n", l->ifname, l->parent, l->pkey);
+        if (l->mtu_requested > 0)
+                fprintf(c->f, "mtu %s %u %u\n", l->ifname, l->mtu_requested, l->mtu_effective);
         FOREACH_ARRAY(x, l->addresses, l->n_addresses)
                 fprintf(c->f, "address %s %s\n", l->ifname, kaddress_to_string(x, a, sizeof(a)));
         FOREACH_ARRAY(x, l->routes, l->n_routes) {

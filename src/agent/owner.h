@@ -5,6 +5,7 @@
  * RUNTIME_DIR/owned, written atomically, so that a restarted agent removes only its own objects
  * and leaves foreign ones alone. */
 
+#include "action.h"
 #include "kernel.h"
 #include "strmap.h"
 
@@ -17,6 +18,10 @@ typedef struct OwnedLink {
         bool child; /* the agent created this link as a P_Key child */
         char parent[IFNAMSIZ];
         uint16_t pkey;
+        /* The MTU the agent set last and what the kernel then ran (a datagram IPoIB link may run
+         * less, ipoib_change_mtu()): the kernel keeps the asked-for value as admin_mtu, invisible, so
+         * a restarted agent needs this to know it has nothing to ask. 0 = none. */
+        uint32_t mtu_requested, mtu_effective;
 } OwnedLink;
 
 typedef struct Owner {
@@ -38,3 +43,8 @@ int owner_add_route(Owner *o, const char *ifname, const KRoute *r);
 void owner_remove_route(Owner *o, const char *ifname, const KRoute *r);
 int owner_set_child(Owner *o, const char *ifname, const char *parent, uint16_t pkey);
 void owner_forget(Owner *o, const char *ifname);
+int owner_set_mtu(Owner *o, const char *ifname, uint32_t requested, uint32_t effective);
+/* The record moves with a renamed link. */
+void owner_rename(Owner *o, const char *old_name, const char *new_name);
+/* A successful request whose link is already gone: removals still leave the record. */
+void owner_request_gone_link(Owner *o, const Action *a);

@@ -23,7 +23,10 @@ static KRoute route_from_config(const IbRoute *r, int ifindex) {
                 .family = r->family,
                 .dst_len = r->has_dst ? r->dst_len : 0,
                 .has_gw = r->has_gw,
-                .metric = r->has_metric ? r->metric : kroute_default_metric(r->family),
+                /* As the kernel stores it: IPv6 turns metric 0 into IP6_RT_PRIO_USER
+                 * (ip6_route_info_create()), so Metric=0 means 1024 there. */
+                .metric = r->has_metric && (r->metric > 0 || r->family != AF_INET6) ? r->metric
+                                                                                      : kroute_default_metric(r->family),
                 .table = RT_TABLE_MAIN,
                 .protocol = RTPROT_STATIC,
                 .scope = r->has_gw ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK,

@@ -56,8 +56,13 @@ int manager_enqueue(Manager *m, Link *l, const Action *a) {
 static void request_finish(Manager *m, const Request *r, int error, const char *extack) {
         Link *l = intmap_get(&m->links, r->action.ifindex);
 
-        if (!l) /* the link went away meanwhile */
+        if (!l) {
+                /* The link went away before its answer came (the kernel sends RTM_DELLINK before the
+                 * ACK of a deletion). What the answer says about ownership still holds. */
+                if (error == 0)
+                        owner_request_gone_link(&m->owner, &r->action);
                 return;
+        }
         link_request_done(l, &r->action, error, extack);
         if (l->outstanding > 0 && --l->outstanding == 0)
                 manager_link_dirty(m, l); /* verify: re-plan against the updated cache */
@@ -96,4 +101,8 @@ void manager_on_reply(void *userdata, uint64_t cookie, int error, const char *ex
         rq_pop(&m->in_flight);
         request_finish(m, &copy, error, extack);
         manager_dispatch(m);
+        /* The last answer may belong to a link that is gone: nothing is dirty then, but idleness
+         * (READY, STATUS, --oneshot's exit, saving the record) must still be noticed. */
+        if (m->pending.n == 0 && m->in_flight.n == 0 && m->reconcile_source)
+                (void) sd_event_source_set_enabled(m->reconcile_source, SD_EVENT_ONESHOT);
 }

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+/* The ownership record (owner.c): what the agent created survives a restart, moves with a rename,
+ * and is forgotten when the kernel says the object is gone, even after its link went away. */
+
+#include <check.h>
+#include <linux/rtnetlink.h>
+
+#include "owner.h"
+#include "test-suites.h"
+#include "test-util.h"
+
+static KAddress addr(const char *s) {
+        KAddress a = { .scope = RT_SCOPE_UNIVERSE };
+
+        ck_assert_int_eq(in_addr_prefix_from_string_auto(s, false, &a.family, &a.addr, &a.prefixlen), 0);
+        return a;
+}
+
+static KRoute route(const char *dst, const char *gw, uint32_t metric) {
+        KRoute r = { .table = RT_TABLE_MAIN, .metric = metric, .type = RTN_UNICAST, .protocol = RTPROT_STATIC };
+        int family;
+
+        ck_assert_int_eq(in_addr_prefix_from_string_auto(dst, false, &r.family, &r.dst, &r.dst_len), 0);
+        if (gw) {
+                ck_assert_int_eq(in_addr_from_string_auto(gw, &family, &r.gw), 0);
+                r.has_gw = true;
+        }
+        return r;
+}
+
+START_TEST(test_owner_round_trip) {
+        _cleanup_free_ char *dir = test_mkdir_tmp(), *path = test_path(dir, "owned");
+        Owner o = {}, p = {};
+        KAddress a = addr("192.0.2.1/24"), b = addr("2001:db8::1/64");
+        KRoute r = route("0.0.0.0/0", "192.0.2.254", 0), s = route("198.51.100.0/24", NULL, 50);
+        const OwnedLink *l;
+        unsigned bad = 99;
+
+        ck_assert_int_eq(owner_load(&o, path, &bad), 0); /* missing file: empty record */
+        ck_assert_uint_eq(bad, 0);
+        ck_assert_int_eq(owner_add_address(&o, "ib0", &a), 0);
+        ck_assert_int_eq(owner_add_address(&o, "ib0", &b), 0);
+        ck_assert_int_eq(owner_add_address(&o, "ib0", &a), 0); /* once */
+        ck_assert_int_eq(owner_add_route(&o, "ib0", &r), 0);
+        ck_assert_int_eq(owner_add_route(&o, "ib0", &s), 0);
+        ck_assert_int_eq(owner_set_child(&o, "ib0.8002", "ib0", 0x8002), 0);
+        ck_assert_int_eq(owner_set_mtu(&o, "ib0.8002", 4092, 2044), 0);
+        ck_assert(o.dirty);
+        ck_assert_int_eq(owner_save(&o), 0);
+        ck_assert(!o.dirty);
+
+        ck_assert_int_eq(owner_load(&p, path, &bad), 0);
+        ck_assert_uint_eq(bad, 0);
+        l = owner_get(&p, "ib0");
+        ck_assert_ptr_nonnull(l);
+        ck_assert_uint_eq(l->n_addresses, 2);
+        ck_assert_uint_eq(l->n_routes, 2);
+        ck_assert(!l->child);
+        l = owner_get(&p, "ib0.8002");
+        ck_assert_ptr_nonnull(l);
+        ck_assert(l->child);
+        ck_assert_str_eq(l->parent, "ib0");
+        ck_assert_uint_eq(l->pkey, 0x8002);
+        ck_assert_uint_eq(l->mtu_requested, 4092);
+        ck_assert_uint_eq(l->mtu_effective, 2044);
+        owner_done(&o);
+        owner_done(&p);
+}
+END_TEST
+
+START_TEST(test_owner_bad_lines) {
+        _cleanup_free_ char *dir = test_mkdir_tmp(), *path = NULL;
+        Owner o = {};
+        unsigned bad = 0;
+
+        path = test_write(dir, "owned",
+                          "# comment\n"
+                          "address ib0 192.0.2.1/24\n"
+                          "address ib0 not-an-address\n"
+                          "route ib0 10.0.0.0/8 2001:db8::1 0 254\n" /* families differ */
+                          "child ib0.x ib0 0x10000\n"
+                          "mtu ib0 0 0\n"
+                          "bogus ib0 x\n");
+        ck_assert_int_eq(owner_load(&o, path, &bad), 0);
+        ck_assert_uint_eq(bad, 5);
+        ck_assert_uint_eq(owner_get(&o, "ib0")->n_addresses, 1);
+        ck_assert_ptr_null(owner_get(&o, "ib0.x"));
+        owner_done(&o);
+}
+END_TEST
+
+START_TEST(test_owner_rename_and_gc) {
+        Owner o = {};
+        KAddress a = addr("192.0.2.1/24");
+        KRoute r = route("0.0.0.0/0", "192.0.2.254", 0);
+
+        ck_assert_int_eq(owner_add_address(&o, "eth5", &a), 0);
+        ck_assert_int_eq(owner_add_address(&o, "ib0", &a), 0); /* a stale record under the new name */
+        owner_rename(&o, "eth5", "ib0");
+        ck_assert_ptr_null(owner_get(&o, "eth5"));
+        ck_assert_ptr_nonnull(owner_get(&o, "ib0"));
+        ck_assert_str_eq(owner_get(&o, "ib0")->ifname, "ib0");
+
+        /* Removing the last object drops the entry. */
+        owner_remove_address(&o, "ib0", &a);
+        ck_assert_ptr_null(owner_get(&o, "ib0"));
+
+        /* Answers for links that are gone still settle the record. */
+        ck_assert_int_eq(owner_add_route(&o, "ib1", &r), 0);
+        ck_assert_int_eq(owner_set_child(&o, "ib1.8003", "ib1", 0x8003), 0);
+        owner_request_gone_link(&o, &(Action) { .type = ACTION_CHILD_DELETE, .ifname = "ib1.8003" });
+        ck_assert_ptr_null(owner_get(&o, "ib1.8003"));
+        owner_request_gone_link(&o, &(Action) { .type = ACTION_ROUTE_DEL, .ifname = "ib1", .route = r });
+        ck_assert_ptr_null(owner_get(&o, "ib1"));
+        /* An addition whose link is gone records nothing. */
+        owner_request_gone_link(&o, &(Action) { .type = ACTION_ADDRESS_ADD, .ifname = "ib2", .address = a });
+        ck_assert_ptr_null(owner_get(&o, "ib2"));
+        owner_done(&o);
+}
+END_TEST
+
+Suite *make_owner_suite(void) {
+        Suite *s = suite_create("owner");
+        TCase *tc = tcase_create("owner");
+
+        tcase_add_unchecked_fixture(tc, test_tmp_setup, test_tmp_teardown);
+        tcase_add_test(tc, test_owner_round_trip);
+        tcase_add_test(tc, test_owner_bad_lines);
+        tcase_add_test(tc, test_owner_rename_and_gc);
+        suite_add_tcase(s, tc);
+        return s;
+}
