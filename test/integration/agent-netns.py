@@ -365,6 +365,49 @@ def test_default_route_conflict(ns):
     eq(ns.routes("v0", 4), ["default via 192.0.2.254 metric 0"], "v0 routes")
 
 
+def test_rename_keeps_ownership(ns):
+    """What the agent created stays its own when udev (or anyone) renames the link."""
+    ns.veth("v1")
+    path = ns.write("10-v.ibnet", "[Match]\nName=v1 vx1\nType=ether\n[Network]\nAddress=10.9.0.1/24\n")
+    a = ns.agent()
+    wait_for(lambda: ns.addrs("v1", 4) == ["10.9.0.1/24"], "the address")
+    ns.ip("link", "set", "v1", "down")
+    ns.ip("link", "set", "v1", "name", "vx1")
+    wait_for(lambda: "UP" in ns.link("vx1")["flags"], "the renamed link to be up again")
+    os.unlink(path)
+    a.reload()
+    wait_for(lambda: ns.addrs("vx1", 4) == [], "the address removed from the renamed link")
+    with open(os.path.join(ns.runtime, "owned")) as f:
+        record = f.read()
+    assert "v1 " not in record and "vx1 " not in record, record
+
+
+def test_ipv6_metric_zero_is_1024(ns):
+    """The kernel stores IPv6 metric 0 as 1024: a restart must see the route as present."""
+    ns.veth("v0")
+    ns.write("10-v0.ibnet", "[Match]\nName=v0\nType=ether\n[Network]\nAddress=fd06::1/64\n"
+                            "[Route]\nDestination=fd07::/64\nGateway=fd06::fe\nMetric=0\n")
+    eq(ns.oneshot().returncode, 0, "first run")
+    eq(ns.routes("v0", 6), ["fd07::/64 via fd06::fe metric 1024"], "IPv6 routes")
+    p = ns.oneshot()
+    eq(p.returncode, 0, f"second run ({p.stdout})")
+    eq(mutations(p.stderr), [], "mutating messages after a restart")
+
+
+def test_address_exists_with_other_prefix(ns):
+    """IPv6 refuses an address that exists with another prefix length (ipv6_add_addr()): a foreign
+    one is a conflict to report, not the state the file asks for."""
+    ns.veth("v0")
+    ns.ip("link", "set", "v0", "up")
+    ns.ip("addr", "add", "fd09::1/64", "dev", "v0", "nodad")
+    ns.write("10-v0.ibnet", "[Match]\nName=v0\nType=ether\n[Network]\nAddress=fd09::1/48\n")
+    p = ns.oneshot()
+    eq(p.returncode, 1, f"exit status ({p.stdout})")
+    line = [x for x in p.stdout.splitlines() if x.startswith("v0 ")][0]
+    assert "failed" in line and "exists with prefix length 64, not created by the agent" in line, line
+    eq(ns.addrs("v0", 6), ["fd09::1/64"], "the foreign address is untouched")
+
+
 def test_many_links(ns, n=200):
     lines = [f"link add a{i} type veth peer name b{i}" for i in range(n)]
     lines += [f"link set b{i} up" for i in range(n)]
