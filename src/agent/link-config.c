@@ -1,0 +1,398 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+#include <net/if_arp.h>
+#include <stdarg.h>
+
+#include "link-config.h"
+#include "plan.h"
+#include "resolved.h"
+#include "strv.h"
+
+static bool link_is_ipoib_child(const Link *l) {
+        return l->kernel.arphrd == ARPHRD_INFINIBAND && l->kernel.parent > 0 && l->kernel.parent != l->kernel.ifindex;
+}
+
+Link *link_parent(Manager *m, const Link *l) {
+        return link_is_ipoib_child(l) ? intmap_get(&m->links, l->kernel.parent) : NULL;
+}
+
+IbNetwork *manager_match(Manager *m, const Link *l, char ***ret_shadowed) {
+        IbLinkIdentity id = link_identity(l);
+        Link *parent = link_parent(m, l);
+        IbNetwork *found = NULL;
+
+        if (id.type < 0)
+                return NULL;
+        id.is_child = link_is_ipoib_child(l);
+
+        /* A P_Key child is configured by the [Partition] file that defines it: the file matches the
+         * parent and names the child (explicitly or <parent>.<pkey>). */
+        if (parent) {
+                IbLinkIdentity pid = link_identity(parent);
+
+                FOREACH_ARRAY(e, m->config.entries, m->config.n) {
+                        char name[IFNAMSIZ];
+
+                        if (!e->network || !ib_network_is_child(e->network) ||
+                            !ib_network_matches(e->network, &pid) ||
+                            ib_network_child_name(e->network, parent->kernel.ifname, name, sizeof(name)) < 0 ||
+                            !streq(name, l->kernel.ifname))
+                                continue;
+                        return e->network;
+                }
+        }
+        FOREACH_ARRAY(e, m->config.entries, m->config.n) {
+                if (!e->network || ib_network_is_child(e->network) || !ib_network_matches(e->network, &id))
+                        continue;
+                if (!found)
+                        found = e->network;
+                else if (ret_shadowed)
+                        (void) strv_extend(ret_shadowed, e->network->path);
+        }
+        return found;
+}
+
+/* The [Partition] files that name this link as their parent. Failures of a child already tried are
+ * kept while the same file still asks for it. */
+static void link_update_children(Manager *m, Link *l) {
+        IbLinkIdentity id = link_identity(l);
+        ChildSlot *old = l->children;
+        size_t n_old = l->n_children, allocated = 0;
+
+        l->children = NULL;
+        l->n_children = 0;
+        if (id.type == IB_LINK_TYPE_INFINIBAND && !link_is_ipoib_child(l))
+                FOREACH_ARRAY(e, m->config.entries, m->config.n) {
+                        ChildSlot c = {};
+
+                        if (!e->network || !ib_network_is_child(e->network) || !ib_network_matches(e->network, &id))
+                                continue;
+                        if (ib_network_child_name(e->network, l->kernel.ifname, c.name, sizeof(c.name)) < 0) {
+                                log_link_warning(l, "%s: the child name is longer than 15 characters; set Name=.",
+                                                 e->network->path);
+                                continue;
+                        }
+                        for (size_t i = 0; i < n_old; i++)
+                                if (old[i].network == e->network && streq(old[i].name, c.name)) {
+                                        c.failed = old[i].failed;
+                                        c.reason = TAKE_PTR(old[i].reason);
+                                }
+                        c.network = ib_network_ref(e->network);
+                        if (!GREEDY_REALLOC(l->children, allocated, l->n_children + 1)) {
+                                ib_network_unref(c.network);
+                                free(c.reason);
+                                log_oom();
+                                break;
+                        }
+                        l->children[l->n_children++] = c;
+                }
+        for (size_t i = 0; i < n_old; i++) {
+                ib_network_unref(old[i].network);
+                free(old[i].reason);
+        }
+        free(old);
+}
+
+/* rdma-core's view of the port; a child shares its parent's port (ipoib_child_init() sets no
+ * dev_port on children, so the parent is the one to ask). */
+void link_update_port(Manager *m, Link *l) {
+        Link *parent = link_parent(m, l);
+
+        if (l->kernel.arphrd != ARPHRD_INFINIBAND) {
+                l->has_port = false;
+                return;
+        }
+        if (parent) {
+                l->has_port = parent->has_port;
+                l->port = parent->port;
+                return;
+        }
+        l->has_port = backend_port_info(m->backend, &l->kernel, &l->port) >= 0;
+}
+
+static bool port_info_equal(const IbPortInfo *a, const IbPortInfo *b) {
+        return streq(a->device, b->device) && a->port == b->port && a->state == b->state &&
+                a->active_mtu == b->active_mtu && a->lid == b->lid && a->sm_lid == b->sm_lid &&
+                a->link_layer_ib == b->link_layer_ib && a->enhanced == b->enhanced && a->bcast_mtu == b->bcast_mtu &&
+                a->n_pkeys == b->n_pkeys && memcmp(a->pkeys, b->pkeys, a->n_pkeys * sizeof(uint16_t)) == 0;
+}
+
+/* A port event (IB_EVENT_PORT_ACTIVE/PORT_ERR, PKEY_CHANGE) reaches us only as a carrier/operstate change
+ * of the netdevs on the port, which link_update_kernel() does not count as relevant. Ask rdma-core again
+ * and re-plan the link, and its children (they hold a copy of the parent's port), when the answer changed:
+ * RequireActivePort=, the P_Key warning and MTU=max depend on it. */
+void link_port_event(Manager *m, Link *l) {
+        IbPortInfo old = l->port;
+        bool had = l->has_port;
+        Link *c;
+
+        link_update_port(m, l);
+        if (l->has_port == had && (!had || port_info_equal(&old, &l->port)))
+                return;
+        log_link_debug(l, "The InfiniBand port changed.");
+        l->failed = false;
+        manager_link_dirty(m, l);
+        if (link_is_ipoib_child(l))
+                return;
+        for (size_t i = 0; intmap_iterate(&m->links, &i, NULL, (void **) &c);)
+                if (link_parent(m, c) == l) {
+                        link_update_port(m, c);
+                        c->failed = false;
+                        manager_link_dirty(m, c);
+                }
+}
+
+void link_rematch(Manager *m, Link *l) {
+        _cleanup_strv_free_ char **shadowed = NULL;
+        IbNetwork *n;
+
+        link_update_port(m, l);
+        n = manager_match(m, l, &shadowed);
+        if (n != l->network) {
+                /* A reload gives every file a new object; only another file is news. */
+                bool same_file = n && l->network && streq(n->path, l->network->path);
+
+                if (n && !same_file)
+                        log_link_info(l, "Configured by %s.", n->path);
+                else if (!n && l->network)
+                        log_link_info(l, "No longer matched by %s.", l->network->path);
+                if (!same_file && l->network)
+                        l->mtu_requested = l->mtu_effective = 0; /* learned for the old file */
+                ib_network_unref(l->network);
+                l->network = ib_network_ref(n);
+        }
+        STRV_FOREACH(s, shadowed)
+                if (!strv_contains(l->shadowed, *s))
+                        log_link_warning(l, "%s matches too, but %s comes first; ignoring it.", *s, n->path);
+        strv_free(l->shadowed);
+        l->shadowed = TAKE_PTR(shadowed);
+        link_update_children(m, l);
+}
+
+/* Owned objects that are neither present nor wanted are history: forget them, so that a foreign
+ * object added later with the same key is not taken for ours. */
+static void link_prune_owned(Manager *m, Link *l) {
+        const OwnedLink *o = owner_get(&m->owner, l->kernel.ifname);
+        _cleanup_free_ KAddress *gone_a = NULL;
+        _cleanup_free_ KRoute *gone_r = NULL;
+        size_t na = 0, nr = 0;
+
+        if (!o)
+                return;
+        gone_a = calloc(o->n_addresses + 1, sizeof(KAddress));
+        gone_r = calloc(o->n_routes + 1, sizeof(KRoute));
+        if (!gone_a || !gone_r)
+                return;
+        FOREACH_ARRAY(a, o->addresses, o->n_addresses) {
+                bool present = false;
+
+                FOREACH_ARRAY(x, l->addresses, l->n_addresses)
+                        present = present || kaddress_equal(a, x);
+                if (!present)
+                        gone_a[na++] = *a;
+        }
+        FOREACH_ARRAY(r, o->routes, o->n_routes) {
+                KRoute k = *r;
+                bool present = false;
+
+                k.ifindex = l->kernel.ifindex;
+                FOREACH_ARRAY(x, l->routes, l->n_routes)
+                        present = present || kroute_equal(&k, x);
+                if (!present)
+                        gone_r[nr++] = *r;
+        }
+        for (size_t i = 0; i < na; i++)
+                owner_remove_address(&m->owner, l->kernel.ifname, &gone_a[i]);
+        for (size_t i = 0; i < nr; i++)
+                owner_remove_route(&m->owner, l->kernel.ifname, &gone_r[i]);
+}
+
+/* What MTU=max means: connected mode allows IPOIB_CM_MTU (65520); datagram allows the IB link MTU minus
+ * the 4-byte IPoIB header (IPOIB_UD_MTU()); a plain link allows its IFLA_MAX_MTU. 0 = unknown. */
+static uint32_t link_mtu_max(const Link *l, int mode) {
+        if (l->kernel.arphrd != ARPHRD_INFINIBAND)
+                return l->kernel.max_mtu;
+        if (mode < 0)
+                mode = l->kernel.has_ipoib ? l->kernel.mode : IB_MODE_DATAGRAM;
+        if (mode == IB_MODE_CONNECTED)
+                return IPOIB_CM_MTU;
+        return l->has_port && l->port.active_mtu > IPOIB_ENCAP_LEN ? IPOIB_UD_MTU(l->port.active_mtu) : 0;
+}
+
+/* When the port data knows the broadcast group's MTU (the simulated fabric does; rdma-core does not
+ * tell it), a datagram link runs min(MTU, IPOIB_UD_MTU(group MTU)) whatever it was asked for: the
+ * join (ipoib_mcast_join_finish()) and ipoib_mcast_carrier_on_task() lower it after the link comes
+ * up, and ipoib_change_mtu() at once when it is up already. Running that value is the file's MTU,
+ * not drift, also right after a restart. Without the group MTU the planner learns the clamp from the
+ * kernel's answer instead (link_request_done()). */
+static void link_expect_clamp(const Link *l, PlanInput *in) {
+        uint32_t want = l->network ? network_desired_mtu(l->network, in->mtu_max) : 0, clamp;
+
+        if (want == 0 || !l->has_port || l->port.bcast_mtu <= IPOIB_ENCAP_LEN || !l->kernel.has_ipoib ||
+            (plan_effective_mode(in) >= 0 ? plan_effective_mode(in) : l->kernel.mode) != IB_MODE_DATAGRAM)
+                return;
+        clamp = IPOIB_UD_MTU(l->port.bcast_mtu);
+        /* Only once the kernel has been asked: its admin_mtu then holds the file's value, and the
+         * link rises to it if the group's MTU grows (ipoib_mcast_join_finish()). */
+        if (clamp < want && l->kernel.mtu == clamp && l->mtu_requested == want) {
+                in->mtu_requested = want;
+                in->mtu_effective = clamp;
+        }
+}
+
+static bool link_connected_unsupported(const Link *l) {
+        /* IPOIB_CM_SUPPORTED(): the RC flag in byte 0 of the hardware address, set only by
+         * ipoib_cm_dev_init(); enhanced IPoIB never sets it, and ipoib_set_mode() refuses. */
+        return l->connected_unsupported ||
+                (l->kernel.hwaddr_len == INFINIBAND_ALEN && !(l->kernel.hwaddr[0] & 0x80)) ||
+                (l->has_port && l->port.enhanced == 1);
+}
+
+static void link_set_warning(Link *l, const char *fmt, ...) _printf_(2, 3);
+static void link_set_warning(Link *l, const char *fmt, ...) {
+        _cleanup_free_ char *w = NULL;
+        va_list ap;
+
+        if (fmt) {
+                va_start(ap, fmt);
+                if (vasprintf(&w, fmt, ap) < 0)
+                        w = NULL;
+                va_end(ap);
+        }
+        if (streq_ptr(w, l->warning))
+                return;
+        if (w)
+                log_link_warning(l, "%s", w);
+        free(l->warning);
+        l->warning = TAKE_PTR(w);
+}
+
+/* Things worth saying about a link that is otherwise fine. One line, the most important first. */
+static void link_update_warning(Link *l, const PlanInput *in) {
+        const IbNetwork *n = l->network;
+
+        if (!n) {
+                link_set_warning(l, NULL);
+                return;
+        }
+        if (n->mode == IB_MODE_CONNECTED && in->connected_unsupported)
+                link_set_warning(l, "connected mode not supported by this device (enhanced IPoIB); running datagram");
+        else if (resolved_link_error(l->manager->resolved, l->kernel.ifindex))
+                link_set_warning(l, "%s", resolved_link_error(l->manager->resolved, l->kernel.ifindex));
+        else if (n->has_partition && l->has_port && !ib_port_has_pkey(&l->port, n->pkey))
+                link_set_warning(l, "partition 0x%04x not granted by the subnet manager (not in the port's P_Key "
+                                 "table); no carrier until it is",
+                                 n->pkey);
+        else if (n->match_type == IB_LINK_TYPE_INFINIBAND && (n->mode >= 0 || n->umcast >= 0) && !l->kernel.has_ipoib)
+                link_set_warning(l, "the kernel reports no IPoIB settings for this link; [IPoIB] is not applied");
+        else if (n->mtu_max && in->mtu_max == 0)
+                link_set_warning(l, "MTU=max: the largest MTU is unknown (no port data from rdma-core); MTU left alone");
+        else if (in->mtu_effective > 0 && l->kernel.mtu == in->mtu_effective)
+                link_set_warning(l, "MTU %u accepted; the kernel runs %u (the broadcast group's MTU is lower)",
+                                 in->mtu_requested, in->mtu_effective);
+        else
+                link_set_warning(l, NULL);
+}
+
+/* The record says we created a child of this name; is this link that child? Same parent, same
+ * P_Key: a link someone else made under the name later is not ours to delete. */
+static bool link_is_owned_child(Manager *m, const Link *l, const OwnedLink *o) {
+        Link *parent = link_parent(m, l);
+
+        return o && o->child && l->kernel.has_ipoib && l->kernel.pkey == o->pkey && parent &&
+                streq(parent->kernel.ifname, o->parent);
+}
+
+int link_reconcile(Manager *m, Link *l) {
+        _cleanup_(action_list_done) ActionList plan = {};
+        _cleanup_free_ ChildWant *children = NULL;
+        const OwnedLink *o = owner_get(&m->owner, l->kernel.ifname);
+        const char *blocked = NULL;
+        PlanInput in;
+        int r;
+
+        if (l->outstanding > 0)
+                return 0; /* re-planned when the last reply is in */
+        l->dirty = false;
+        if (l->failed)
+                return 0; /* until something changes */
+        if (!l->network && !o && l->n_children == 0) {
+                link_set_state(l, LINK_STATE_UNMANAGED, NULL);
+                return 0;
+        }
+
+        children = calloc(l->n_children + 1, sizeof(ChildWant));
+        if (!children)
+                return log_oom();
+        for (size_t i = 0; i < l->n_children; i++)
+                children[i] = (ChildWant) {
+                        .network = l->children[i].network,
+                        .exists = strmap_get(&m->links_by_name, l->children[i].name) != NULL,
+                        .failed = l->children[i].failed,
+                };
+        for (size_t i = 0; i < l->n_children; i++)
+                memcpy(children[i].name, l->children[i].name, sizeof(children[i].name));
+
+        in = (PlanInput) {
+                .network = l->network,
+                .link = &l->kernel,
+                .addresses = l->addresses,
+                .n_addresses = l->n_addresses,
+                .routes = l->routes,
+                .n_routes = l->n_routes,
+                .owned_addresses = o ? o->addresses : NULL,
+                .n_owned_addresses = o ? o->n_addresses : 0,
+                .owned_routes = o ? o->routes : NULL,
+                .n_owned_routes = o ? o->n_routes : 0,
+                .connected_unsupported = link_connected_unsupported(l),
+                .mtu_requested = l->mtu_requested,
+                .mtu_effective = l->mtu_effective,
+                .hold_addresses = l->network && l->network->require_active_port > 0 && l->has_port &&
+                        l->port.state != IB_PORT_ACTIVE,
+                .child_owned = link_is_owned_child(m, l, o),
+                .children = children,
+                .n_children = l->n_children,
+        };
+        in.mtu_max = link_mtu_max(l, plan_effective_mode(&in));
+        link_expect_clamp(l, &in);
+        r = plan_link(&in, &plan, &blocked);
+        if (r < 0)
+                return log_link_error_errno(l, r, "Failed to plan: %m");
+        /* What was learned about the MTU survives a restart (owner.h). */
+        if (owner_set_mtu(&m->owner, l->kernel.ifname, l->mtu_requested, l->mtu_effective) < 0)
+                return log_oom();
+        link_update_warning(l, &in);
+
+        if (blocked) {
+                link_set_state(l, LINK_STATE_FAILED, "%s", blocked);
+                return 0;
+        }
+        if (plan.n == 0) {
+                link_prune_owned(m, l);
+                /* Addresses are in place: now the resolver may use the link's servers. */
+                if (!in.hold_addresses)
+                        resolved_update_link(m->resolved, l);
+                if (in.hold_addresses)
+                        link_set_state(l, LINK_STATE_PENDING,
+                                       "port %s/%u is %s; addresses held back (RequireActivePort=yes)",
+                                       l->port.device, l->port.port, ib_port_state_to_string(l->port.state));
+                else if (l->network)
+                        link_set_state(l, LINK_STATE_CONFIGURED, NULL);
+                else
+                        link_set_state(l, LINK_STATE_UNMANAGED, NULL);
+                return 0;
+        }
+        FOREACH_ARRAY(a, plan.actions, plan.n) {
+                char buf[256];
+
+                log_link_debug(l, "plan: %s", action_to_string(a, buf, sizeof(buf)));
+                r = manager_enqueue(m, l, a);
+                if (r < 0)
+                        return log_oom();
+        }
+        if (l->network)
+                link_set_state(l, LINK_STATE_CONFIGURING, "%zu change%s in progress", plan.n, plan.n == 1 ? "" : "s");
+        else if (o)
+                link_set_state(l, LINK_STATE_LINGERING, "its file is gone; removing what the agent created");
+        return 0;
+}

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* A link against the configuration: which file configures it (matching, P_Key children, the
+ * port behind it) and its reconcile step (plan input, plan, queue, state and warnings). The
+ * manager calls these from its event handlers. */
+
+#include "manager.h"
+
+Link *link_parent(Manager *m, const Link *l);
+/* Which file configures the link, its shadowed files, its P_Key children, its port. */
+void link_rematch(Manager *m, Link *l);
+void link_update_port(Manager *m, Link *l);
+/* The port's state may have changed (carrier moved): re-read it, re-plan if it did. */
+void link_port_event(Manager *m, Link *l);
+/* Plans the link and queues the plan; sets its state. */
+int link_reconcile(Manager *m, Link *l);
