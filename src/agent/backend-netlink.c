@@ -702,7 +702,7 @@ static void netlink_free(Backend *backend) {
 static int netlink_port_info(Backend *b, const KLink *link, IbPortInfo *ret) {
         if (link->arphrd != ARPHRD_INFINIBAND)
                 return -ENODEV;
-        return ib_port_query(NULL, link->ifname, ret);
+        return ib_port_query(NULL, link->ifname, ret, NULL);
 }
 
 static const BackendOps netlink_ops = {

@@ -67,23 +67,18 @@ static void close_device(struct ibv_context **c) {
                 ibv_close_device(*c);
 }
 
-int ib_port_query(const char *sysfs_root, const char *ifname, IbPortInfo *ret) {
+static int verbs_query(IbPortInfo *info) {
         _cleanup_(free_device_list) struct ibv_device **list = NULL;
         _cleanup_(close_device) struct ibv_context *ctx = NULL;
         struct ibv_port_attr attr;
-        IbPortInfo info = { .enhanced = -1 };
         int n = 0, r;
-
-        r = sysfs_port(sysfs_root ?: "/sys", ifname, info.device, sizeof(info.device), &info.port);
-        if (r < 0)
-                return r;
 
         /* libibverbs: NULL + errno (ENOSYS when the kernel has no uverbs); convert once, here. */
         list = ibv_get_device_list(&n);
         if (!list || n == 0)
                 return -ENXIO;
         for (int i = 0; i < n; i++)
-                if (streq(ibv_get_device_name(list[i]), info.device)) {
+                if (streq(ibv_get_device_name(list[i]), info->device)) {
                         ctx = ibv_open_device(list[i]);
                         if (!ctx)
                                 return negative_errno();
@@ -91,22 +86,41 @@ int ib_port_query(const char *sysfs_root, const char *ifname, IbPortInfo *ret) {
                 }
         if (!ctx)
                 return -ENOENT;
-        r = ibv_query_port(ctx, (uint8_t) info.port, &attr);
+        r = ibv_query_port(ctx, (uint8_t) info->port, &attr);
         if (r != 0)
                 return -r; /* returns a positive errno */
-        info.state = (IbPortState) attr.state;
-        info.active_mtu = ib_mtu_enum_to_bytes(attr.active_mtu);
-        info.lid = attr.lid;
-        info.sm_lid = attr.sm_lid;
-        info.link_layer_ib = attr.link_layer != IBV_LINK_LAYER_ETHERNET;
-        for (int i = 0; i < attr.pkey_tbl_len && info.n_pkeys < IB_PKEY_TABLE_MAX; i++) {
+        info->state_known = true;
+        info->state = (IbPortState) attr.state;
+        info->active_mtu = ib_mtu_enum_to_bytes(attr.active_mtu);
+        info->lid = attr.lid;
+        info->sm_lid = attr.sm_lid;
+        info->link_layer_ib = attr.link_layer != IBV_LINK_LAYER_ETHERNET;
+        for (int i = 0; i < attr.pkey_tbl_len && info->n_pkeys < IB_PKEY_TABLE_MAX; i++) {
                 __be16 pkey;
 
-                if (ibv_query_pkey(ctx, (uint8_t) info.port, i, &pkey) != 0)
+                if (ibv_query_pkey(ctx, (uint8_t) info->port, i, &pkey) != 0)
                         break;
                 if (ntohs(pkey) & 0x7fff) /* empty entries read as 0 */
-                        info.pkeys[info.n_pkeys++] = ntohs(pkey);
+                        info->pkeys[info->n_pkeys++] = ntohs(pkey);
         }
+        return 0;
+}
+
+int ib_port_query(const char *sysfs_root, const char *ifname, IbPortInfo *ret, int *ret_verbs_error) {
+        IbPortInfo info = { .enhanced = -1 };
+        int r;
+
+        r = sysfs_port(sysfs_root ?: "/sys", ifname, info.device, sizeof(info.device), &info.port);
+        if (r < 0)
+                return r;
+        r = verbs_query(&info);
+        if (r < 0) {
+                /* Keep what sysfs said; nothing of the port's state is made up. */
+                info = (IbPortInfo) { .enhanced = -1, .port = info.port };
+                (void) sysfs_port(sysfs_root ?: "/sys", ifname, info.device, sizeof(info.device), &info.port);
+        }
+        if (ret_verbs_error)
+                *ret_verbs_error = r < 0 ? r : 0;
         *ret = info;
         return 0;
 }

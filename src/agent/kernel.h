@@ -75,6 +75,9 @@ typedef enum IbPortState {
 typedef struct IbPortInfo {
         char device[64]; /* RDMA device, e.g. mlx5_0 */
         uint32_t port;
+        /* What follows comes from rdma-core (or the model); false when only sysfs answered (no
+         * verbs provider, no uverbs in the kernel): device and port are still good for Device=. */
+        bool state_known;
         IbPortState state;
         uint32_t active_mtu; /* IB link MTU in bytes: 256…4096 */
         uint16_t lid, sm_lid;

@@ -216,7 +216,8 @@ static uint32_t link_mtu_max(const Link *l, int mode) {
                 mode = l->kernel.has_ipoib ? l->kernel.mode : IB_MODE_DATAGRAM;
         if (mode == IB_MODE_CONNECTED)
                 return IPOIB_CM_MTU;
-        return l->has_port && l->port.active_mtu > IPOIB_ENCAP_LEN ? IPOIB_UD_MTU(l->port.active_mtu) : 0;
+        return l->has_port && l->port.state_known && l->port.active_mtu > IPOIB_ENCAP_LEN
+                ? IPOIB_UD_MTU(l->port.active_mtu) : 0;
 }
 
 /* When the port data knows the broadcast group's MTU (the simulated fabric does; rdma-core does not
@@ -279,12 +280,15 @@ static void link_update_warning(Link *l, const PlanInput *in) {
                 link_set_warning(l, "connected mode not supported by this device (enhanced IPoIB); running datagram");
         else if (resolved_link_error(l->manager->resolved, l->kernel.ifindex))
                 link_set_warning(l, "%s", resolved_link_error(l->manager->resolved, l->kernel.ifindex));
-        else if (n->has_partition && l->has_port && !ib_port_has_pkey(&l->port, n->pkey))
+        else if (n->has_partition && l->has_port && l->port.state_known && !ib_port_has_pkey(&l->port, n->pkey))
                 link_set_warning(l, "partition 0x%04x not granted by the subnet manager (not in the port's P_Key "
                                  "table); no carrier until it is",
                                  n->pkey);
         else if (n->match_type == IB_LINK_TYPE_INFINIBAND && (n->mode >= 0 || n->umcast >= 0) && !l->kernel.has_ipoib)
                 link_set_warning(l, "the kernel reports no IPoIB settings for this link; [IPoIB] is not applied");
+        else if (n->require_active_port > 0 && l->has_port && !l->port.state_known)
+                link_set_warning(l, "RequireActivePort=yes, but the port's state is unknown (no data from "
+                                 "rdma-core); addresses are not held back");
         else if (n->mtu_max && in->mtu_max == 0)
                 link_set_warning(l, "MTU=max: the largest MTU is unknown (no port data from rdma-core); MTU left alone");
         else if (in->mtu_effective > 0 && l->kernel.mtu == in->mtu_effective)
@@ -348,6 +352,7 @@ int link_reconcile(Manager *m, Link *l) {
                 .mtu_requested = l->mtu_requested,
                 .mtu_effective = l->mtu_effective,
                 .hold_addresses = l->network && l->network->require_active_port > 0 && l->has_port &&
+                        l->port.state_known &&
                         l->port.state != IB_PORT_ACTIVE,
                 .child_owned = link_is_owned_child(m, l, o),
                 .children = children,

@@ -216,6 +216,7 @@ int sim_netdev_port_info(const SimNetdev *nd, IbPortInfo *ret) {
         const SimPortConf *p = &nd->port->conf;
         IbPortInfo info = {
                 .port = p->number,
+                .state_known = true,
                 .state = p->state,
                 .active_mtu = p->active_mtu,
                 .lid = p->lid,
