@@ -77,10 +77,12 @@ int log_internal(int level, int error, const char *file, int line, const char *f
                         snprintf(e, sizeof(e), "ERRNO=%d", error);
                         iov[n++] = (struct iovec) { e, strlen(e) };
                 }
-                sd_journal_sendv(iov, n);
-        } else {
-                fprintf(stderr, "%s%s%s\n", ifname ?: "", ifname ? ": " : "", msg);
+                if (sd_journal_sendv(iov, n) >= 0)
+                        goto done;
+                /* No journald after all (the socket is gone): stderr is still connected somewhere. */
         }
+        fprintf(stderr, "%s%s%s\n", ifname ?: "", ifname ? ": " : "", msg);
+done:
         errno = saved;
         return -error;
 }

@@ -110,8 +110,8 @@ class Netns:
                  "--runtime-dir", self.runtime, "--log-level", "debug", *extra], check=False, env=env)
         return p
 
-    def agent(self):
-        a = Agent(self)
+    def agent(self, env_extra=None):
+        a = Agent(self, env_extra)
         self.agents.append(a)
         return a
 
@@ -133,10 +133,11 @@ fcntl.ioctl(fd, TUNSETPERSIST, 1)
 class Agent:
     """The daemon in the namespace, its stderr collected into a file."""
 
-    def __init__(self, ns):
+    def __init__(self, ns, env_extra=None):
         self.ns = ns
         self.log = open(os.path.join(ns.dir, f"agent-{len(ns.agents)}.log"), "w+")
         env = dict(os.environ, **TRACE_ENV)
+        env.update(env_extra or {})
         self.p = subprocess.Popen(["ip", "netns", "exec", ns.name, AGENT, "--config-dir", ns.conf,
                                    "--runtime-dir", ns.runtime, "--log-level", "debug"],
                                   stdout=self.log, stderr=subprocess.STDOUT, env=env)
@@ -406,6 +407,34 @@ def test_address_exists_with_other_prefix(ns):
     line = [x for x in p.stdout.splitlines() if x.startswith("v0 ")][0]
     assert "failed" in line and "exists with prefix length 64, not created by the agent" in line, line
     eq(ns.addrs("v0", 6), ["fd09::1/64"], "the foreign address is untouched")
+
+
+def test_sd_notify(ns):
+    """READY=1 after the first convergence, STATUS= with the counts, RELOADING=1 on SIGHUP."""
+    import socket
+    ns.veth("v0")
+    ns.write("10-v0.ibnet", VETH_FILE)
+    path = os.path.join(ns.dir, "notify")
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(path)
+    sock.settimeout(10)
+    try:
+        a = ns.agent({"NOTIFY_SOCKET": path})
+        msgs = []
+
+        def until(word):
+            while not any(word in m for m in msgs):
+                msgs.append(sock.recv(4096).decode())
+            return True
+        until("READY=1")
+        expect_veth_config(ns)  # READY comes after the first convergence
+        assert any("STATUS=1 link matched: 1 configured, 0 failed" in m for m in msgs), msgs
+        a.reload()
+        until("RELOADING=1")
+        msgs.clear()
+        until("READY=1")
+    finally:
+        sock.close()
 
 
 def test_many_links(ns, n=200):
