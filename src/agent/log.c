@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <systemd/sd-journal.h>
 #include <time.h>
@@ -12,8 +13,16 @@ static int max_level = LOG_INFO;
 static bool use_journal = false;
 
 void log_setup(void) {
-        /* systemd sets $JOURNAL_STREAM when stderr is connected to the journal. */
-        use_journal = getenv("JOURNAL_STREAM") != NULL;
+        /* systemd sets $JOURNAL_STREAM to "DEV:INODE" of the stream it gave us as stderr. Use the
+         * native protocol (with INTERFACE= fields) only when stderr still is that stream and the
+         * journal's socket exists: sd_journal_sendv() silently drops messages when it does not. */
+        const char *e = getenv("JOURNAL_STREAM");
+        unsigned long long dev, ino;
+        struct stat st;
+
+        use_journal = e && sscanf(e, "%llu:%llu", &dev, &ino) == 2 && fstat(STDERR_FILENO, &st) >= 0 &&
+                (unsigned long long) st.st_dev == dev && (unsigned long long) st.st_ino == ino &&
+                access("/run/systemd/journal/socket", W_OK) >= 0;
 }
 
 int log_get_max_level(void) {
@@ -77,12 +86,9 @@ int log_internal(int level, int error, const char *file, int line, const char *f
                         snprintf(e, sizeof(e), "ERRNO=%d", error);
                         iov[n++] = (struct iovec) { e, strlen(e) };
                 }
-                if (sd_journal_sendv(iov, n) >= 0)
-                        goto done;
-                /* No journald after all (the socket is gone): stderr is still connected somewhere. */
-        }
-        fprintf(stderr, "%s%s%s\n", ifname ?: "", ifname ? ": " : "", msg);
-done:
+                sd_journal_sendv(iov, n);
+        } else
+                fprintf(stderr, "%s%s%s\n", ifname ?: "", ifname ? ": " : "", msg);
         errno = saved;
         return -error;
 }
