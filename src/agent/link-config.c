@@ -249,24 +249,6 @@ static bool link_connected_unsupported(const Link *l) {
                 (l->has_port && l->port.enhanced == 1);
 }
 
-static void link_set_warning(Link *l, const char *fmt, ...) _printf_(2, 3);
-static void link_set_warning(Link *l, const char *fmt, ...) {
-        _cleanup_free_ char *w = NULL;
-        va_list ap;
-
-        if (fmt) {
-                va_start(ap, fmt);
-                if (vasprintf(&w, fmt, ap) < 0)
-                        w = NULL;
-                va_end(ap);
-        }
-        if (streq_ptr(w, l->warning))
-                return;
-        if (w)
-                log_link_warning(l, "%s", w);
-        free(l->warning);
-        l->warning = TAKE_PTR(w);
-}
 
 /* Things worth saying about a link that is otherwise fine. One line, the most important first. */
 static void link_update_warning(Link *l, const PlanInput *in) {

@@ -65,16 +65,36 @@ Link *link_free(Link *l) {
         return mfree(l);
 }
 
+static char *format_or_null(const char *fmt, va_list ap) {
+        char *s = NULL;
+
+        if (fmt && vasprintf(&s, fmt, ap) < 0)
+                s = NULL;
+        return s;
+}
+
+void link_set_warning(Link *l, const char *fmt, ...) {
+        _cleanup_free_ char *w = NULL;
+        va_list ap;
+
+        va_start(ap, fmt);
+        w = format_or_null(fmt, ap);
+        va_end(ap);
+        if (streq_ptr(w, l->warning))
+                return;
+        if (w)
+                log_link_warning(l, "%s", w);
+        free(l->warning);
+        l->warning = TAKE_PTR(w);
+}
+
 void link_set_state(Link *l, LinkState state, const char *reason_fmt, ...) {
         _cleanup_free_ char *reason = NULL;
         va_list ap;
 
-        if (reason_fmt) {
-                va_start(ap, reason_fmt);
-                if (vasprintf(&reason, reason_fmt, ap) < 0)
-                        reason = NULL;
-                va_end(ap);
-        }
+        va_start(ap, reason_fmt);
+        reason = format_or_null(reason_fmt, ap);
+        va_end(ap);
         if (l->state == state && streq_ptr(l->reason, reason))
                 return;
 
@@ -300,11 +320,8 @@ void link_request_done(Link *l, const Action *a, int error, const char *extack) 
                         /* ipoib_set_mode(): no IPOIB_FLAGS_RC in dev_addr[0] (enhanced IPoIB, or no
                          * CM in the kernel). Run datagram and say so; the link is not failed. */
                         l->connected_unsupported = true;
-                        free(l->warning);
-                        l->warning = strdup("connected mode not supported by this device (enhanced IPoIB); "
+                        link_set_warning(l, "connected mode not supported by this device (enhanced IPoIB); "
                                             "running datagram");
-                        log_link_warning(l, "Connected mode is not supported by this device (enhanced IPoIB?); "
-                                            "running datagram.");
                         error = 0;
                 }
                 break;

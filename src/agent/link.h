@@ -70,6 +70,8 @@ int link_new(Manager *m, const KLink *k, Link **ret);
 Link *link_free(Link *l);
 
 void link_set_state(Link *l, LinkState state, const char *reason_fmt, ...) _printf_(3, 4);
+/* Something the user should know about a link that is otherwise fine; NULL clears it. Logged once. */
+void link_set_warning(Link *l, const char *fmt, ...) _printf_(2, 3);
 
 /* Cache updates; each returns true when the cache changed (an echo of our own change does not). */
 bool link_update_kernel(Link *l, const KLink *k);

@@ -101,19 +101,6 @@ static int config_parse_port(ConfigContext *ctx, const char *value, void *data, 
         return 0;
 }
 
-static int config_parse_link_type(ConfigContext *ctx, const char *value, void *data, int ltype) {
-        IbLinkType *t = data, v;
-
-        if (isempty(value)) {
-                *t = IB_LINK_TYPE_INFINIBAND;
-                return 0;
-        }
-        v = ib_link_type_from_string(value);
-        if (v < 0)
-                return config_bad_value(ctx, value, "unknown link type");
-        *t = v;
-        return 0;
-}
 
 static int config_parse_pkey(ConfigContext *ctx, const char *value, void *data, int ltype) {
         IbNetwork *n = ctx->network;
@@ -157,33 +144,30 @@ static int config_parse_mtu(ConfigContext *ctx, const char *value, void *data, i
         return 0;
 }
 
-static int config_parse_mode(ConfigContext *ctx, const char *value, void *data, int ltype) {
-        IbMode *m = data, v;
 
-        if (isempty(value)) {
-                *m = _IB_MODE_INVALID;
-                return 0;
+
+/* One parser per enum, from its string table (systemd's DEFINE_CONFIG_PARSE_ENUM). An empty value
+ * gives the default. */
+#define DEFINE_CONFIG_PARSE_ENUM(function, type, from_string, empty, what)                                   \
+        static int function(ConfigContext *ctx, const char *value, void *data, int ltype) {                \
+                type *p = data, v;                                                                           \
+                                                                                                             \
+                if (isempty(value)) {                                                                        \
+                        *p = (empty);                                                                        \
+                        return 0;                                                                            \
+                }                                                                                            \
+                v = from_string(value);                                                                      \
+                if (v < 0)                                                                                   \
+                        return config_bad_value(ctx, value, "unknown " what);                                \
+                *p = v;                                                                                      \
+                return 0;                                                                                    \
         }
-        v = ib_mode_from_string(value);
-        if (v < 0)
-                return config_bad_value(ctx, value, "unknown mode");
-        *m = v;
-        return 0;
-}
 
-static int config_parse_child_method(ConfigContext *ctx, const char *value, void *data, int ltype) {
-        IbChildMethod *m = data, v;
-
-        if (isempty(value)) {
-                *m = IB_CHILD_METHOD_NETLINK;
-                return 0;
-        }
-        v = ib_child_method_from_string(value);
-        if (v < 0)
-                return config_bad_value(ctx, value, "unknown method");
-        *m = v;
-        return 0;
-}
+DEFINE_CONFIG_PARSE_ENUM(config_parse_link_type, IbLinkType, ib_link_type_from_string, IB_LINK_TYPE_INFINIBAND,
+                         "link type");
+DEFINE_CONFIG_PARSE_ENUM(config_parse_mode, IbMode, ib_mode_from_string, _IB_MODE_INVALID, "mode");
+DEFINE_CONFIG_PARSE_ENUM(config_parse_child_method, IbChildMethod, ib_child_method_from_string,
+                         IB_CHILD_METHOD_NETLINK, "method");
 
 static int config_parse_tristate(ConfigContext *ctx, const char *value, void *data, int ltype) {
         int *b = data, v;
