@@ -58,7 +58,7 @@ typedef struct Link {
         bool dirty;           /* re-plan when nothing is outstanding */
         bool failed;          /* wait for a change before retrying */
         bool seen;            /* during a re-dump: still exists */
-        struct Link *dirty_next;
+        struct Link *dirty_next, *dirty_prev;
 } Link;
 
 const char *link_state_to_string(LinkState s) _const_;

@@ -107,8 +107,12 @@ int manager_load_config(Manager *m, bool reload) {
 
 void manager_link_dirty(Manager *m, Link *l) {
         if (!l->dirty) {
+                /* A link is on the list exactly while l->dirty is set. */
                 l->dirty = true;
+                l->dirty_prev = NULL;
                 l->dirty_next = m->dirty;
+                if (m->dirty)
+                        m->dirty->dirty_prev = l;
                 m->dirty = l;
         }
         if (m->reconcile_source)
@@ -181,7 +185,7 @@ static int on_reconcile(sd_event_source *s, void *userdata) {
                 for (size_t i = 0; i < n; i++) {
                         Link *l = batch[i];
 
-                        l->dirty_next = NULL;
+                        l->dirty_next = l->dirty_prev = NULL;
                         l->dirty = false;
                         (void) link_reconcile(m, l);
                         if (l->outstanding > 0)
@@ -250,11 +254,14 @@ static void link_remove(Manager *m, Link *l) {
         intmap_remove(&m->links, l->kernel.ifindex);
         if (strmap_get(&m->links_by_name, l->kernel.ifname) == l)
                 strmap_remove(&m->links_by_name, l->kernel.ifname);
-        for (Link **p = &m->dirty; *p; p = &(*p)->dirty_next)
-                if (*p == l) {
-                        *p = l->dirty_next;
-                        break;
-                }
+        if (l->dirty) { /* O(1), also when thousands of links go at once */
+                if (l->dirty_prev)
+                        l->dirty_prev->dirty_next = l->dirty_next;
+                else
+                        m->dirty = l->dirty_next;
+                if (l->dirty_next)
+                        l->dirty_next->dirty_prev = l->dirty_prev;
+        }
         link_free(l);
 }
 
