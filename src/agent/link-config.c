@@ -289,27 +289,15 @@ static bool link_is_owned_child(Manager *m, const Link *l, const OwnedLink *o) {
                 streq(parent->kernel.ifname, o->parent);
 }
 
-int link_reconcile(Manager *m, Link *l) {
-        _cleanup_(action_list_done) ActionList plan = {};
+int link_plan(Manager *m, Link *l, ActionList *plan, const char **ret_blocked, PlanInput *ret_in) {
         _cleanup_free_ ChildWant *children = NULL;
         const OwnedLink *o = owner_get(&m->owner, l->kernel.ifname);
-        const char *blocked = NULL;
         PlanInput in;
         int r;
 
-        if (l->outstanding > 0)
-                return 0; /* re-planned when the last reply is in */
-        l->dirty = false;
-        if (l->failed)
-                return 0; /* until something changes */
-        if (!l->network && !o && l->n_children == 0) {
-                link_set_state(l, LINK_STATE_UNMANAGED, NULL);
-                return 0;
-        }
-
         children = calloc(l->n_children + 1, sizeof(ChildWant));
         if (!children)
-                return log_oom();
+                return -ENOMEM;
         for (size_t i = 0; i < l->n_children; i++)
                 children[i] = (ChildWant) {
                         .network = l->children[i].network,
@@ -342,7 +330,34 @@ int link_reconcile(Manager *m, Link *l) {
         };
         in.mtu_max = link_mtu_max(l, plan_effective_mode(&in));
         link_expect_clamp(l, &in);
-        r = plan_link(&in, &plan, &blocked);
+        r = plan_link(&in, plan, ret_blocked);
+        if (r < 0)
+                return r;
+        if (ret_in) {
+                *ret_in = in;
+                ret_in->children = NULL; /* freed here */
+                ret_in->n_children = 0;
+        }
+        return 0;
+}
+
+int link_reconcile(Manager *m, Link *l) {
+        _cleanup_(action_list_done) ActionList plan = {};
+        const OwnedLink *o = owner_get(&m->owner, l->kernel.ifname);
+        const char *blocked = NULL;
+        PlanInput in;
+        int r;
+
+        if (l->outstanding > 0)
+                return 0; /* re-planned when the last reply is in */
+        l->dirty = false;
+        if (l->failed)
+                return 0; /* until something changes */
+        if (!l->network && !o && l->n_children == 0) {
+                link_set_state(l, LINK_STATE_UNMANAGED, NULL);
+                return 0;
+        }
+        r = link_plan(m, l, &plan, &blocked, &in);
         if (r < 0)
                 return log_link_error_errno(l, r, "Failed to plan: %m");
         /* What was learned about the MTU survives a restart (owner.h). */

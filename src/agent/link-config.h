@@ -6,6 +6,7 @@
  * manager calls these from its event handlers. */
 
 #include "manager.h"
+#include "plan.h"
 
 Link *link_parent(Manager *m, const Link *l);
 /* Which file configures the link, its shadowed files, its P_Key children, its port. */
@@ -13,5 +14,8 @@ void link_rematch(Manager *m, Link *l);
 void link_update_port(Manager *m, Link *l);
 /* The port's state may have changed (carrier moved): re-read it, re-plan if it did. */
 void link_port_event(Manager *m, Link *l);
+/* The plan for the link as things stand, without sending anything (also for "ipoibctl plan").
+ * ret_in, if not NULL, receives the plan's input (its children pointer is not valid after). */
+int link_plan(Manager *m, Link *l, ActionList *plan, const char **ret_blocked, PlanInput *ret_in);
 /* Plans the link and queues the plan; sets its state. */
 int link_reconcile(Manager *m, Link *l);

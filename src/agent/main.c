@@ -3,6 +3,7 @@
 #include <getopt.h>
 
 #include "backend.h"
+#include "bus.h"
 #include "manager.h"
 #include "resolved.h"
 #include "strv.h"
@@ -133,6 +134,8 @@ static int run(int argc, char *argv[]) {
                 if (r < 0)
                         return log_oom();
         }
+        m->backend_name = arg_simulate ? "simulated" : "netlink";
+        (void) manager_bus_start(m);
         r = manager_start(m, b);
         if (r < 0)
                 return r;

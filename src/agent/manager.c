@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <net/if_arp.h>
 #include <sys/stat.h>
+#include <systemd/sd-bus.h>
 #include <systemd/sd-daemon.h>
 
 #include "link-config.h"
@@ -36,6 +37,7 @@ Manager *manager_free(Manager *m) {
                 link_free(l);
         intmap_done(&m->links);
         strmap_done(&m->links_by_name);
+        sd_bus_flush_close_unref(m->bus);
         resolved_free(m->resolved);
         backend_free(m->backend);
         ib_config_done(&m->config);
@@ -80,6 +82,7 @@ int manager_load_config(Manager *m, bool reload) {
         r = ib_config_load(&files, geteuid() == 0 ? LOAD_CHECK_PERMISSIONS : 0, &diags, &c);
         if (r < 0)
                 return log_error_errno(r, "Failed to load configuration: %m");
+        m->config_rejected = (unsigned) r;
         diag_sort(&diags);
         log_diags(&diags);
 
@@ -417,13 +420,19 @@ static const BackendEvents manager_backend_events = {
         .reply = manager_on_reply,
 };
 
-static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
-        Manager *m = userdata;
+int manager_reload(Manager *m) {
+        int r;
 
         (void) sd_notify(false, "RELOADING=1");
-        if (manager_load_config(m, true) >= 0)
+        r = manager_load_config(m, true);
+        if (r >= 0)
                 manager_all_dirty(m);
         (void) sd_notify(false, "READY=1");
+        return r;
+}
+
+static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
+        (void) manager_reload(userdata);
         return 0;
 }
 

@@ -32,6 +32,7 @@ typedef struct Manager {
         IntMap links;       /* ifindex → Link */
         StrMap links_by_name; /* ifname → Link */
         IbConfig config;
+        unsigned config_rejected; /* files of the last load with errors (some may run their last good version) */
         char **config_dirs;
         char *runtime_dir;
         Owner owner;
@@ -44,6 +45,8 @@ typedef struct Manager {
         sd_event_source *reconcile_source;
 
         struct Resolved *resolved; /* DNS= and Domains= go there */
+        struct sd_bus *bus;        /* the control API (bus.c), NULL without a system bus */
+        const char *backend_name;
         unsigned dns_pending;      /* its calls in flight */
 
         bool dumping;      /* a dump is running: plan nothing until it is complete */
@@ -60,6 +63,9 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(Manager *, manager_free);
 
 /* Loads the configuration; on reload keeps the last good version of files that no longer validate. */
 int manager_load_config(Manager *m, bool reload);
+/* SIGHUP and the bus's Reload(): the files again, then every link re-planned (only differences are
+ * sent). */
+int manager_reload(Manager *m);
 int manager_start(Manager *m, Backend *backend);
 int manager_run(Manager *m);
 

@@ -19,6 +19,9 @@ typedef struct Verb {
 } Verb;
 
 static const Verb verbs[] = {
+        { "status", 1, -1, verb_status, "[LINK…]  show links as the agent sees them, and why" },
+        { "plan", 1, -1, verb_plan, "[LINK…]    show what the agent would change now" },
+        { "reload", 1, 1, verb_reload, "           make the agent read its files again" },
         { "check", 1, -1, verb_check, "[PATH…]   validate configuration files" },
         { "cat", 1, -1, verb_cat, "[NAME…]     show configuration files with their drop-ins" },
 };

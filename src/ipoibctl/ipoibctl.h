@@ -11,3 +11,6 @@ extern char **arg_config_dirs; /* replaces the search path when set */
  * invalid), or -errno for failures. */
 int verb_check(int argc, char *argv[]);
 int verb_cat(int argc, char *argv[]);
+int verb_status(int argc, char *argv[]);
+int verb_plan(int argc, char *argv[]);
+int verb_reload(int argc, char *argv[]);

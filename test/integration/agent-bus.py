@@ -1,0 +1,234 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""The control API for real: a dbus-daemon with Debian's system-bus default policy plus our
+units/org.ipoib.Agent1.conf, the agent on the simulated fabric, and real clients (ipoibctl, busctl).
+
+Usage: agent-bus.py AGENT IPOIBCTL SRCDIR
+Prints "N passed, N failed, N skipped"; exit 0 only when nothing failed; 77 when dbus-daemon is
+missing. The checks that act as another user (the policy for non-root callers) need root and are
+skipped without it."""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+AGENT, IPOIBCTL, SRC = (os.path.abspath(a) for a in sys.argv[1:4])
+NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+
+BUS_CONF = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>system</type>
+  <listen>unix:path={sock}</listen>
+  <auth>EXTERNAL</auth>
+  <!-- Debian's system.conf default policy -->
+  <policy context="default">
+    <allow user="*"/>
+    <deny own="*"/>
+    <deny send_type="method_call"/>
+    <allow send_type="signal"/>
+    <allow send_requested_reply="true" send_type="method_return"/>
+    <allow send_requested_reply="true" send_type="error"/>
+    <allow receive_type="method_call"/>
+    <allow receive_type="method_return"/>
+    <allow receive_type="error"/>
+    <allow receive_type="signal"/>
+    <allow send_destination="org.freedesktop.DBus"/>
+  </policy>
+  <include>{policy}</include>
+</busconfig>
+"""
+
+
+class Skip(Exception):
+    pass
+
+
+def run(cmd, env, check=False):
+    return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=30, check=check)
+
+
+def eq(got, want, what):
+    if got != want:
+        raise AssertionError(f"{what}: got {got!r}, want {want!r}")
+
+
+class World:
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="ipoib-agent-bus-")
+        os.chmod(self.dir, 0o755)
+        sock = os.path.join(self.dir, "bus")
+        with open(os.path.join(self.dir, "bus.conf"), "w") as f:
+            f.write(BUS_CONF.format(sock=sock, policy=os.path.join(SRC, "units/org.ipoib.Agent1.conf")))
+        self.env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=f"unix:path={sock}")
+        self.bus = subprocess.Popen(["dbus-daemon", "--nofork", "--config-file", os.path.join(self.dir, "bus.conf")],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(100):
+            if os.path.exists(sock):
+                break
+            time.sleep(0.05)
+        self.conf = os.path.join(self.dir, "conf")
+        shutil.copytree(os.path.join(SRC, "examples"), self.conf, ignore=shutil.ignore_patterns("fabric", "veth"))
+        for root, dirs, files in os.walk(self.conf):
+            os.chmod(root, 0o755)
+            for f in files:
+                os.chmod(os.path.join(root, f), 0o644)
+        self.fabric = os.path.join(self.dir, "fabric.json")
+        shutil.copy(os.path.join(SRC, "examples/fabric/cx3-cx6.json"), self.fabric)
+        self.agent = None
+
+    def start_agent(self):
+        self.log = open(os.path.join(self.dir, "agent.log"), "w+")
+        self.agent = subprocess.Popen([AGENT, "--simulate", self.fabric, "--config-dir", self.conf,
+                                       "--runtime-dir", os.path.join(self.dir, "run"), "--log-level", "debug"],
+                                      stdout=self.log, stderr=subprocess.STDOUT, env=self.env)
+        for _ in range(200):
+            p = run(["busctl", "get-property", "org.ipoib.Agent1", "/org/ipoib/Agent1", "org.ipoib.Agent1.Manager",
+                     "State"], self.env)
+            if p.stdout.strip() == 's "running"':
+                return
+            time.sleep(0.05)
+        raise AssertionError("the agent did not become ready on the bus: " + self.output()[-2000:])
+
+    def output(self):
+        self.log.flush()
+        with open(self.log.name) as f:
+            return f.read()
+
+    def ctl(self, *args, user=None):
+        return run((user or []) + [IPOIBCTL, *args], self.env)
+
+    def close(self):
+        for p in (self.agent, self.bus):
+            if p and p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+                try:
+                    p.wait(10)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def test_not_running(w):
+    p = w.ctl("status")
+    eq(p.returncode, 1, "exit status")
+    assert "ipoib-agent is not running (org.ipoib.Agent1 is not on the system bus)" in p.stderr, p.stderr
+
+
+def test_status(w):
+    w.start_agent()
+    p = w.ctl("status")
+    eq(p.returncode, 0, f"exit status ({p.stderr})")
+    for want in ["● mlx4_ib0 (5)", "State: configured", "IPoIB: P_Key 0xffff, mode connected, umcast no",
+                 "MTU: 65520, up, carrier", "GUID: 0002:c903:0001:2345",
+                 "Port: mlx4_0/1 active, IB MTU 2048, LID 3, SM LID 1, P_Keys 0xffff 0x8002",
+                 "Children: mlx4_ib0.8002 (created)", "● mlx4_ib0.8002 (8)", "Parent: mlx4_ib0",
+                 "IPoIB: P_Key 0x8002, mode datagram"]:
+        assert want in p.stdout, f"{want!r} not in:\n{p.stdout}"
+    p = w.ctl("--json", "status", "mlx5_ib0")
+    eq(p.returncode, 0, "exit status (--json)")
+    j = json.loads(p.stdout)
+    eq([l["name"] for l in j["links"]], ["mlx5_ib0"], "links")
+    l = j["links"][0]
+    eq((l["state"], l["mtu"], l["ipoib"]["mode"], l["port"]["enhanced"]), ("configured", 4092, "datagram", True),
+       "mlx5_ib0")
+    assert "203.0.113.65/26" in l["addresses"], l["addresses"]
+    eq(w.ctl("status", "nosuch0").returncode, 1, "exit status for an unknown link")
+
+
+def test_plan_and_blocked(w):
+    # A child the agent did not create, under the name a file wants, with another P_Key: the plan
+    # says why it will not touch it.
+    with open(w.fabric) as f:
+        fabric = json.load(f)
+    fabric["hcas"][0]["ports"][0]["netdev"]["children"] = [{"name": "mlx4_ib0.8002", "pkey": "0x8003"}]
+    with open(w.fabric, "w") as f:
+        json.dump(fabric, f)
+    w.start_agent()
+    p = w.ctl("plan")
+    eq(p.returncode, 0, f"exit status ({p.stderr})")
+    assert "mlx4_ib0.8002: blocked: the link exists with another P_Key and was not created by the agent" in p.stdout, \
+        p.stdout
+    j = json.loads(w.ctl("--json", "plan").stdout)
+    eq([l["name"] for l in j["links"]], ["mlx4_ib0.8002"], "links with something to say")
+
+
+def test_plan_nothing(w):
+    w.start_agent()
+    p = w.ctl("plan")
+    eq((p.returncode, p.stdout), (0, "Nothing to change.\n"), "plan")
+
+
+def test_reload(w):
+    w.start_agent()
+    with open(os.path.join(w.conf, "40-connectx6.ibnet"), "a") as f:
+        f.write("\n[Link]\nMTUU=1\n")
+    p = w.ctl("reload")
+    eq(p.returncode, 0, f"exit status ({p.stderr})")
+    assert "Reloaded 4 files." in p.stdout and "1 file is not used because of errors" in p.stdout, p.stdout
+    assert "40-connectx6.ibnet: keeping the last good version" in w.output(), w.output()[-2000:]
+    eq(json.loads(w.ctl("--json", "status", "mlx5_ib0").stdout)["links"][0]["state"], "configured", "state")
+
+
+def test_policy_for_other_users(w):
+    if os.geteuid() != 0 or not shutil.which("setpriv"):
+        raise Skip("needs root and setpriv to act as nobody")
+    w.start_agent()
+    p = w.ctl("status", "mlx4_ib0", user=NOBODY)
+    eq(p.returncode, 0, f"status as nobody ({p.stderr})")
+    assert "State: configured" in p.stdout, p.stdout
+    eq(w.ctl("plan", user=NOBODY).returncode, 0, "plan as nobody")
+    p = w.ctl("reload", user=NOBODY)
+    eq(p.returncode, 1, "reload as nobody")
+    assert "Reload: permission denied; only root may do that" in p.stderr, p.stderr
+
+
+def test_busctl_introspect(w):
+    w.start_agent()
+    p = run(["busctl", "introspect", "org.ipoib.Agent1", "/org/ipoib/Agent1", "org.ipoib.Agent1.Manager"], w.env)
+    eq(p.returncode, 0, f"introspect ({p.stderr})")
+    for member in [".Describe", ".Plan", ".Reload", ".Backend", ".State", ".Version"]:
+        assert member in p.stdout, p.stdout
+    p = run(["busctl", "call", "org.ipoib.Agent1", "/org/ipoib/Agent1", "org.ipoib.Agent1.Manager", "Describe"],
+            w.env)
+    eq(p.returncode, 0, "Describe via busctl")
+    assert p.stdout.startswith('s "{') and '\\"backend\\":\\"simulated\\"' in p.stdout, p.stdout[:300]
+
+
+TESTS = [v for k, v in sorted(globals().items()) if k.startswith("test_")]
+
+
+def main():
+    if not shutil.which("dbus-daemon") or not shutil.which("busctl"):
+        print("SKIP: needs dbus-daemon and busctl")
+        return 77
+    passed = failed = skipped = 0
+    for t in TESTS:
+        w = World()
+        try:
+            t(w)
+            passed += 1
+            print(f"PASS {t.__name__}", flush=True)
+        except Skip as e:
+            skipped += 1
+            print(f"SKIP {t.__name__}: {e}", flush=True)
+        except Exception:
+            failed += 1
+            print(f"FAIL {t.__name__}", flush=True)
+            traceback.print_exc()
+            if w.agent:
+                print(w.output()[-3000:])
+        finally:
+            w.close()
+    print(f"{passed} passed, {failed} failed, {skipped} skipped")
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
