@@ -6,9 +6,9 @@
 
 # What building and running the binaries needs.
 IPOIB_BUILD_DEPS=(meson ninja-build pkg-config gcc libsystemd-dev libnl-route-3-dev libibverbs-dev
-                  libinih-dev check libjson-c-dev scdoc iproute2 git)
+                  libinih-dev check libjson-c-dev scdoc iproute2 git dbus)
 # What the tests need on top.
-IPOIB_TEST_DEPS=(strace python3)
+IPOIB_TEST_DEPS=(strace python3 systemd util-linux)
 
 # The repository root, whatever the caller's working directory.
 IPOIB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
