@@ -548,6 +548,10 @@ START_TEST(test_kernel_ipoib_tun) {
         ck_assert_int_eq(r->error, -EOPNOTSUPP);
         printf("CHILD_CREATE on ARPHRD_INFINIBAND TUN: %s, extack \"%s\"\n", strerror(-r->error),
                strna(r->extack));
+        /* §1.8: the existence check comes first, so NLM_F_EXCL with an existing name is -EEXIST even
+         * without the driver. */
+        a = act_child(ib, "ibtun0", 0x8002, -1, -1);
+        ck_assert_int_eq(submit_wait(c, &a)->error, -EEXIST);
         /* INFO_DATA for a device whose ops are not ipoib's (§1.2 step 3). */
         a = (Action) { .type = ACTION_SET_IPOIB, .ifindex = ib, .ipoib = { IPOIB_MODE_CONNECTED, -1 } };
         ck_assert_int_eq(submit_wait(c, &a)->error, -EOPNOTSUPP);

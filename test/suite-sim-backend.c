@@ -318,6 +318,43 @@ START_TEST(test_backend_fabric_edit) {
 }
 END_TEST
 
+START_TEST(test_backend_missing_link) {
+        /* kernel-ipoib.md §1.2 step 4 (__rtnl_newlink()): a change to a device that does not exist,
+         * without NLM_F_CREATE, is -ENODEV; so is a child whose IFLA_LINK is unknown (§1.3
+         * ipoib_new_child_link()) and a create_child on a parent that is not there. */
+        static const ActionType types[] = { ACTION_SET_IPOIB,    ACTION_SET_MTU,      ACTION_SET_UP,
+                                            ACTION_CHILD_DELETE, ACTION_CHILD_CREATE, ACTION_CHILD_CREATE };
+        Fixture x;
+
+        fixture_start(&x);
+        run_until(&x, &x.rec.n_dump_done, 1);
+        free(x.rec.log);
+        x.rec.log = NULL;
+        for (size_t i = 0; i < ELEMENTSOF(types); i++) {
+                Action a = action(types[i], 99);
+
+                if (types[i] == ACTION_SET_IPOIB) {
+                        a.ipoib.mode = 1;
+                        a.ipoib.umcast = -1;
+                } else if (types[i] == ACTION_SET_MTU)
+                        a.mtu = 2044;
+                else if (types[i] == ACTION_CHILD_CREATE) {
+                        bool last = i == ELEMENTSOF(types) - 1;
+
+                        a.child = (typeof(a.child)) { .pkey = 0x8002, .mode = -1, .umcast = -1 };
+                        a.child.method = last ? IB_CHILD_METHOD_SYSFS : IB_CHILD_METHOD_NETLINK;
+                        snprintf(a.child.name, sizeof(a.child.name), "ib99.8002");
+                }
+                ck_assert_int_eq(backend_submit(x.backend, &a, i), 0);
+        }
+        run_until(&x, &x.rec.n_replies, ELEMENTSOF(types));
+        for (size_t i = 0; i < ELEMENTSOF(types); i++)
+                ck_assert_msg(x.rec.errors[i] == -ENODEV, "#%zu: %d", i, x.rec.errors[i]);
+        ck_assert_ptr_null(strstr(x.rec.log, "link+"));
+        fixture_done(&x);
+}
+END_TEST
+
 void sim_test_add_backend_tcase(Suite *s) {
         TCase *tc = tcase_create("backend");
 
@@ -325,6 +362,7 @@ void sim_test_add_backend_tcase(Suite *s) {
         tcase_add_test(tc, test_backend_start);
         tcase_add_test(tc, test_backend_submit_order);
         tcase_add_test(tc, test_backend_fabric_edit);
+        tcase_add_test(tc, test_backend_missing_link);
         tcase_set_timeout(tc, 30);
         suite_add_tcase(s, tc);
 }

@@ -4,6 +4,7 @@
  * Section numbers (§) refer to ../shared/kernel-ipoib.md, which cites the kernel sources. */
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <net/if.h>
 #include <stdio.h>
 
@@ -661,11 +662,16 @@ int sim_rtnl_dellink(SimModel *m, SimNetdev *nd) {
         return 0;
 }
 
-/* sscanf("%i") as the sysfs handlers parse: decimal, 0x hex or octal, trailing junk ignored. */
+/* sscanf("%i") as the sysfs handlers parse (§6 create_child/delete_child): decimal, 0x hex or octal,
+ * trailing junk ignored. The kernel's vsscanf() (lib/vsprintf.c) skips blanks, takes an optional '-' and
+ * then wants a digit: unlike glibc's sscanf() it refuses a '+', which is a parse failure (-EINVAL). */
 static int parse_sysfs_int(const char *buf, int *ret) {
+        const char *p = buf + strspn(buf, " \t\n\v\f\r");
         int v;
 
-        if (sscanf(buf, "%i", &v) != 1)
+        if (!isdigit((unsigned char) (p[0] == '-' ? p[1] : p[0])))
+                return -EINVAL;
+        if (sscanf(p, "%i", &v) != 1)
                 return -EINVAL;
         *ret = v;
         return 0;
@@ -723,10 +729,15 @@ int sim_sysfs_mode_store(SimModel *m, SimNetdev *nd, const char *buf) {
 }
 
 int sim_sysfs_umcast_store(SimModel *m, SimNetdev *nd, const char *buf) {
-        /* §6 set_umcast(): simple_strtoul(buf, NULL, 0), never fails. */
+        unsigned long v;
+
+        /* §6 umcast_store(): simple_strtoul(buf, NULL, 0), never fails. Unlike strtoul(), the kernel's
+         * simple_strtoul() takes no leading blanks and no sign ("-1" or " 1" read 0), and the value goes
+         * to ipoib_set_umcast(struct net_device *, int), truncated to int: set only when that is > 0. */
         if (nd->child_type == SIM_RTNL_CHILD)
                 return -ENOENT;
-        return sim_rtnl_changelink(m, nd, -1, -1, strtoul(buf, NULL, 0) > 0 ? 1 : 0);
+        v = isdigit((unsigned char) buf[0]) ? strtoul(buf, NULL, 0) : 0;
+        return sim_rtnl_changelink(m, nd, -1, -1, (int) v > 0 ? 1 : 0);
 }
 
 int sim_hca_remove(SimModel *m, SimHca *h) {
