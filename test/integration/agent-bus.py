@@ -16,7 +16,8 @@ import subprocess
 import sys
 import tempfile
 import time
-import traceback
+
+from harness import Skip, eq, run_tests
 
 AGENT, IPOIBCTL, SRC = (os.path.abspath(a) for a in sys.argv[1:4])
 NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
@@ -46,17 +47,8 @@ BUS_CONF = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configur
 """
 
 
-class Skip(Exception):
-    pass
-
-
 def run(cmd, env, check=False):
     return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=30, check=check)
-
-
-def eq(got, want, what):
-    if got != want:
-        raise AssertionError(f"{what}: got {got!r}, want {want!r}")
 
 
 class World:
@@ -208,26 +200,7 @@ def main():
     if not shutil.which("dbus-daemon") or not shutil.which("busctl"):
         print("SKIP: needs dbus-daemon and busctl")
         return 77
-    passed = failed = skipped = 0
-    for t in TESTS:
-        w = World()
-        try:
-            t(w)
-            passed += 1
-            print(f"PASS {t.__name__}", flush=True)
-        except Skip as e:
-            skipped += 1
-            print(f"SKIP {t.__name__}: {e}", flush=True)
-        except Exception:
-            failed += 1
-            print(f"FAIL {t.__name__}", flush=True)
-            traceback.print_exc()
-            if w.agent:
-                print(w.output()[-3000:])
-        finally:
-            w.close()
-    print(f"{passed} passed, {failed} failed, {skipped} skipped")
-    return 0 if failed == 0 else 1
+    return run_tests(TESTS, sys.argv[4:], World, lambda w: w.output()[-3000:] if w.agent else "")
 
 
 if __name__ == "__main__":

@@ -8,25 +8,20 @@ Usage: agent-netns.py PATH-TO-ipoib-agent [TEST-NAME...]
 Prints "N passed, N failed, N skipped"; exit 0 only when nothing failed. Exit 77 (skip) when the
 tests cannot run here (not root, no netns), with the reason."""
 
-import fcntl
 import json
 import os
 import shutil
 import signal
-import struct
 import subprocess
 import sys
 import tempfile
 import time
-import traceback
+
+from harness import eq, run_tests, wait_for
 
 AGENT = None
 TRACE_ENV = {"IPOIB_AGENT_NETLINK_TRACE": "1"}
 MUTATING = ("RTM_NEWLINK", "RTM_DELLINK", "RTM_NEWADDR", "RTM_DELADDR", "RTM_NEWROUTE", "RTM_DELROUTE")
-
-
-class Skip(Exception):
-    pass
 
 
 def run(cmd, check=True, env=None, timeout=120, input=None):
@@ -164,20 +159,6 @@ class Agent:
         return self.p.poll() is None
 
 
-def wait_for(pred, what, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        try:
-            last = pred()
-            if last:
-                return last
-        except (AssertionError, IndexError, KeyError, json.JSONDecodeError) as e:
-            last = e
-        time.sleep(0.05)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what} (last: {last!r})")
-
-
 def mutations(log):
     """Mutating netlink requests the agent sent, from its trace."""
     out = []
@@ -187,11 +168,6 @@ def mutations(log):
             if typ in MUTATING:
                 out.append(line.split("netlink: send ", 1)[1])
     return out
-
-
-def eq(got, want, what=""):
-    if got != want:
-        raise AssertionError(f"{what}: got {got!r}, want {want!r}")
 
 
 VETH_FILE = """[Match]
@@ -505,6 +481,10 @@ Gateway=2001:db8:1::fffe
 TESTS = [v for k, v in sorted(globals().items()) if k.startswith("test_")]
 
 
+def netns_failure_logs(ns):
+    return "".join(f"---- agent log (tail) ----\n{a.output()[-4000:]}\n" for a in ns.agents)
+
+
 def main():
     global AGENT
     if len(sys.argv) < 2:
@@ -521,30 +501,7 @@ def main():
         return 77
     run(["ip", "netns", "del", f"ipoibprobe{os.getpid()}"], check=False)
 
-    passed = failed = skipped = 0
-    for t in TESTS:
-        if wanted and t.__name__ not in wanted:
-            continue
-        ns = Netns()
-        start = time.monotonic()
-        try:
-            t(ns)
-            passed += 1
-            print(f"PASS {t.__name__} ({time.monotonic() - start:.2f} s)", flush=True)
-        except Skip as e:
-            skipped += 1
-            print(f"SKIP {t.__name__}: {e}", flush=True)
-        except Exception:
-            failed += 1
-            print(f"FAIL {t.__name__}", flush=True)
-            traceback.print_exc()
-            for a in ns.agents:
-                print("---- agent log (tail) ----")
-                print(a.output()[-4000:])
-        finally:
-            ns.close()
-    print(f"{passed} passed, {failed} failed, {skipped} skipped")
-    return 0 if failed == 0 else 1
+    return run_tests(TESTS, wanted, Netns, netns_failure_logs)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,8 @@ import subprocess
 import sys
 import tempfile
 import time
-import traceback
+
+from harness import Skip, eq, run_tests, wait_for
 
 AGENT = None
 IPOIBCTL = None
@@ -33,29 +34,6 @@ EXAMPLES = os.path.join(SRCDIR, "examples")
 BASE_FABRIC = os.path.join(EXAMPLES, "fabric", "cx3-cx6.json")
 SIM_LINE = "Simulated fabric: "
 WAIT = 10.0  # the longest bounded wait of any test
-
-
-class Skip(Exception):
-    pass
-
-
-def eq(got, want, what=""):
-    if got != want:
-        raise AssertionError(f"{what}: got {got!r}, want {want!r}")
-
-
-def wait_for(pred, what, timeout=WAIT):
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        try:
-            last = pred()
-            if last:
-                return last
-        except (AssertionError, IndexError, KeyError, OSError, ValueError) as e:
-            last = e
-        time.sleep(0.05)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what} (last: {last!r})")
 
 
 def sent(log, ifname=None):
@@ -824,6 +802,16 @@ def test_port_down_up(sim):
 TESTS = [v for k, v in globals().items() if k.startswith("test_")]
 
 
+def sim_failure_logs(sim):
+    out = ""
+    for p in sim.outputs[-1:]:
+        out += f"---- last oneshot (exit {p.returncode}) stdout ----\n{p.stdout}\n"
+        out += f"---- stderr (tail) ----\n{p.stderr[-4000:]}\n"
+    for a in sim.agents:
+        out += f"---- agent log (tail) ----\n{a.output()[-4000:]}\n"
+    return out
+
+
 def main():
     global AGENT, IPOIBCTL
     if len(sys.argv) < 2:
@@ -833,33 +821,7 @@ def main():
     IPOIBCTL = os.environ.get("IPOIBCTL") or os.path.join(os.path.dirname(os.path.dirname(AGENT)), "ipoibctl",
                                                           "ipoibctl")
     wanted = sys.argv[2:]
-    passed = failed = skipped = 0
-    for t in TESTS:
-        if wanted and t.__name__ not in wanted:
-            continue
-        sim = Sim()
-        start = time.monotonic()
-        try:
-            t(sim)
-            passed += 1
-            print(f"PASS {t.__name__} ({time.monotonic() - start:.2f} s)", flush=True)
-        except Skip as e:
-            skipped += 1
-            print(f"SKIP {t.__name__}: {e}", flush=True)
-        except Exception:
-            failed += 1
-            print(f"FAIL {t.__name__}", flush=True)
-            traceback.print_exc()
-            for p in sim.outputs[-1:]:
-                print(f"---- last oneshot (exit {p.returncode}) stdout ----\n{p.stdout}")
-                print(f"---- stderr (tail) ----\n{p.stderr[-4000:]}")
-            for a in sim.agents:
-                print("---- agent log (tail) ----")
-                print(a.output()[-4000:])
-        finally:
-            sim.close()
-    print(f"{passed} passed, {failed} failed, {skipped} skipped")
-    return 0 if failed == 0 else 1
+    return run_tests(TESTS, wanted, Sim, sim_failure_logs)
 
 
 if __name__ == "__main__":
