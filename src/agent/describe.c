@@ -25,26 +25,6 @@ static void add(json_object *o, const char *key, json_object *v) {
         json_object_object_add(o, key, v);
 }
 
-static int link_cmp(const void *a, const void *b) {
-        const Link *x = *(Link *const *) a, *y = *(Link *const *) b;
-
-        return (x->kernel.ifindex > y->kernel.ifindex) - (x->kernel.ifindex < y->kernel.ifindex);
-}
-
-/* In ifindex order, as ip link lists them. */
-static Link **sorted_links(Manager *m, size_t *ret_n) {
-        Link **v = calloc(intmap_size(&m->links) + 1, sizeof(Link *)), *l;
-        size_t n = 0;
-
-        if (!v)
-                return NULL;
-        for (size_t i = 0; intmap_iterate(&m->links, &i, NULL, (void **) &l);)
-                v[n++] = l;
-        qsort(v, n, sizeof(Link *), link_cmp);
-        *ret_n = n;
-        return v;
-}
-
 static json_object *hwaddr_json(const KLink *k) {
         char out[HWADDR_MAX * 3 + 1];
         size_t o = 0;
@@ -164,7 +144,7 @@ char *describe_json(Manager *m) {
         size_t n = 0;
         char *s;
 
-        links = sorted_links(m, &n);
+        links = manager_links_sorted(m, &n);
         if (!links) {
                 json_object_put(root);
                 json_object_put(a);
@@ -201,7 +181,7 @@ char *plan_json(Manager *m) {
         size_t n = 0;
         char *s;
 
-        links = sorted_links(m, &n);
+        links = manager_links_sorted(m, &n);
         if (!links) {
                 json_object_put(root);
                 json_object_put(a);

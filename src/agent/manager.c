@@ -522,18 +522,27 @@ static bool network_in_use(Manager *m, const IbNetwork *n) {
         return false;
 }
 
+Link **manager_links_sorted(Manager *m, size_t *ret_n) {
+        Link **v = calloc(intmap_size(&m->links) + 1, sizeof(Link *)), *l;
+        size_t n = 0;
+
+        if (!v)
+                return NULL;
+        for (size_t i = 0; intmap_iterate(&m->links, &i, NULL, (void **) &l);)
+                v[n++] = l;
+        qsort(v, n, sizeof(Link *), link_cmp_ifindex);
+        *ret_n = n;
+        return v;
+}
+
 int manager_print_summary(Manager *m, FILE *f) {
         _cleanup_free_ Link **sorted = NULL;
         size_t matched = 0, configured = 0, n_sorted = 0;
         Link *l;
 
-        /* In ifindex order, as ip link lists them. */
-        sorted = calloc(intmap_size(&m->links) + 1, sizeof(Link *));
+        sorted = manager_links_sorted(m, &n_sorted);
         if (!sorted)
                 return log_oom();
-        for (size_t i = 0; intmap_iterate(&m->links, &i, NULL, (void **) &l);)
-                sorted[n_sorted++] = l;
-        qsort(sorted, n_sorted, sizeof(Link *), link_cmp_ifindex);
 
         for (size_t k = 0; k < n_sorted; k++) {
                 const char *why;

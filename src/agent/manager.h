@@ -79,5 +79,8 @@ void manager_dispatch(Manager *m);
 void manager_on_reply(void *userdata, uint64_t cookie, int error, const char *extack);
 void request_queue_done(RequestQueue *q);
 
+/* The links in ifindex order, as ip link lists them: a new array (NULL on OOM). */
+Link **manager_links_sorted(Manager *m, size_t *ret_n);
+
 /* Summary for --oneshot and STATUS=; exit status 0 when every matched link is configured. */
 int manager_print_summary(Manager *m, FILE *f);
