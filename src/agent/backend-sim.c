@@ -131,24 +131,15 @@ static int on_defer(sd_event_source *src, void *userdata) {
 static int queue_dump(BackendSim *s) {
         const SimModel *m = s->model;
         SimItem item = { .type = SIM_ITEM_EVENT };
-        int last = 0, r;
+        int r;
 
         /* Links by ifindex, then addresses, then routes: the order of RTM_GETLINK/GETADDR/GETROUTE. */
-        for (;;) {
-                const SimNetdev *next = NULL;
-
-                for (size_t i = 0; i < m->n_netdevs; i++)
-                        if (m->netdevs[i]->ifindex > last &&
-                            (!next || m->netdevs[i]->ifindex < next->ifindex))
-                                next = m->netdevs[i];
-                if (!next)
-                        break;
+        for (const SimNetdev *nd = sim_model_next_netdev(m, 0); nd; nd = sim_model_next_netdev(m, nd->ifindex)) {
                 item.event = (SimEvent) { .type = SIM_EVENT_LINK };
-                sim_netdev_to_klink(next, &item.event.link);
+                sim_netdev_to_klink(nd, &item.event.link);
                 r = queue_push(s, &item);
                 if (r < 0)
                         return r;
-                last = next->ifindex;
         }
         for (size_t i = 0; i < m->n_addresses; i++) {
                 item.event = (SimEvent) { .type = SIM_EVENT_ADDRESS, .address = m->addresses[i].a };

@@ -1,9 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
-#include <fcntl.h>
 #include <linux/rtnetlink.h>
 #include <stdio.h>
-#include <sys/stat.h>
 
 #include "ibnet.h"
 #include "owner.h"
@@ -305,38 +303,23 @@ static void save_one(const char *key, void *value, void *userdata) {
 }
 
 int owner_save(Owner *o) {
-        _cleanup_free_ char *tmp = NULL;
+        _cleanup_free_ char *text = NULL;
+        size_t size = 0;
         SaveCtx c = {};
-        int fd, r;
+        int r;
 
         if (!o->dirty || !o->path)
                 return 0;
-        if (asprintf(&tmp, "%s.XXXXXX", o->path) < 0)
+        c.f = open_memstream(&text, &size);
+        if (!c.f)
                 return -ENOMEM;
-        fd = mkostemp(tmp, O_CLOEXEC);
-        if (fd < 0)
-                return negative_errno();
-        c.f = fdopen(fd, "w");
-        if (!c.f) {
-                r = negative_errno();
-                close(fd);
-                unlink(tmp);
-                return r;
-        }
         fprintf(c.f, "# ipoib-agent: objects the agent created; it removes only these\n");
         strmap_foreach(&o->links, save_one, &c);
-        if (fflush(c.f) != 0 || fchmod(fd, 0644) < 0 || fsync(fd) < 0) {
-                r = negative_errno();
-                fclose(c.f);
-                unlink(tmp);
+        if (fclose(c.f) != 0)
+                return -ENOMEM;
+        r = write_file_atomic(o->path, text, true);
+        if (r < 0)
                 return r;
-        }
-        fclose(c.f);
-        if (rename(tmp, o->path) < 0) {
-                r = negative_errno();
-                unlink(tmp);
-                return r;
-        }
         o->dirty = false;
         return 0;
 }

@@ -1,7 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <systemd/sd-bus.h>
 
 #include "manager.h"
@@ -112,23 +110,14 @@ const char *resolved_link_error(Resolved *r, int ifindex) {
 /* ---- the simulated fabric: a file ---- */
 
 static int write_sim_view(Resolved *r) {
-        _cleanup_free_ char *tmp = NULL;
-        _cleanup_fclose_ FILE *f = NULL;
+        _cleanup_free_ char *text = NULL;
+        size_t size = 0;
         ResolvedLink *rl;
-        int fd;
+        FILE *f;
 
-        if (asprintf(&tmp, "%s.XXXXXX", r->sim_path) < 0)
+        f = open_memstream(&text, &size);
+        if (!f)
                 return -ENOMEM;
-        fd = mkostemp(tmp, O_CLOEXEC);
-        if (fd < 0)
-                return negative_errno();
-        f = fdopen(fd, "w");
-        if (!f) {
-                close(fd);
-                unlink(tmp);
-                return -ENOMEM;
-        }
-        (void) fchmod(fd, 0644);
         for (size_t i = 0; intmap_iterate(&r->links, &i, NULL, (void **) &rl);) {
                 if (isempty(rl->done))
                         continue;
@@ -149,13 +138,9 @@ static int write_sim_view(Resolved *r) {
                         fprintf(f, "     DNS Domain: %s\n", strempty(d));
                 }
         }
-        if (fflush(f) != 0 || rename(tmp, r->sim_path) < 0) {
-                int k = negative_errno();
-
-                unlink(tmp);
-                return k;
-        }
-        return 0;
+        if (fclose(f) != 0)
+                return -ENOMEM;
+        return write_file_atomic(r->sim_path, text, false);
 }
 
 /* ---- systemd-resolved over D-Bus ---- */

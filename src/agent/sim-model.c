@@ -213,6 +213,15 @@ void sim_netdev_to_klink(const SimNetdev *nd, KLink *ret) {
         *ret = k;
 }
 
+const SimNetdev *sim_model_next_netdev(const SimModel *m, int after) {
+        const SimNetdev *next = NULL;
+
+        for (size_t i = 0; i < m->n_netdevs; i++)
+                if (m->netdevs[i]->ifindex > after && (!next || m->netdevs[i]->ifindex < next->ifindex))
+                        next = m->netdevs[i];
+        return next;
+}
+
 int sim_netdev_port_info(const SimNetdev *nd, IbPortInfo *ret) {
         const SimPortConf *p = &nd->port->conf;
         IbPortInfo info = {

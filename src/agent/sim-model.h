@@ -146,6 +146,9 @@ int sim_port_register(SimModel *m, SimPort *p, int ifindex);
 
 SimHca *sim_model_find_hca(const SimModel *m, const char *name) _pure_;
 SimNetdev *sim_model_find_ifindex(const SimModel *m, int ifindex) _pure_;
+/* The netdev with the smallest ifindex above after (0: the first), NULL at the end: walks them in
+ * the order a dump gives. */
+const SimNetdev *sim_model_next_netdev(const SimModel *m, int after) _pure_;
 SimNetdev *sim_model_find_name(const SimModel *m, const char *name) _pure_;
 /* An ifindex no netdev has or had; pinned ones from the fabric file are kept by the counter. */
 int sim_model_alloc_ifindex(SimModel *m, int want);

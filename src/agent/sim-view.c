@@ -138,51 +138,17 @@ char *sim_view_ip_address(const SimModel *m) {
         char *buf = NULL;
         size_t size = 0;
         FILE *f = open_memstream(&buf, &size);
-        int last = 0;
 
         if (!f)
                 return NULL;
         /* By ifindex, as a dump comes. */
-        for (;;) {
-                const SimNetdev *next = NULL;
-
-                for (size_t i = 0; i < m->n_netdevs; i++)
-                        if (m->netdevs[i]->ifindex > last &&
-                            (!next || m->netdevs[i]->ifindex < next->ifindex))
-                                next = m->netdevs[i];
-                if (!next)
-                        break;
-                print_link(f, m, next);
-                last = next->ifindex;
-        }
+        for (const SimNetdev *nd = sim_model_next_netdev(m, 0); nd; nd = sim_model_next_netdev(m, nd->ifindex))
+                print_link(f, m, nd);
         if (fclose(f) != 0) {
                 free(buf);
                 return NULL;
         }
         return buf;
-}
-
-static int write_atomic(const char *path, const char *text) {
-        _cleanup_free_ char *tmp = NULL;
-        _cleanup_close_ int fd = -EBADF;
-        size_t n = strlen(text);
-
-        if (asprintf(&tmp, "%s.tmp", path) < 0)
-                return -ENOMEM;
-        fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-        if (fd < 0)
-                return negative_errno();
-        if (write(fd, text, n) != (ssize_t) n) {
-                (void) unlink(tmp);
-                return -EIO;
-        }
-        if (rename(tmp, path) < 0) {
-                int r = negative_errno();
-
-                (void) unlink(tmp);
-                return r;
-        }
-        return 0;
 }
 
 static int mkdir_p(const char *path) {
@@ -235,7 +201,7 @@ static int write_netdev(const SimNetdev *nd, const char *net_dir) {
                         (void) unlink(path);
                         continue;
                 }
-                r = write_atomic(path, buf);
+                r = write_file_atomic(path, buf, false);
                 if (r < 0)
                         return r;
         }
@@ -276,5 +242,5 @@ int sim_view_write(const SimModel *m, const char *state_dir) {
         text = sim_view_ip_address(m);
         if (!text)
                 return -ENOMEM;
-        return write_atomic(ip_path, text);
+        return write_file_atomic(ip_path, text, false);
 }

@@ -107,6 +107,10 @@ static inline const char *startswith(const char *s, const char *prefix) {
 
 const char *endswith(const char *s, const char *suffix) _pure_;
 
+/* Replaces path with text: a temporary file beside it (mode 0644, fsync'ed when sync is set),
+ * then rename(), so readers see the old or the new content, never a part. -errno on failure. */
+int write_file_atomic(const char *path, const char *text, bool sync);
+
 /* Convert a libc -1/errno return into -errno, once, at the edge. */
 static inline int negative_errno(void) {
         return errno > 0 ? -errno : -EIO;

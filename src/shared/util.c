@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
 #include <ctype.h>
+#include <fcntl.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "macros.h"
 #include "strv.h"
@@ -12,6 +14,26 @@ const char *endswith(const char *s, const char *suffix) {
         if (xl > sl)
                 return NULL;
         return streq(s + sl - xl, suffix) ? s + sl - xl : NULL;
+}
+
+int write_file_atomic(const char *path, const char *text, bool sync) {
+        _cleanup_free_ char *tmp = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        size_t n = strlen(text);
+        int r;
+
+        if (asprintf(&tmp, "%s.XXXXXX", path) < 0) /* mkostemp()'s template */
+                return -ENOMEM;
+        fd = mkostemp(tmp, O_CLOEXEC);
+        if (fd < 0)
+                return negative_errno();
+        if (fchmod(fd, 0644) < 0 || write(fd, text, n) != (ssize_t) n || (sync && fsync(fd) < 0) ||
+            rename(tmp, path) < 0) {
+                r = errno > 0 ? -errno : -EIO;
+                (void) unlink(tmp);
+                return r;
+        }
+        return 0;
 }
 
 void *greedy_realloc(void **p, size_t *allocated, size_t need, size_t sz) {
