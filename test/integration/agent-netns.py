@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 
-from harness import eq, run_tests, wait_for
+from harness import stop_process, eq, run_tests, wait_for
 
 AGENT = None
 TRACE_ENV = {"IPOIB_AGENT_NETLINK_TRACE": "1"}
@@ -146,13 +146,7 @@ class Agent:
         self.p.send_signal(signal.SIGHUP)
 
     def stop(self):
-        if self.p.poll() is None:
-            self.p.terminate()
-            try:
-                self.p.wait(10)
-            except subprocess.TimeoutExpired:
-                self.p.kill()
-                self.p.wait()
+        stop_process(self.p)
         self.log.close()
 
     def alive(self):

@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 
-from harness import Skip, eq, run_tests, wait_for
+from harness import stop_process, Skip, eq, run_tests, wait_for
 
 AGENT = None
 IPOIBCTL = None
@@ -254,13 +254,7 @@ class Agent:
         raise AssertionError("the agent did not settle")
 
     def stop(self):
-        if self.p.poll() is None:
-            self.p.terminate()
-            try:
-                self.p.wait(10)
-            except subprocess.TimeoutExpired:
-                self.p.kill()
-                self.p.wait()
+        stop_process(self.p)
         if not self.log.closed:
             self.log.close()
 

@@ -4,6 +4,7 @@ Skip, eq() and a bounded wait_for(). Each script gives a context factory (a name
 fabric, a bus) with close(), and a function that returns the logs worth printing on failure."""
 
 import json
+import subprocess
 import time
 import traceback
 
@@ -30,6 +31,17 @@ def wait_for(pred, what, timeout=10.0):
             last = e
         time.sleep(0.05)
     raise AssertionError(f"timed out after {timeout}s waiting for {what} (last: {last!r})")
+
+
+def stop_process(p, timeout=10):
+    """SIGTERM, then SIGKILL if it does not exit within timeout seconds."""
+    if p.poll() is None:
+        p.terminate()
+        try:
+            p.wait(timeout)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
 
 
 def run_tests(tests, wanted, make_context, failure_logs):
