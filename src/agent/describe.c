@@ -10,7 +10,6 @@
 #include "ib-tables.h"
 #include "link-config.h"
 #include "parse-util.h"
-#include "resolved.h"
 #include "strv.h"
 
 #ifndef IFF_LOWER_UP

@@ -4,8 +4,8 @@
 #include <stdarg.h>
 
 #include "link-config.h"
+#include "link-dns.h"
 #include "plan.h"
-#include "resolved.h"
 #include "strv.h"
 
 static bool link_is_ipoib_child(const Link *l) {
@@ -260,8 +260,8 @@ static void link_update_warning(Link *l, const PlanInput *in) {
         }
         if (n->mode == IB_MODE_CONNECTED && in->connected_unsupported)
                 link_set_warning(l, "connected mode not supported by this device (enhanced IPoIB); running datagram");
-        else if (resolved_link_error(l->manager->resolved, l->kernel.ifindex))
-                link_set_warning(l, "%s", resolved_link_error(l->manager->resolved, l->kernel.ifindex));
+        else if (link_dns_error(l->manager->dns, l->kernel.ifindex))
+                link_set_warning(l, "%s", link_dns_error(l->manager->dns, l->kernel.ifindex));
         else if (n->has_partition && l->has_port && l->port.state_known && !ib_port_has_pkey(&l->port, n->pkey))
                 link_set_warning(l, "partition 0x%04x not granted by the subnet manager (not in the port's P_Key "
                                  "table); no carrier until it is",
@@ -373,7 +373,7 @@ int link_reconcile(Manager *m, Link *l) {
                 link_prune_owned(m, l);
                 /* Addresses are in place: now the resolver may use the link's servers. */
                 if (!in.hold_addresses)
-                        resolved_update_link(m->resolved, l);
+                        link_dns_update(m->dns, l);
                 if (in.hold_addresses)
                         link_set_state(l, LINK_STATE_PENDING,
                                        "port %s/%u is %s; addresses held back (RequireActivePort=yes)",

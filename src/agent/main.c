@@ -4,8 +4,10 @@
 
 #include "backend.h"
 #include "bus.h"
+#include "link-dns.h"
 #include "manager.h"
 #include "resolved.h"
+#include "sim-dns.h"
 #include "strv.h"
 
 static char **arg_config_dirs = NULL;
@@ -94,6 +96,7 @@ static int parse_argv(int argc, char *argv[]) {
 
 static int run(int argc, char *argv[]) {
         _cleanup_(manager_freep) Manager *m = NULL;
+        _cleanup_(dns_sink_freep) DnsSink *dns = NULL;
         Backend *b = NULL;
         int r;
 
@@ -123,17 +126,22 @@ static int run(int argc, char *argv[]) {
                 if (r < 0)
                         return log_error_errno(r, "Failed to load the simulated fabric %s: %m", arg_simulate);
                 log_info("Running on the simulated fabric %s (state in %s).", arg_simulate, state);
-                r = resolved_new(m, state, &m->resolved);
+                /* The sim's interface indexes mean nothing to the system's resolved. */
+                r = dns_sink_sim_new(state, &dns);
                 if (r < 0)
                         return log_oom();
         } else {
                 r = backend_netlink_new(m->event, NULL, m, &b);
                 if (r < 0)
                         return log_error_errno(r, "Failed to open the netlink backend: %m");
-                r = resolved_new(m, NULL, &m->resolved);
+                r = dns_sink_resolved_new(m->event, &dns);
                 if (r < 0)
                         return log_oom();
         }
+        r = link_dns_new(m, dns, &m->dns);
+        if (r < 0)
+                return log_oom();
+        TAKE_PTR(dns); /* the manager's now */
         m->backend_name = arg_simulate ? "simulated" : "netlink";
         (void) manager_bus_start(m);
         r = manager_start(m, b);

@@ -8,9 +8,9 @@
 #include <systemd/sd-daemon.h>
 
 #include "link-config.h"
+#include "link-dns.h"
 #include "manager.h"
 #include "plan.h"
-#include "resolved.h"
 #include "strv.h"
 
 int manager_new(Manager **ret) {
@@ -38,7 +38,7 @@ Manager *manager_free(Manager *m) {
         intmap_done(&m->links);
         strmap_done(&m->links_by_name);
         sd_bus_flush_close_unref(m->bus);
-        resolved_free(m->resolved);
+        link_dns_free(m->dns);
         backend_free(m->backend);
         ib_config_done(&m->config);
         strv_free(m->config_dirs);
@@ -252,7 +252,7 @@ static void link_parent_dirty(Manager *m, const Link *l) {
 
 static void link_remove(Manager *m, Link *l) {
         log_link_debug(l, "Link removed.");
-        resolved_forget_link(m->resolved, l->kernel.ifindex);
+        link_dns_forget(m->dns, l->kernel.ifindex);
         link_parent_dirty(m, l);
         intmap_remove(&m->links, l->kernel.ifindex);
         if (strmap_get(&m->links_by_name, l->kernel.ifname) == l)

@@ -44,10 +44,10 @@ typedef struct Manager {
         Link *dirty; /* links to re-plan */
         sd_event_source *reconcile_source;
 
-        struct Resolved *resolved; /* DNS= and Domains= go there */
+        struct LinkDns *dns;       /* DNS= and Domains= go there (link-dns.h) */
         struct sd_bus *bus;        /* the control API (bus.c), NULL without a system bus */
         const char *backend_name;
-        unsigned dns_pending;      /* its calls in flight */
+        unsigned dns_pending;      /* its operations in flight */
 
         bool dumping;      /* a dump is running: plan nothing until it is complete */
         bool resync_again; /* another dump was asked for while one ran */
