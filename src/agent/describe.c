@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
-/* The agent's view as JSON, for Describe() and Plan() on the bus (org.ipoib.Agent1(5)). Keys are only
- * ever added. */
+/* The agent's view as JSON, for Describe() and Plan() on the bus (org.ipoib.Agent1(5)), and the model the
+ * --oneshot summary and STATUS= are printed from (src/shared/status-print.c, which ipoibctl uses too).
+ * Keys are only ever added. */
 
 #include <json-c/json.h>
 #include <net/if_arp.h>
@@ -10,6 +11,7 @@
 #include "ib-tables.h"
 #include "link-config.h"
 #include "parse-util.h"
+#include "status-print.h"
 #include "strv.h"
 
 #ifndef IFF_LOWER_UP
@@ -136,49 +138,135 @@ static json_object *link_json(Manager *m, Link *l) {
         return o;
 }
 
-char *describe_json(Manager *m) {
+static bool network_used(Link **links, size_t n, const IbNetwork *net) {
+        for (size_t i = 0; i < n; i++) {
+                if (links[i]->network == net)
+                        return true;
+                FOREACH_ARRAY(c, links[i]->children, links[i]->n_children)
+                        if (c->network == net)
+                                return true;
+        }
+        return false;
+}
+
+/* A [Partition] file that is in no link's child list: is there a parent it matches at all? (If so,
+ * link_update_children() could not name the child.) */
+static Link *partition_parent(Manager *m, Link **links, size_t n, const IbNetwork *net) {
+        for (size_t i = 0; i < n; i++) {
+                IbLinkIdentity id = link_identity(links[i]);
+
+                if (id.type == IB_LINK_TYPE_INFINIBAND && !link_parent(m, links[i]) &&
+                    ib_network_matches(net, &id))
+                        return links[i];
+        }
+        return NULL;
+}
+
+/* The link on which an earlier file wins over this one (its "shadowed" list names it). */
+static Link *shadowing_link(Link **links, size_t n, const IbNetwork *net) {
+        for (size_t i = 0; i < n; i++)
+                if (links[i]->network && strv_contains(links[i]->shadowed, net->path))
+                        return links[i];
+        return NULL;
+}
+
+/* The one answer to "which files configure nothing, and why": NULL for a file in use. A [Partition]
+ * file without a parent is pending (its child is created when a parent appears), any other file is
+ * unused. */
+static json_object *unmatched_json(Manager *m, Link **links, size_t n, const IbNetwork *net) {
+        json_object *o;
+        const char *state = "unused", *reason = "no link matches its [Match]";
+        char name[IFNAMSIZ] = "", why[512];
+        Link *parent, *shadowing;
+
+        if (network_used(links, n, net))
+                return NULL;
+        if (ib_network_is_child(net)) {
+                const char *literal = ib_network_literal_name(net);
+
+                parent = partition_parent(m, links, n, net);
+                if (parent) {
+                        snprintf(why, sizeof(why), "the child name on %s is longer than 15 characters; set Name=",
+                                 parent->kernel.ifname);
+                        state = "failed";
+                        reason = why;
+                } else {
+                        if (net->child_name || literal)
+                                (void) ib_network_child_name(net, literal ?: "", name, sizeof(name));
+                        state = "pending";
+                        reason = "no parent link matches its [Match]";
+                }
+        } else if ((shadowing = shadowing_link(links, n, net))) {
+                /* It does match: say so, not "no link matches" (the log said it once already). */
+                snprintf(why, sizeof(why), "matches %s too, but %s comes first", shadowing->kernel.ifname,
+                         shadowing->network->name);
+                snprintf(name, sizeof(name), "%s", shadowing->kernel.ifname);
+                reason = why;
+        } else
+                snprintf(name, sizeof(name), "%s", strempty(ib_network_literal_name(net)));
+
+        o = json_object_new_object();
+        add(o, "path", jstr(net->path));
+        add(o, "name", jstr(isempty(name) ? NULL : name));
+        add(o, "state", jstr(state));
+        add(o, "reason", jstr(reason));
+        return o;
+}
+
+/* "unmatched_files" with the reasons, and "unused", the older list of their paths. */
+static void add_unmatched(json_object *root, Manager *m, Link **links, size_t n) {
+        json_object *files = json_object_new_array(), *unused = json_object_new_array();
+
+        FOREACH_ARRAY(e, m->config.entries, m->config.n) {
+                json_object *o = e->network ? unmatched_json(m, links, n, e->network) : NULL;
+
+                if (!o)
+                        continue;
+                json_object_array_add(files, o);
+                json_object_array_add(unused, jstr(e->path));
+        }
+        add(root, "unmatched_files", files);
+        add(root, "unused", unused);
+}
+
+json_object *describe_view(Manager *m) {
         _cleanup_free_ Link **links = NULL;
-        json_object *root = json_object_new_object(), *a = json_object_new_array(),
-                    *unused = json_object_new_array();
+        json_object *root, *a;
         size_t n = 0;
-        char *s;
 
         links = manager_links_sorted(m, &n);
-        if (!links) {
-                json_object_put(root);
-                json_object_put(a);
-                json_object_put(unused);
+        if (!links)
                 return NULL;
-        }
+        root = json_object_new_object();
+        a = json_object_new_array();
         add(root, "version", jstr(PACKAGE_VERSION));
         add(root, "backend", jstr(m->backend_name));
         for (size_t i = 0; i < n; i++)
                 json_object_array_add(a, link_json(m, links[i]));
         add(root, "links", a);
-        FOREACH_ARRAY(e, m->config.entries, m->config.n) {
-                bool used = false;
+        add_unmatched(root, m, links, n);
+        add(root, "changes", json_object_new_int64((int64_t) m->n_mutations));
+        return root;
+}
 
-                if (!e->network)
-                        continue;
-                for (size_t i = 0; i < n && !used; i++) {
-                        used = links[i]->network == e->network;
-                        FOREACH_ARRAY(c, links[i]->children, links[i]->n_children)
-                                used = used || c->network == e->network;
-                }
-                if (!used)
-                        json_object_array_add(unused, jstr(e->path));
-        }
-        add(root, "unused", unused);
-        s = strdup(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-        json_object_put(root);
+static char *json_text(json_object *o) {
+        char *s;
+
+        if (!o)
+                return NULL;
+        s = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+        json_object_put(o);
         return s;
+}
+
+char *describe_json(Manager *m) {
+        return json_text(describe_view(m));
 }
 
 char *plan_json(Manager *m) {
         _cleanup_free_ Link **links = NULL;
         json_object *root = json_object_new_object(), *a = json_object_new_array();
         size_t n = 0;
-        char *s;
 
         links = manager_links_sorted(m, &n);
         if (!links) {
@@ -208,7 +296,13 @@ char *plan_json(Manager *m) {
                 json_object_array_add(a, o);
         }
         add(root, "links", a);
-        s = strdup(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-        json_object_put(root);
-        return s;
+        return json_text(root);
+}
+
+int describe_notify_status(Manager *m, char *buf, size_t size) {
+        _cleanup_(json_object_putp) json_object *view = describe_view(m);
+
+        if (!view)
+                return -ENOMEM;
+        return status_format_notify(view, buf, size);
 }

@@ -1,7 +1,16 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <json-c/json.h>
+
 #include "manager.h"
+
+/* The view model: what Describe() returns, and what the --oneshot summary and STATUS= are printed from
+ * (status-print.h). A new object (NULL on OOM). */
+json_object *describe_view(Manager *m);
+
+/* "STATUS=…" for sd_notify(), from the view. */
+int describe_notify_status(Manager *m, char *buf, size_t size);
 
 /* Newly allocated JSON texts (NULL on OOM): the whole view (Describe()) and the dry-run plan (Plan()). */
 char *describe_json(Manager *m);

@@ -7,10 +7,12 @@
 #include <systemd/sd-bus.h>
 #include <systemd/sd-daemon.h>
 
+#include "describe.h"
 #include "link-config.h"
 #include "link-dns.h"
 #include "manager.h"
 #include "plan.h"
+#include "status-print.h"
 #include "strv.h"
 
 int manager_new(Manager **ret) {
@@ -134,23 +136,13 @@ static void manager_all_dirty(Manager *m) {
 
 static void manager_check_idle(Manager *m) {
         char status[256];
-        size_t configured = 0, matched = 0, failed = 0, i = 0;
-        Link *l;
 
         if (m->dumping || m->dirty || m->pending.n > 0 || m->in_flight.n > 0 || m->dns_pending > 0)
                 return;
 
         (void) owner_save(&m->owner);
-        while (intmap_iterate(&m->links, &i, NULL, (void **) &l)) {
-                if (!l->network)
-                        continue;
-                matched++;
-                configured += l->state == LINK_STATE_CONFIGURED;
-                failed += l->state == LINK_STATE_FAILED;
-        }
-        snprintf(status, sizeof(status), "STATUS=%zu link%s matched: %zu configured, %zu failed", matched,
-                 matched == 1 ? "" : "s", configured, failed);
-        (void) sd_notify(false, status);
+        if (describe_notify_status(m, status, sizeof(status)) >= 0)
+                (void) sd_notify(false, status);
         if (!m->ready_notified) {
                 m->ready_notified = true;
                 (void) sd_notify(false, "READY=1");
@@ -503,25 +495,6 @@ int manager_run(Manager *m) {
         return r;
 }
 
-static bool partition_has_parent(Manager *m, const IbNetwork *n) {
-        Link *l;
-
-        for (size_t i = 0; intmap_iterate(&m->links, &i, NULL, (void **) &l);)
-                FOREACH_ARRAY(c, l->children, l->n_children)
-                        if (c->network == n)
-                                return true;
-        return false;
-}
-
-static bool network_in_use(Manager *m, const IbNetwork *n) {
-        Link *l;
-
-        for (size_t i = 0; intmap_iterate(&m->links, &i, NULL, (void **) &l);)
-                if (l->network == n)
-                        return true;
-        return false;
-}
-
 Link **manager_links_sorted(Manager *m, size_t *ret_n) {
         Link **v = calloc(intmap_size(&m->links) + 1, sizeof(Link *)), *l;
         size_t n = 0;
@@ -536,54 +509,10 @@ Link **manager_links_sorted(Manager *m, size_t *ret_n) {
 }
 
 int manager_print_summary(Manager *m, FILE *f) {
-        _cleanup_free_ Link **sorted = NULL;
-        size_t matched = 0, configured = 0, n_sorted = 0;
-        Link *l;
+        _cleanup_(json_object_putp) json_object *view = describe_view(m);
 
-        sorted = manager_links_sorted(m, &n_sorted);
-        if (!sorted)
+        /* The same view as Describe(), so that the summary and ipoibctl status say the same. */
+        if (!view)
                 return log_oom();
-
-        for (size_t k = 0; k < n_sorted; k++) {
-                const char *why;
-
-                l = sorted[k];
-                why = l->reason ?: l->warning;
-
-                FOREACH_ARRAY(c, l->children, l->n_children)
-                        if (!strmap_get(&m->links_by_name, c->name)) {
-                                matched++;
-                                fprintf(f, "%-16s %-12s %s: %s\n", c->name, c->failed ? "failed" : "pending",
-                                        c->network->name,
-                                        c->reason ?: c->failed ? "creation failed" : "not created yet");
-                        }
-                if (!l->network && l->state != LINK_STATE_LINGERING)
-                        continue;
-                matched += l->network != NULL;
-                configured += l->network && l->state == LINK_STATE_CONFIGURED;
-                fprintf(f, "%-16s %-12s %s%s%s\n", l->kernel.ifname, link_state_to_string(l->state),
-                        l->network ? l->network->name : "-", why ? ": " : "", why ?: "");
-        }
-        /* Files that configure nothing: say so, so that a missing port is not silent. */
-        FOREACH_ARRAY(e, m->config.entries, m->config.n) {
-                const IbNetwork *n = e->network;
-                char name[IFNAMSIZ] = "-";
-
-                if (!n)
-                        continue;
-                if (ib_network_is_child(n)) {
-                        const char *parent = ib_network_literal_name(n);
-
-                        if (partition_has_parent(m, n))
-                                continue;
-                        if (n->child_name || parent)
-                                (void) ib_network_child_name(n, parent ?: "", name, sizeof(name));
-                        fprintf(f, "%-16s %-12s %s: no parent link matches its [Match]\n", name, "pending", n->name);
-                } else if (!network_in_use(m, n))
-                        fprintf(f, "%-16s %-12s %s: no link matches its [Match]\n",
-                                ib_network_literal_name(n) ?: "-", "unused", n->name);
-        }
-        fprintf(f, "%zu link%s matched, %zu configured, %" PRIu64 " change%s sent\n", matched,
-                matched == 1 ? "" : "s", configured, m->n_mutations, m->n_mutations == 1 ? "" : "s");
-        return configured == matched ? 0 : 1;
+        return status_print_summary(f, view);
 }

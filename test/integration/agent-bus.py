@@ -134,6 +134,43 @@ def test_status(w):
     eq(w.ctl("status", "nosuch0").returncode, 1, "exit status for an unknown link")
 
 
+def test_status_and_summary_agree(w):
+    """With the HCA of the [Partition] file's parent absent, the running agent (ipoibctl status, --json)
+    and a --oneshot run on the same files give the same answer from the same view: the child file is
+    pending, "no parent link matches its [Match]"; the parent's file matches no link; a file that an earlier
+    one shadows says so."""
+    with open(w.fabric) as f:
+        fabric = json.load(f)
+    fabric["hcas"][0]["present"] = False
+    with open(w.fabric, "w") as f:
+        json.dump(fabric, f)
+    shadowed = os.path.join(w.conf, "45-shadowed.ibnet")
+    with open(shadowed, "w") as f:
+        f.write("[Match]\nName=mlx5_ib0\n\n[Network]\nAddress=192.0.2.99/24\n")
+    os.chmod(shadowed, 0o644)
+    w.start_agent()
+    child, parent = (os.path.join(w.conf, n) for n in ("20-mlx4_ib0.8002.ibnet", "10-mlx4_ib0.ibnet"))
+    assert f"{shadowed}: matches mlx5_ib0 too, but 40-connectx6.ibnet comes first\n" in w.ctl("status").stdout
+    p = w.ctl("status")
+    eq(p.returncode, 0, f"exit status ({p.stderr})")
+    assert f"{child}: no parent link matches its [Match]\n" in p.stdout, p.stdout
+    assert f"{parent}: no link matches its [Match]\n" in p.stdout, p.stdout
+    j = json.loads(w.ctl("--json", "status").stdout)
+    files = {e["path"]: (e["name"], e["state"], e["reason"]) for e in j["unmatched_files"]}
+    eq(files[child], ("mlx4_ib0.8002", "pending", "no parent link matches its [Match]"), "the child file")
+    eq(files[parent], ("mlx4_ib0", "unused", "no link matches its [Match]"), "the parent file")
+    eq(sorted(j["unused"]), sorted(files), "unused: the same files")
+    o = run([AGENT, "--oneshot", "--simulate", w.fabric, "--config-dir", w.conf, "--runtime-dir",
+             os.path.join(w.dir, "run-oneshot")], w.env)
+    rows = {l.split()[2].rstrip(":"): l.split(None, 2) for l in o.stdout.splitlines()[:-1]}
+    eq(rows["20-mlx4_ib0.8002.ibnet"][:2], ["mlx4_ib0.8002", "pending"], "the child's summary line")
+    assert rows["20-mlx4_ib0.8002.ibnet"][2].endswith(": no parent link matches its [Match]"), o.stdout
+    eq(rows["10-mlx4_ib0.ibnet"][:2], ["mlx4_ib0", "unused"], "the parent's summary line")
+    eq(rows["45-shadowed.ibnet"], ["mlx5_ib0", "unused", "45-shadowed.ibnet: matches mlx5_ib0 too, but "
+                                                          "40-connectx6.ibnet comes first"], "the shadowed file")
+    assert o.stdout.splitlines()[-1].startswith("1 link matched, 1 configured, "), o.stdout
+
+
 def test_plan_and_blocked(w):
     # A child the agent did not create, under the name a file wants, with another P_Key: the plan
     # says why it will not touch it.

@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+/* One printer for the agent's view (Describe()'s JSON): the same words for a link, a missing P_Key
+ * child or an idle file whether the agent prints them (--oneshot, STATUS=) or ipoibctl does. Reads
+ * only keys documented in org.ipoib.Agent1(5) and tolerates missing ones, so a newer agent's view
+ * still prints. */
+
+#include <inttypes.h>
+
+#include "status-print.h"
+
+static bool json_get_bool(json_object *o, const char *key) {
+        return json_object_get_boolean(json_get(o, key));
+}
+
+static int json_get_int(json_object *o, const char *key) {
+        return json_object_get_int(json_get(o, key));
+}
+
+static const char *path_basename(const char *path) {
+        const char *s = path ? strrchr(path, '/') : NULL;
+
+        return s ? s + 1 : path;
+}
+
+/* A child the files want but the kernel does not have: why, also when the agent gave no reason. */
+static const char *child_reason(json_object *c) {
+        const char *state = json_get_str(c, "state");
+
+        if (json_get_str(c, "reason") || streq_ptr(state, "created"))
+                return json_get_str(c, "reason");
+        return streq_ptr(state, "failed") ? "creation failed" : "not created yet";
+}
+
+bool status_link_is_managed(json_object *link) {
+        return json_get_str(link, "file") || json_array_len(json_get(link, "children")) > 0 ||
+                streq_ptr(json_get_str(link, "state"), "lingering");
+}
+
+StatusCounts status_count(json_object *view) {
+        json_object *links = json_get(view, "links");
+        StatusCounts c = {};
+
+        for (size_t i = 0; i < json_array_len(links); i++) {
+                json_object *l = json_object_array_get_idx(links, i), *children = json_get(l, "children");
+                const char *state = json_get_str(l, "state");
+
+                for (size_t k = 0; k < json_array_len(children); k++) {
+                        const char *cs = json_get_str(json_object_array_get_idx(children, k), "state");
+
+                        /* A created child is a link of its own, counted there. */
+                        if (streq_ptr(cs, "created"))
+                                continue;
+                        c.matched++;
+                        c.failed += streq_ptr(cs, "failed");
+                }
+                if (!json_get_str(l, "file"))
+                        continue;
+                c.matched++;
+                c.configured += streq_ptr(state, "configured");
+                c.failed += streq_ptr(state, "failed");
+        }
+        return c;
+}
+
+static void print_list(FILE *f, const char *label, json_object *a) {
+        for (size_t i = 0; i < json_array_len(a); i++)
+                fprintf(f, "%14s %s\n", i == 0 ? label : "", json_object_get_string(json_object_array_get_idx(a, i)));
+}
+
+static void print_port(FILE *f, json_object *port) {
+        json_object *pk = json_get(port, "pkeys");
+
+        fprintf(f, "%14s %s/%d", "Port:", strna(json_get_str(port, "device")), json_get_int(port, "port"));
+        if (json_get_str(port, "state")) {
+                fprintf(f, " %s, IB MTU %d, LID %d, SM LID %d, P_Keys", json_get_str(port, "state"),
+                        json_get_int(port, "active_mtu"), json_get_int(port, "lid"), json_get_int(port, "sm_lid"));
+                for (size_t i = 0; i < json_array_len(pk); i++)
+                        fprintf(f, " %s", json_object_get_string(json_object_array_get_idx(pk, i)));
+        } else
+                fprintf(f, " (no data from rdma-core)");
+        fputc('\n', f);
+}
+
+static void print_children(FILE *f, json_object *children) {
+        for (size_t i = 0; i < json_array_len(children); i++) {
+                json_object *c = json_object_array_get_idx(children, i);
+                const char *why = child_reason(c);
+
+                fprintf(f, "%14s %s (%s%s%s)\n", i == 0 ? "Children:" : "", strna(json_get_str(c, "name")),
+                        strna(json_get_str(c, "state")), why ? ": " : "", strempty(why));
+        }
+}
+
+void status_print_link(FILE *f, json_object *l) {
+        json_object *ib = json_get(l, "ipoib"), *port = json_get(l, "port");
+        const char *v, *kind = json_get_str(l, "kind");
+
+        fprintf(f, "● %s (%d)\n", strna(json_get_str(l, "name")), json_get_int(l, "ifindex"));
+        fprintf(f, "%14s %s\n", "File:", json_get_str(l, "file") ?: "none");
+        fprintf(f, "%14s %s\n", "State:", strna(json_get_str(l, "state")));
+        fprintf(f, "%14s %s%s%s%s\n", "Type:", strna(json_get_str(l, "type")), kind ? " (" : "", strempty(kind),
+                kind ? ")" : "");
+        if (ib)
+                fprintf(f, "%14s P_Key %s, mode %s, umcast %s\n", "IPoIB:", strna(json_get_str(ib, "pkey")),
+                        strna(json_get_str(ib, "mode")), json_get_bool(ib, "umcast") ? "yes" : "no");
+        if ((v = json_get_str(l, "parent")))
+                fprintf(f, "%14s %s\n", "Parent:", v);
+        fprintf(f, "%14s %d, %s, %s\n", "MTU:", json_get_int(l, "mtu"), json_get_bool(l, "up") ? "up" : "down",
+                json_get_bool(l, "carrier") ? "carrier" : "no carrier");
+        if ((v = json_get_str(l, "guid")))
+                fprintf(f, "%14s %s\n", "GUID:", v);
+        if (port)
+                print_port(f, port);
+        print_list(f, "Addresses:", json_get(l, "addresses"));
+        print_list(f, "Routes:", json_get(l, "routes"));
+        print_children(f, json_get(l, "children"));
+        print_list(f, "Shadowed:", json_get(l, "shadowed"));
+        if ((v = json_get_str(l, "reason")))
+                fprintf(f, "%14s %s\n", "Reason:", v);
+        if ((v = json_get_str(l, "warning")))
+                fprintf(f, "%14s %s\n", "Warning:", v);
+}
+
+size_t status_print_unmatched(FILE *f, json_object *view) {
+        json_object *files = json_get(view, "unmatched_files");
+        size_t n = json_array_len(files);
+
+        for (size_t i = 0; i < n; i++) {
+                json_object *e = json_object_array_get_idx(files, i);
+
+                fprintf(f, "%s: %s\n", strna(json_get_str(e, "path")), strna(json_get_str(e, "reason")));
+        }
+        return n;
+}
+
+void status_print_overview(FILE *f, json_object *view) {
+        json_object *links = json_get(view, "links");
+        size_t shown = 0;
+
+        for (size_t i = 0; i < json_array_len(links); i++) {
+                json_object *l = json_object_array_get_idx(links, i);
+
+                if (!status_link_is_managed(l))
+                        continue;
+                if (shown++ > 0)
+                        fputc('\n', f);
+                status_print_link(f, l);
+        }
+        if (shown > 0 && json_array_len(json_get(view, "unmatched_files")) > 0)
+                fputc('\n', f);
+        if (status_print_unmatched(f, view) == 0 && shown == 0)
+                fprintf(f, "No link is configured by a file.\n");
+}
+
+static void print_row(FILE *f, const char *name, const char *state, const char *path, const char *why) {
+        fprintf(f, "%-16s %-12s %s%s%s\n", name ?: "-", strna(state), path ? path_basename(path) : "-",
+                why ? ": " : "", strempty(why));
+}
+
+int status_print_summary(FILE *f, json_object *view) {
+        json_object *links = json_get(view, "links"), *files = json_get(view, "unmatched_files");
+        StatusCounts c = status_count(view);
+        int64_t changes = json_object_get_int64(json_get(view, "changes"));
+
+        for (size_t i = 0; i < json_array_len(links); i++) {
+                json_object *l = json_object_array_get_idx(links, i), *children = json_get(l, "children");
+
+                for (size_t k = 0; k < json_array_len(children); k++) {
+                        json_object *ch = json_object_array_get_idx(children, k);
+
+                        if (!streq_ptr(json_get_str(ch, "state"), "created"))
+                                print_row(f, json_get_str(ch, "name"), json_get_str(ch, "state"),
+                                          json_get_str(ch, "file"), child_reason(ch));
+                }
+                if (!json_get_str(l, "file") && !streq_ptr(json_get_str(l, "state"), "lingering"))
+                        continue;
+                print_row(f, json_get_str(l, "name"), json_get_str(l, "state"), json_get_str(l, "file"),
+                          json_get_str(l, "reason") ?: json_get_str(l, "warning"));
+        }
+        /* Files that configure nothing: say so, so that a missing port is not silent. */
+        for (size_t i = 0; i < json_array_len(files); i++) {
+                json_object *e = json_object_array_get_idx(files, i);
+
+                print_row(f, json_get_str(e, "name"), json_get_str(e, "state"), json_get_str(e, "path"),
+                          json_get_str(e, "reason"));
+        }
+        fprintf(f, "%zu link%s matched, %zu configured, %" PRId64 " change%s sent\n", c.matched,
+                c.matched == 1 ? "" : "s", c.configured, changes, changes == 1 ? "" : "s");
+        return c.configured == c.matched ? 0 : 1;
+}
+
+int status_format_notify(json_object *view, char *buf, size_t size) {
+        StatusCounts c = status_count(view);
+        int n;
+
+        n = snprintf(buf, size, "STATUS=%zu link%s matched: %zu configured, %zu failed", c.matched,
+                     c.matched == 1 ? "" : "s", c.configured, c.failed);
+        return n < 0 || (size_t) n >= size ? -ENOBUFS : 0;
+}
