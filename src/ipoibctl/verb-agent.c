@@ -69,6 +69,26 @@ static bool name_wanted(const char *name, int argc, char *argv[]) {
         return false;
 }
 
+/* Every name or glob given must match a link the agent knows: "no link NAME" for each that does not,
+ * and then exit status 1, as networkctl does. The links that did match are still shown. */
+static int names_check(json_object *view, int argc, char *argv[]) {
+        json_object *links = json_get(view, "links");
+        int r = 0;
+
+        for (int i = 1; i < argc; i++) {
+                bool found = false;
+
+                for (size_t k = 0; k < json_array_len(links) && !found; k++)
+                        found = fnmatch(argv[i], strempty(json_get_str(json_object_array_get_idx(links, k), "name")),
+                                        0) == 0;
+                if (!found) {
+                        fprintf(stderr, "ipoibctl: no link %s\n", argv[i]);
+                        r = 1;
+                }
+        }
+        return r;
+}
+
 /* Keeps the links named on the command line, in the agent's order; without names, the links the agent
  * has business with. */
 static void links_keep(json_object *view, int argc, char *argv[]) {
@@ -90,9 +110,11 @@ static void print_json(json_object *j) {
 int verb_status(int argc, char *argv[]) {
         _cleanup_(json_object_putp) json_object *j = NULL;
         json_object *links;
+        int r;
 
         if (agent_json("Describe", &j) < 0)
                 return 1; /* said why already */
+        r = names_check(j, argc, argv);
         links_keep(j, argc, argv);
         links = json_get(j, "links");
         if (arg_json)
@@ -105,21 +127,28 @@ int verb_status(int argc, char *argv[]) {
                                 putchar('\n');
                         status_print_link(stdout, json_object_array_get_idx(links, i));
                 }
-        return argc > 1 && json_array_len(links) == 0 ? 1 : 0; /* none of the names given */
+        return r;
 }
 
 int verb_plan(int argc, char *argv[]) {
-        _cleanup_(json_object_putp) json_object *j = NULL;
+        _cleanup_(json_object_putp) json_object *j = NULL, *view = NULL;
         json_object *links;
         size_t shown = 0;
+        int r = 0;
 
         if (agent_json("Plan", &j) < 0)
                 return 1;
-        if (argc > 1)
+        if (argc > 1) {
+                /* Plan() leaves out the links with nothing to do: whether a name exists is Describe()'s
+                 * to say. */
+                if (agent_json("Describe", &view) < 0)
+                        return 1;
+                r = names_check(view, argc, argv);
                 links_keep(j, argc, argv);
+        }
         if (arg_json) {
                 print_json(j);
-                return 0;
+                return r;
         }
         links = json_get(j, "links");
         for (size_t i = 0; i < json_array_len(links); i++) {
@@ -135,7 +164,7 @@ int verb_plan(int argc, char *argv[]) {
         }
         if (shown == 0 && !arg_no_legend)
                 printf("Nothing to change.\n");
-        return 0;
+        return r;
 }
 
 int verb_reload(int argc, char *argv[]) {

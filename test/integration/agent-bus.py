@@ -131,7 +131,27 @@ def test_status(w):
     eq((l["state"], l["mtu"], l["ipoib"]["mode"], l["port"]["enhanced"]), ("configured", 4092, "datagram", True),
        "mlx5_ib0")
     assert "203.0.113.65/26" in l["addresses"], l["addresses"]
-    eq(w.ctl("status", "nosuch0").returncode, 1, "exit status for an unknown link")
+
+
+def test_unknown_link(w):
+    """A name that matches no link: "ipoibctl: no link NAME" and exit status 1, also beside a name that
+    does match (shown all the same), with --json, and for plan."""
+    w.start_agent()
+    for args in [("status", "nosuch0"), ("status", "mlx4_ib0", "nosuch0"), ("--json", "status", "nosuch0", "mlx4_ib0"),
+                 ("plan", "nosuch0"), ("plan", "mlx4_ib0", "nosuch0"), ("--json", "plan", "nosuch0")]:
+        p = w.ctl(*args)
+        eq((p.returncode, p.stderr), (1, "ipoibctl: no link nosuch0\n"), f"ipoibctl {' '.join(args)}")
+        if "mlx4_ib0" in args and "status" in args:
+            if "--json" in args:
+                eq([l["name"] for l in json.loads(p.stdout)["links"]], ["mlx4_ib0"], "links (--json)")
+            else:
+                assert "● mlx4_ib0 (5)" in p.stdout and "nosuch0" not in p.stdout, p.stdout
+    p = w.ctl("status", "mlx4_ib*", "mlx5_ib0")
+    eq((p.returncode, p.stderr), (0, ""), "globs and names that all match")
+    eq([l for l in p.stdout.splitlines() if l.startswith("● ")],
+       ["● mlx4_ib0 (5)", "● mlx4_ib1 (6)", "● mlx5_ib0 (7)", "● mlx4_ib0.8002 (8)"], "links shown")
+    p = w.ctl("plan", "mlx4_ib0")
+    eq((p.returncode, p.stdout), (0, "Nothing to change.\n"), "plan for a link that exists")
 
 
 def test_status_and_summary_agree(w):
