@@ -150,8 +150,8 @@ START_TEST(test_counts_and_notify) {
 }
 END_TEST
 
-/* An agent with nothing to say, and a view without the keys a newer printer reads: no crash, the
- * neutral text. */
+/* An agent with nothing to say, and views without the keys a newer printer reads (an older agent
+ * has "unused" only): no crash, the neutral text. */
 START_TEST(test_empty_view) {
         render_one("{}", RENDER_SUMMARY, "0 links matched, 0 configured, 0 changes sent\n", 0);
         render_one("{}", RENDER_OVERVIEW, "No link is configured by a file.\n", 0);
@@ -159,6 +159,8 @@ START_TEST(test_empty_view) {
                    "  \"changes\": 1 }",
                    RENDER_SUMMARY, "ib0              configured   1.ibnet\n1 link matched, 1 configured, 1 change sent\n",
                    0);
+        render_one("{ \"links\": [], \"unused\": [ \"/x/2.ibnet\" ] }", RENDER_OVERVIEW,
+                   "/x/2.ibnet: no link matches its [Match]\n", 0);
 }
 END_TEST
 

@@ -122,14 +122,25 @@ void status_print_link(FILE *f, json_object *l) {
                 fprintf(f, "%14s %s\n", "Warning:", v);
 }
 
-size_t status_print_unmatched(FILE *f, json_object *view) {
+/* An agent older than "unmatched_files" (ipoibctl upgraded, the agent not yet restarted) gives only
+ * the paths, under "unused". */
+static size_t unmatched_len(json_object *view) {
         json_object *files = json_get(view, "unmatched_files");
-        size_t n = json_array_len(files);
+
+        return files ? json_array_len(files) : json_array_len(json_get(view, "unused"));
+}
+
+size_t status_print_unmatched(FILE *f, json_object *view) {
+        json_object *files = json_get(view, "unmatched_files"), *unused = json_get(view, "unused");
+        size_t n = unmatched_len(view);
 
         for (size_t i = 0; i < n; i++) {
-                json_object *e = json_object_array_get_idx(files, i);
+                json_object *e = json_object_array_get_idx(files ?: unused, i);
 
-                fprintf(f, "%s: %s\n", strna(json_get_str(e, "path")), strna(json_get_str(e, "reason")));
+                if (files)
+                        fprintf(f, "%s: %s\n", strna(json_get_str(e, "path")), strna(json_get_str(e, "reason")));
+                else
+                        fprintf(f, "%s: no link matches its [Match]\n", strna(json_object_get_string(e)));
         }
         return n;
 }
@@ -147,7 +158,7 @@ void status_print_overview(FILE *f, json_object *view) {
                         fputc('\n', f);
                 status_print_link(f, l);
         }
-        if (shown > 0 && json_array_len(json_get(view, "unmatched_files")) > 0)
+        if (shown > 0 && unmatched_len(view) > 0)
                 fputc('\n', f);
         if (status_print_unmatched(f, view) == 0 && shown == 0)
                 fprintf(f, "No link is configured by a file.\n");
