@@ -157,7 +157,9 @@ START_TEST(test_empty_view) {
         render_one("{}", RENDER_OVERVIEW, "No link is configured by a file.\n", 0);
         render_one("{ \"links\": [ { \"name\": \"ib0\", \"file\": \"/x/1.ibnet\", \"state\": \"configured\" } ],"
                    "  \"changes\": 1 }",
-                   RENDER_SUMMARY, "ib0              configured   1.ibnet\n1 link matched, 1 configured, 1 change sent\n",
+                   RENDER_SUMMARY,
+                   "ib0              configured   1.ibnet\n"
+                   "1 link matched, 1 configured, 1 change sent\n",
                    0);
         render_one("{ \"links\": [], \"unused\": [ \"/x/2.ibnet\" ] }", RENDER_OVERVIEW,
                    "/x/2.ibnet: no link matches its [Match]\n", 0);

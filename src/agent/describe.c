@@ -186,7 +186,8 @@ static json_object *unmatched_json(Manager *m, Link **links, size_t n, const IbN
 
                 parent = partition_parent(m, links, n, net);
                 if (parent) {
-                        snprintf(why, sizeof(why), "the child name on %s is longer than 15 characters; set Name=",
+                        snprintf(why, sizeof(why),
+                                 "the child name on %s is longer than 15 characters; set Name=",
                                  parent->kernel.ifname);
                         state = "failed";
                         reason = why;

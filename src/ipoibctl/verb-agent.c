@@ -78,9 +78,11 @@ static int names_check(json_object *view, int argc, char *argv[]) {
         for (int i = 1; i < argc; i++) {
                 bool found = false;
 
-                for (size_t k = 0; k < json_array_len(links) && !found; k++)
-                        found = fnmatch(argv[i], strempty(json_get_str(json_object_array_get_idx(links, k), "name")),
-                                        0) == 0;
+                for (size_t k = 0; k < json_array_len(links) && !found; k++) {
+                        const char *name = json_get_str(json_object_array_get_idx(links, k), "name");
+
+                        found = fnmatch(argv[i], strempty(name), 0) == 0;
+                }
                 if (!found) {
                         fprintf(stderr, "ipoibctl: no link %s\n", argv[i]);
                         r = 1;

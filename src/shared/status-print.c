@@ -65,7 +65,8 @@ StatusCounts status_count(json_object *view) {
 
 static void print_list(FILE *f, const char *label, json_object *a) {
         for (size_t i = 0; i < json_array_len(a); i++)
-                fprintf(f, "%14s %s\n", i == 0 ? label : "", json_object_get_string(json_object_array_get_idx(a, i)));
+                fprintf(f, "%14s %s\n", i == 0 ? label : "",
+                        json_object_get_string(json_object_array_get_idx(a, i)));
 }
 
 static void print_port(FILE *f, json_object *port) {
@@ -74,7 +75,8 @@ static void print_port(FILE *f, json_object *port) {
         fprintf(f, "%14s %s/%d", "Port:", strna(json_get_str(port, "device")), json_get_int(port, "port"));
         if (json_get_str(port, "state")) {
                 fprintf(f, " %s, IB MTU %d, LID %d, SM LID %d, P_Keys", json_get_str(port, "state"),
-                        json_get_int(port, "active_mtu"), json_get_int(port, "lid"), json_get_int(port, "sm_lid"));
+                        json_get_int(port, "active_mtu"), json_get_int(port, "lid"),
+                        json_get_int(port, "sm_lid"));
                 for (size_t i = 0; i < json_array_len(pk); i++)
                         fprintf(f, " %s", json_object_get_string(json_object_array_get_idx(pk, i)));
         } else
@@ -99,14 +101,15 @@ void status_print_link(FILE *f, json_object *l) {
         fprintf(f, "● %s (%d)\n", strna(json_get_str(l, "name")), json_get_int(l, "ifindex"));
         fprintf(f, "%14s %s\n", "File:", json_get_str(l, "file") ?: "none");
         fprintf(f, "%14s %s\n", "State:", strna(json_get_str(l, "state")));
-        fprintf(f, "%14s %s%s%s%s\n", "Type:", strna(json_get_str(l, "type")), kind ? " (" : "", strempty(kind),
-                kind ? ")" : "");
+        fprintf(f, "%14s %s%s%s%s\n", "Type:", strna(json_get_str(l, "type")), kind ? " (" : "",
+                strempty(kind), kind ? ")" : "");
         if (ib)
                 fprintf(f, "%14s P_Key %s, mode %s, umcast %s\n", "IPoIB:", strna(json_get_str(ib, "pkey")),
                         strna(json_get_str(ib, "mode")), json_get_bool(ib, "umcast") ? "yes" : "no");
         if ((v = json_get_str(l, "parent")))
                 fprintf(f, "%14s %s\n", "Parent:", v);
-        fprintf(f, "%14s %d, %s, %s\n", "MTU:", json_get_int(l, "mtu"), json_get_bool(l, "up") ? "up" : "down",
+        fprintf(f, "%14s %d, %s, %s\n", "MTU:", json_get_int(l, "mtu"),
+                json_get_bool(l, "up") ? "up" : "down",
                 json_get_bool(l, "carrier") ? "carrier" : "no carrier");
         if ((v = json_get_str(l, "guid")))
                 fprintf(f, "%14s %s\n", "GUID:", v);
@@ -138,7 +141,8 @@ size_t status_print_unmatched(FILE *f, json_object *view) {
                 json_object *e = json_object_array_get_idx(files ?: unused, i);
 
                 if (files)
-                        fprintf(f, "%s: %s\n", strna(json_get_str(e, "path")), strna(json_get_str(e, "reason")));
+                        fprintf(f, "%s: %s\n", strna(json_get_str(e, "path")),
+                                strna(json_get_str(e, "reason")));
                 else
                         fprintf(f, "%s: no link matches its [Match]\n", strna(json_object_get_string(e)));
         }
