@@ -16,8 +16,5 @@ void strmap_done(StrMap *m);
 void *strmap_get(const StrMap *m, const char *key);
 int strmap_put(StrMap *m, const char *key, void *value);
 void *strmap_remove(StrMap *m, const char *key);
-static inline size_t strmap_size(const StrMap *m) {
-        return m->n;
-}
 /* Calls f for every entry (in no particular order); f must not change the map. */
 void strmap_foreach(const StrMap *m, void (*f)(const char *key, void *value, void *userdata), void *userdata);
