@@ -50,8 +50,10 @@ void sim_model_clear_events(SimModel *m) {
 }
 
 void sim_emit(SimModel *m, const SimEvent *e) {
-        /* Out of memory loses the notification, as ENOBUFS does on a real socket; the backend then
-         * reports an overrun. Counted so that it is noticed. */
+        /* Out of memory drops the notification silently: nothing counts it and no overrun is
+         * reported, so, unlike ENOBUFS on the netlink socket (which makes the netlink backend ask for
+         * a new dump), the agent does not learn of the loss. The rules return the kernel's answer,
+         * not ours, so there is no error path to take; an allocation of a few bytes is not worth one. */
         if (!GREEDY_REALLOC(m->events, m->allocated_events, m->n_events + 1))
                 return;
         m->events[m->n_events++] = *e;
