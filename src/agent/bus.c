@@ -3,18 +3,32 @@
 /* The D-Bus adapter: translates between the bus and the manager, no policy here beyond "Reload is for
  * root". The API is documented in man/org.ipoib.Agent1.5.scd. */
 
+#include <stdarg.h>
 #include <systemd/sd-bus.h>
 
+#include "bus-errors.h"
 #include "bus.h"
 #include "describe.h"
 
-#define ERROR_FAILED AGENT_BUS_NAME ".Error.Failed"
+/* Every error reply goes through here: the name from the one errno table (bus-errors.c), the
+ * message from fmt, where %m is r. */
+_printf_(3, 4) static int bus_error_set_errnof(sd_bus_error *error, int r, const char *fmt, ...) {
+        _cleanup_free_ char *message = NULL;
+        va_list ap;
+        int k;
+
+        errno = r < 0 ? -r : r;
+        va_start(ap, fmt);
+        k = vasprintf(&message, fmt, ap);
+        va_end(ap);
+        return sd_bus_error_set(error, bus_error_name_from_errno(r), k < 0 ? NULL : message);
+}
 
 static int reply_json(sd_bus_message *msg, char *json, sd_bus_error *error) {
         _cleanup_free_ char *j = json;
 
         if (!j)
-                return sd_bus_error_set(error, ERROR_FAILED, "Out of memory.");
+                return bus_error_set_errnof(error, -ENOMEM, "Out of memory.");
         return sd_bus_reply_method_return(msg, "s", j);
 }
 
@@ -38,13 +52,13 @@ static int method_reload(sd_bus_message *msg, void *userdata, sd_bus_error *erro
         if (r >= 0)
                 r = sd_bus_creds_get_euid(creds, &uid);
         if (r < 0)
-                return sd_bus_error_set_errnof(error, r, "Cannot tell who is calling: %m");
+                return bus_error_set_errnof(error, r, "Cannot tell who is calling: %m");
         if (uid != 0)
-                return sd_bus_error_set(error, SD_BUS_ERROR_ACCESS_DENIED, "Only root may reload ipoib-agent.");
+                return bus_error_set_errnof(error, -EPERM, "Only root may reload ipoib-agent.");
 
         r = manager_reload(m);
         if (r < 0)
-                return sd_bus_error_set_errnof(error, r, "Reload failed: %m");
+                return bus_error_set_errnof(error, r, "Reload failed: %m");
         rejected = m->config_rejected;
         return sd_bus_reply_method_return(msg, "uu", (uint32_t) m->config.n, rejected);
 }
@@ -68,7 +82,7 @@ static int property_state(sd_bus *bus, const char *path, const char *interface, 
         return sd_bus_message_append(reply, "s", m->ready_notified ? "running" : "starting");
 }
 
-static const sd_bus_vtable manager_vtable[] = {
+const sd_bus_vtable manager_vtable[] = {
         SD_BUS_VTABLE_START(0),
         SD_BUS_PROPERTY("Version", "s", property_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("Backend", "s", property_backend, 0, SD_BUS_VTABLE_PROPERTY_CONST),

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <systemd/sd-bus.h>
+
+#include "bus-names.h"
 #include "manager.h"
 
-#define AGENT_BUS_NAME "org.ipoib.Agent1"
-#define AGENT_BUS_PATH "/org/ipoib/Agent1"
-#define AGENT_BUS_INTERFACE "org.ipoib.Agent1.Manager"
+/* The interface AGENT_BUS_INTERFACE at AGENT_BUS_PATH; exported for test/suite-docs.c, which holds
+ * org.ipoib.Agent1(5) to it. */
+extern const sd_bus_vtable manager_vtable[];
 
 /* Connects to the system bus and offers org.ipoib.Agent1 (org.ipoib.Agent1(5)). Without a bus the
  * agent goes on without its control API: a warning, not an error. */

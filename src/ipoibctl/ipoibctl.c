@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
-/* ipoibctl: networkctl/wg-style verb table, arg_* globals, parse_argv() returning <= 0 to stop. */
+/* ipoibctl: networkctl/wg-style parse_argv() returning <= 0 to stop, filling the arg_* globals of
+ * verbs.c, and the dispatch over the verb table there. */
 
 #include <getopt.h>
 
@@ -8,28 +9,10 @@
 #include "macros.h"
 #include "strv.h"
 
-bool arg_json = false;
-bool arg_no_legend = false;
-
-typedef struct Verb {
-        const char *name;
-        int min_args, max_args; /* counting the verb; -1 = unlimited */
-        int (*dispatch)(int argc, char *argv[]);
-        const char *help;
-} Verb;
-
-static const Verb verbs[] = {
-        { "status", 1, -1, verb_status, "[LINK…]  show links as the agent sees them, and why" },
-        { "plan", 1, -1, verb_plan, "[LINK…]    show what the agent would change now" },
-        { "reload", 1, 1, verb_reload, "           make the agent read its files again" },
-        { "check", 1, -1, verb_check, "[PATH…]   validate configuration files" },
-        { "cat", 1, -1, verb_cat, "[NAME…]     show configuration files with their drop-ins" },
-};
-
 static void help(void) {
         printf("ipoibctl [OPTIONS…] COMMAND [ARGS…]\n\n"
                "Query and control the IPoIB network agent.\n\nCommands:\n");
-        FOREACH_ARRAY(v, verbs, ELEMENTSOF(verbs))
+        FOREACH_ARRAY(v, ipoibctl_verbs, ipoibctl_verbs_size)
                 printf("  %s %s\n", v->name, v->help);
         printf("\nOptions:\n"
                "  -h --help       Show this help\n"
@@ -87,7 +70,7 @@ static int dispatch_verb(int argc, char *argv[]) {
                 fprintf(stderr, "ipoibctl: a command is needed; see ipoibctl --help\n");
                 return -EINVAL;
         }
-        FOREACH_ARRAY(v, verbs, ELEMENTSOF(verbs)) {
+        FOREACH_ARRAY(v, ipoibctl_verbs, ipoibctl_verbs_size) {
                 if (!streq(v->name, name))
                         continue;
                 n = argc;

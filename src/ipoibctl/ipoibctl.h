@@ -2,6 +2,18 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
+
+/* One row per verb, exact names only (networkctl's verb table). */
+typedef struct Verb {
+        const char *name;
+        int min_args, max_args; /* counting the verb; -1 = unlimited */
+        int (*dispatch)(int argc, char *argv[]);
+        const char *help; /* "[ARG…]  what it does", for --help */
+} Verb;
+
+extern const Verb ipoibctl_verbs[];
+extern const size_t ipoibctl_verbs_size;
 
 extern bool arg_json;
 extern bool arg_no_legend;

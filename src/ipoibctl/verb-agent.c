@@ -6,13 +6,10 @@
 #include <json-c/json.h>
 #include <systemd/sd-bus.h>
 
+#include "bus-names.h"
 #include "ipoibctl.h"
 #include "macros.h"
 #include "status-print.h"
-
-#define AGENT_BUS_NAME "org.ipoib.Agent1"
-#define AGENT_BUS_PATH "/org/ipoib/Agent1"
-#define AGENT_BUS_INTERFACE "org.ipoib.Agent1.Manager"
 
 static int agent_call(const char *method, sd_bus_message **ret_reply) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+/* The verb table and the options the verbs read, apart from main() so that test/suite-docs.c can
+ * link them and hold ipoibctl(1) to the table. */
+
+#include "ipoibctl.h"
+#include "macros.h"
+
+bool arg_json = false;
+bool arg_no_legend = false;
+
+const Verb ipoibctl_verbs[] = {
+        { "status", 1, -1, verb_status, "[LINK…]  show links as the agent sees them, and why" },
+        { "plan", 1, -1, verb_plan, "[LINK…]    show what the agent would change now" },
+        { "reload", 1, 1, verb_reload, "           make the agent read its files again" },
+        { "check", 1, -1, verb_check, "[PATH…]   validate configuration files" },
+        { "cat", 1, -1, verb_cat, "[NAME…]     show configuration files with their drop-ins" },
+};
+const size_t ipoibctl_verbs_size = ELEMENTSOF(ipoibctl_verbs);
