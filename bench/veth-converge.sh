@@ -6,7 +6,8 @@
 #   ip-batch  the same work as one `ip -batch` (the floor: no planning, no state, no checks)
 #   agent     ipoib-agent --oneshot with N .ibnet files (dump, plan, pipelined requests, verify)
 #   networkd  systemd-networkd 252 with N .network files, run standalone in a private mount
-#             namespace (../shared/deps-notes.md §5), IPv6 DAD off; timed until every address and
+#             namespace (its own /run; /sys read-only, because a networkd that believes udev runs
+#             waits for udev forever; no bus needed), IPv6 DAD off; timed until every address and
 #             route is in the kernel (it has no --oneshot)
 # Needs root. Prints one line per contender, the agent's peak RSS, and the ratios.
 set -euo pipefail

@@ -513,7 +513,7 @@ START_TEST(test_kernel_lost_answers) {
 }
 END_TEST
 
-/* deps-notes.md §7: a persistent TUN device switched to ARPHRD_INFINIBAND, an IPoIB-typed parent for a
+/* docs/kernel-ipoib.md §8: a persistent TUN device switched to ARPHRD_INFINIBAND, an IPoIB-typed parent for a
  * kernel without InfiniBand. */
 static int ib_tun_create(const char *name) {
         struct ifreq ifr = { .ifr_flags = IFF_TUN | IFF_NO_PI };
@@ -542,7 +542,7 @@ START_TEST(test_kernel_ipoib_tun) {
         ck_assert_str_eq(c->links[ib].kind, "tun");
         ck_assert(!c->links[ib].has_ipoib);
 
-        /* No ipoib driver: __rtnl_newlink() finds no ops for kind "ipoib" (kernel-ipoib.md §1.8). */
+        /* No ipoib driver: __rtnl_newlink() finds no ops for kind "ipoib" (docs/kernel-ipoib.md §1.8). */
         a = act_child(ib, "ibtun0.8002", 0x8002, IPOIB_MODE_CONNECTED, 1);
         r = submit_wait(c, &a);
         ck_assert_int_eq(r->error, -EOPNOTSUPP);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
-/* rtnetlink without a socket: the message builders (against the bytes of kernel-ipoib.md §1.1 and §9),
+/* rtnetlink without a socket: the message builders (against the bytes of docs/kernel-ipoib.md §1.1 and §8),
  * the parsers, the trace line format and the NLE_* → errno table. The same builders are compared with
  * what iproute2 really sends in suite-netlink.c. */
 
@@ -17,7 +17,7 @@
 #include "test-suites.h"
 
 START_TEST(test_build_child_create) {
-        /* kernel-ipoib.md §1.1: `ip link add link ib0 name ib0.8002 type ipoib pkey 0x8002`, ib0 = 3. */
+        /* docs/kernel-ipoib.md §1.1: `ip link add link ib0 name ib0.8002 type ipoib pkey 0x8002`, ib0 = 3. */
         static const uint8_t want[] = {
                 0x54, 0x00, 0x00, 0x00, 0x10, 0x00, 0x05, 0x06, 0, 0, 0, 0, 0, 0, 0, 0, /* nlmsghdr */
                 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,                         /* ifinfomsg */
@@ -28,7 +28,7 @@ START_TEST(test_build_child_create) {
                 0x0c, 0x00, 0x02, 0x00,                                                 /* DATA */
                 0x06, 0x00, 0x01, 0x00, 0x02, 0x80, 0x00, 0x00,                         /* PKEY */
         };
-        /* §9: PKEY, MODE, UMCAST in command-line order, u16 host order, padded to 4. */
+        /* §8: PKEY, MODE, UMCAST in command-line order, u16 host order, padded to 4. */
         static const uint8_t want_data[] = {
                 0x06, 0x00, 0x01, 0x00, 0x02, 0x80, 0x00, 0x00, /* PKEY 0x8002 */
                 0x06, 0x00, 0x02, 0x00, 0x01, 0x00, 0x00, 0x00, /* MODE connected */

@@ -319,7 +319,7 @@ START_TEST(test_backend_fabric_edit) {
 END_TEST
 
 START_TEST(test_backend_missing_link) {
-        /* kernel-ipoib.md §1.2 step 4 (__rtnl_newlink()): a change to a device that does not exist,
+        /* docs/kernel-ipoib.md §1.2 step 4 (__rtnl_newlink()): a change to a device that does not exist,
          * without NLM_F_CREATE, is -ENODEV; so is a child whose IFLA_LINK is unknown (§1.3
          * ipoib_new_child_link()) and a create_child on a parent that is not there. */
         static const ActionType types[] = { ACTION_SET_IPOIB,    ACTION_SET_MTU,      ACTION_SET_UP,

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
-/* The simulated fabric's model, the rules of ../shared/kernel-ipoib.md that suite-sim.c and
+/* The simulated fabric's model, the rules of docs/kernel-ipoib.md that suite-sim.c and
  * suite-sim-sysfs.c left loose: each test names the kernel function it models and is written so that
  * it fails when the model breaks that rule (each was checked against a model with the rule broken). */
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
 /* The simulated fabric's model, rule by rule: each test names the kernel function it models (see
- * ../shared/kernel-ipoib.md) and runs against the pure model API. The view and backend tests are in
+ * docs/kernel-ipoib.md) and runs against the pure model API. The view and backend tests are in
  * suite-sim-backend.c. */
 
 #include <check.h>

@@ -196,7 +196,7 @@ IbLinkIdentity link_identity(const Link *l) {
                 id.port = l->port.port;
         }
         /* Bytes 12..19 of the 20-byte IPoIB address are the port GUID; 0..11 (flags, QPN, subnet
-         * prefix) change when the SM assigns the prefix, so they are never used (kernel-ipoib.md §4). */
+         * prefix) change when the SM assigns the prefix, so they are never used (docs/kernel-ipoib.md §4). */
         if (l->kernel.arphrd == ARPHRD_INFINIBAND && l->kernel.hwaddr_len == INFINIBAND_ALEN) {
                 id.has_guid = true;
                 for (int i = 12; i < 20; i++)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
 /* Checks that need the whole file (or all files): each names the line to change and what to do.
- * The IPoIB limits come from drivers/infiniband/ulp/ipoib (see ../shared/kernel-ipoib.md §3). */
+ * The IPoIB limits come from drivers/infiniband/ulp/ipoib (docs/kernel-ipoib.md §3). */
 
 #include "ib-tables.h"
 #include "ibnet-load.h"

@@ -111,7 +111,7 @@ class Netns:
         return a
 
     def tun_infiniband(self, name):
-        """A persistent TUN device switched to ARPHRD_INFINIBAND (deps-notes §7): the real kernel
+        """A persistent TUN device switched to ARPHRD_INFINIBAND (docs/kernel-ipoib.md §8): the real kernel
         then treats it as an IPoIB-typed parent (link/infiniband, MTU up to 65520) while it still
         refuses kind "ipoib"."""
         code = f"""

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
 /* The IPoIB driver of the simulated fabric: netdevs, P_Key children, modes, MTU, carrier, HCA hot-plug.
- * Section numbers (§) refer to ../shared/kernel-ipoib.md, which cites the kernel sources. */
+ * Section numbers (§) refer to docs/kernel-ipoib.md, which names the kernel function of each rule. */
 
 #include <arpa/inet.h>
 #include <ctype.h>

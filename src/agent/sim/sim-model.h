@@ -3,7 +3,7 @@
 
 /* The simulated fabric: an in-memory model of the kernel's IPoIB driver (ib_ipoib) and of the bits of
  * the IPv4/IPv6 stack the agent can notice on IPoIB links. Pure: no event loop, no I/O. The spec is
- * ../shared/kernel-ipoib.md; every rule names the kernel function it models, at the rule.
+ * docs/kernel-ipoib.md; every rule names the kernel function it models, at the rule.
  *
  * Operations mirror what userspace can do (rtnetlink requests, sysfs writes) and what the hardware
  * does (port events, HCA hot-plug). They return 0 or -errno like the kernel and append the
@@ -15,7 +15,7 @@
 
 #include "kernel.h"
 
-/* ipoib.h / if_link.h constants (kernel-ipoib.md §0). */
+/* ipoib.h / if_link.h constants (docs/kernel-ipoib.md §0). */
 #define SIM_ARPHRD_INFINIBAND 32
 #define SIM_CM_MTU 65520    /* IPOIB_CM_MTU = 0x10000 - 0x10: ipoib_cm_max_mtu() on mlx4/mlx5 class HCAs */
 #define SIM_MAX_MTU 65520   /* dev->max_mtu = IPOIB_CM_MTU (ipoib_ndo_init) */
