@@ -11,7 +11,9 @@
  * - the D-Bus vtable: man/org.ipoib.Agent1.5.scd's interface block lists exactly its methods (with
  *   argument types and names), signals and properties, and METHODS/SIGNALS/PROPERTIES define each
  *   once and nothing else;
- * - the errno → D-Bus error table: the ERRORS section names the same pairs.
+ * - the errno → D-Bus error table: the ERRORS section names the same pairs;
+ * - docs/kernel-ipoib.md: every "§N" in the code is one of its sections, and no comment cites a file
+ *   outside the repository.
  * Every check goes both ways: nothing undocumented, nothing documented that does not exist. */
 
 #include <check.h>
@@ -787,6 +789,100 @@ START_TEST(test_agent_man_matches_error_table) {
 }
 END_TEST
 
+/* ——— comments cite docs/kernel-ipoib.md, and only sections it has ——— */
+
+#define KERNEL_NOTES TEST_SRCDIR "/docs/kernel-ipoib.md"
+
+/* Every file below dir, recursively, except the fuzz corpora (binary inputs). */
+static void list_tree(const char *dir, char ***l) {
+        struct dirent **e = NULL;
+        int n;
+
+        n = scandir(dir, &e, NULL, alphasort);
+        ck_assert_msg(n >= 0, "%s: %s", dir, strerror(errno));
+        for (int i = 0; i < n; i++) {
+                _cleanup_free_ char *path = NULL;
+                struct stat st;
+
+                if (e[i]->d_name[0] != '.' && !startswith(e[i]->d_name, "corpus")) {
+                        ck_assert_int_ge(asprintf(&path, "%s/%s", dir, e[i]->d_name), 0);
+                        ck_assert_int_eq(lstat(path, &st), 0);
+                        if (S_ISDIR(st.st_mode))
+                                list_tree(path, l);
+                        else if (S_ISREG(st.st_mode))
+                                ck_assert_int_eq(strv_extend(l, path), 0);
+                }
+                free(e[i]);
+        }
+        free(e);
+}
+
+/* "§1.2" at s (after the sign) → "1.2" in buf; a trailing "." ends a sentence, not the number. */
+static bool section_number(const char *s, char *buf, size_t size) {
+        size_t l = strspn(s, "0123456789.");
+
+        while (l > 0 && s[l - 1] == '.')
+                l--;
+        if (l == 0 || l >= size || !isdigit((unsigned char) s[0]))
+                return false;
+        memcpy(buf, s, l);
+        buf[l] = 0;
+        return true;
+}
+
+/* Every "§N" in the code (all of them mean docs/kernel-ipoib.md) names a section that has an anchor
+ * there, and no comment sends the reader to a file outside the repository. */
+START_TEST(test_citations_resolve) {
+        static const char *const dirs[] = { "src", "test", "bench", "fuzz", "tools", "units", "examples" };
+        _cleanup_(problems_done) Problems p = {};
+        _cleanup_strv_free_ char **files = NULL, **anchors = NULL;
+        _cleanup_fclose_ FILE *notes = fopen(KERNEL_NOTES, "re");
+        _cleanup_free_ char *buf = NULL;
+        size_t size = 0;
+        unsigned cited = 0;
+
+        ck_assert_msg(notes, "%s: %s", KERNEL_NOTES, strerror(errno));
+        while (getline(&buf, &size, notes) >= 0) {
+                const char *a = startswith(buf, "<a id=\"s");
+                char n[16];
+
+                if (a && section_number(a, n, sizeof(n)))
+                        ck_assert_int_eq(strv_extend(&anchors, n), 0);
+        }
+        ck_assert_uint_ge(strv_length(anchors), 10);
+        FOREACH_ARRAY(d, dirs, ELEMENTSOF(dirs)) {
+                _cleanup_free_ char *path = NULL;
+
+                ck_assert_int_ge(asprintf(&path, "%s/%s", TEST_SRCDIR, *d), 0);
+                list_tree(path, &files);
+        }
+        STRV_FOREACH(path, files) {
+                _cleanup_fclose_ FILE *f = fopen(*path, "re");
+                unsigned line = 0;
+
+                ck_assert_msg(f, "%s: %s", *path, strerror(errno));
+                while (getline(&buf, &size, f) >= 0) {
+                        line++;
+                        /* Split so that this line does not match itself. */
+                        if (strstr(buf, ".." "/shared/") || strstr(buf, "deps" "-notes"))
+                                problem(&p, "%s:%u: cites a file outside the repository", *path, line);
+                        for (const char *s = strstr(buf, "§"); s; s = strstr(s + 1, "§")) {
+                                char n[16];
+
+                                if (!section_number(s + strlen("§"), n, sizeof(n)))
+                                        continue;
+                                cited++;
+                                if (!strv_contains(anchors, n))
+                                        problem(&p, "%s:%u: §%s is no section of docs/kernel-ipoib.md", *path, line,
+                                                n);
+                        }
+                }
+        }
+        ck_assert_uint_ge(cited, 50);
+        assert_no_problems(&p);
+}
+END_TEST
+
 Suite *make_docs_suite(void) {
         Suite *s = suite_create("docs");
         TCase *tc;
@@ -802,6 +898,10 @@ Suite *make_docs_suite(void) {
         tcase_add_test(tc, test_ipoibctl_man_matches_verbs);
         tcase_add_test(tc, test_agent_man_matches_vtable);
         tcase_add_test(tc, test_agent_man_matches_error_table);
+        suite_add_tcase(s, tc);
+
+        tc = tcase_create("citations");
+        tcase_add_test(tc, test_citations_resolve);
         suite_add_tcase(s, tc);
 
         tc = tcase_create("examples");
