@@ -44,8 +44,8 @@ static int run_file(const char *path) {
 
 static int run_dir(const char *dir, size_t *n) {
         _cleanup_strv_free_ char **names = NULL;
+        _cleanup_closedir_ DIR *d = NULL;
         struct dirent *de;
-        DIR *d;
         int r;
 
         d = opendir(dir);
@@ -54,11 +54,8 @@ static int run_dir(const char *dir, size_t *n) {
                 return -errno;
         }
         while ((de = readdir(d)))
-                if (de->d_name[0] != '.' && strv_extend(&names, de->d_name) < 0) {
-                        closedir(d);
+                if (de->d_name[0] != '.' && strv_extend(&names, de->d_name) < 0)
                         return -ENOMEM;
-                }
-        closedir(d);
         strv_sort(names);
         STRV_FOREACH (name, names) {
                 _cleanup_free_ char *p = NULL;

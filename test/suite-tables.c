@@ -7,6 +7,7 @@
 
 #include "diag.h"
 #include "ib-tables.h"
+#include "kernel.h"
 #include "schema.h"
 #include "strv.h"
 #include "test-suites.h"
@@ -51,6 +52,22 @@ START_TEST(test_ib_child_method_round_trip) {
         ck_assert_int_lt(ib_child_method_from_string(""), 0);
         ck_assert_ptr_null(ib_child_method_to_string(_IB_CHILD_METHOD_MAX));
         ck_assert_ptr_null(ib_child_method_to_string(_IB_CHILD_METHOD_INVALID));
+}
+END_TEST
+
+/* rdma-core's port states, through the same macro as every other table (macros.h). */
+START_TEST(test_ib_port_state_round_trip) {
+        for (int i = IB_PORT_NOP; i <= IB_PORT_ACTIVE_DEFER; i++) {
+                const char *s = ib_port_state_to_string((IbPortState) i);
+
+                ck_assert_msg(s, "ib_port_state %d has no string", i);
+                ck_assert_int_eq(ib_port_state_from_string(s), i);
+        }
+        ck_assert_str_eq(ib_port_state_to_string(IB_PORT_ACTIVE), "active");
+        ck_assert_ptr_null(ib_port_state_to_string((IbPortState) 6));
+        ck_assert_ptr_null(ib_port_state_to_string(_IB_PORT_STATE_INVALID));
+        ck_assert_int_lt(ib_port_state_from_string("Active"), 0);
+        ck_assert_int_lt(ib_port_state_from_string(NULL), 0);
 }
 END_TEST
 
@@ -184,6 +201,7 @@ Suite *make_tables_suite(void) {
         tcase_add_test(tc, test_ib_link_type_round_trip);
         tcase_add_test(tc, test_ib_mode_round_trip);
         tcase_add_test(tc, test_ib_child_method_round_trip);
+        tcase_add_test(tc, test_ib_port_state_round_trip);
         tcase_add_test(tc, test_unknown_strings);
         tcase_add_test(tc, test_out_of_range_to_string);
         tcase_add_test(tc, test_diag_level_to_string);

@@ -3,6 +3,7 @@
 #include <linux/if_link.h>
 
 #include "action.h"
+#include "ib-tables.h"
 #include "kernel.h"
 #include "macros.h"
 
@@ -46,15 +47,7 @@ static const char *const action_type_table[_ACTION_TYPE_MAX] = {
         [ACTION_ROUTE_ADD] = "add-route",
 };
 
-const char *action_type_to_string(ActionType t) {
-        if (t < 0 || t >= _ACTION_TYPE_MAX)
-                return NULL;
-        return action_type_table[t];
-}
-
-static const char *mode_str(int m) {
-        return m == IPOIB_MODE_CONNECTED ? "connected" : "datagram";
-}
+DEFINE_STRING_TABLE_LOOKUP_TO_STRING(action_type, ActionType);
 
 char *action_to_string(const Action *a, char *buf, size_t size) {
         char x[128];
@@ -80,7 +73,7 @@ char *action_to_string(const Action *a, char *buf, size_t size) {
         case ACTION_CHILD_CREATE:
                 snprintf(buf, size, "%s create-child %s pkey 0x%04x%s%s%s", a->ifname, a->child.name,
                          a->child.pkey, a->child.mode >= 0 ? " mode " : "",
-                         a->child.mode >= 0 ? mode_str(a->child.mode) : "",
+                         a->child.mode >= 0 ? strna(ib_mode_to_string(a->child.mode)) : "",
                          a->child.umcast >= 0 ? (a->child.umcast ? " umcast 1" : " umcast 0") : "");
                 break;
         case ACTION_CHILD_DELETE:
@@ -88,7 +81,7 @@ char *action_to_string(const Action *a, char *buf, size_t size) {
                 break;
         case ACTION_SET_IPOIB:
                 snprintf(buf, size, "%s set-ipoib%s%s%s", a->ifname, a->ipoib.mode >= 0 ? " mode " : "",
-                         a->ipoib.mode >= 0 ? mode_str(a->ipoib.mode) : "",
+                         a->ipoib.mode >= 0 ? strna(ib_mode_to_string(a->ipoib.mode)) : "",
                          a->ipoib.umcast >= 0 ? (a->ipoib.umcast ? " umcast 1" : " umcast 0") : "");
                 break;
         case _ACTION_TYPE_MAX:
@@ -99,23 +92,16 @@ char *action_to_string(const Action *a, char *buf, size_t size) {
         return buf;
 }
 
-const char *ib_port_state_to_string(IbPortState s) {
-        switch (s) {
-        case IB_PORT_NOP:
-                return "nop";
-        case IB_PORT_DOWN:
-                return "down";
-        case IB_PORT_INIT:
-                return "init";
-        case IB_PORT_ARMED:
-                return "armed";
-        case IB_PORT_ACTIVE:
-                return "active";
-        case IB_PORT_ACTIVE_DEFER:
-                return "active-defer";
-        }
-        return "unknown";
-}
+/* rdma-core's enum ibv_port_state, as ibv_devinfo words them. */
+static const char *const ib_port_state_table[] = {
+        [IB_PORT_NOP] = "nop",
+        [IB_PORT_DOWN] = "down",
+        [IB_PORT_INIT] = "init",
+        [IB_PORT_ARMED] = "armed",
+        [IB_PORT_ACTIVE] = "active",
+        [IB_PORT_ACTIVE_DEFER] = "active-defer",
+};
+DEFINE_STRING_TABLE_LOOKUP(ib_port_state, IbPortState);
 
 bool ib_port_has_pkey(const IbPortInfo *p, uint16_t pkey) {
         /* The table holds full and limited members; a limited-member entry (bit 15 clear) also grants

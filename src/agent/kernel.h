@@ -70,6 +70,7 @@ typedef enum IbPortState {
         IB_PORT_ARMED = 3,
         IB_PORT_ACTIVE = 4,
         IB_PORT_ACTIVE_DEFER = 5,
+        _IB_PORT_STATE_INVALID = -EINVAL,
 } IbPortState;
 
 typedef struct IbPortInfo {
@@ -89,7 +90,9 @@ typedef struct IbPortInfo {
         uint32_t bcast_mtu; /* IB MTU of the broadcast group, 0 if unknown */
 } IbPortInfo;
 
+/* NULL for a state rdma-core did not have when this was written. */
 const char *ib_port_state_to_string(IbPortState s) _const_;
+IbPortState ib_port_state_from_string(const char *s) _pure_;
 bool ib_port_has_pkey(const IbPortInfo *p, uint16_t pkey) _pure_;
 
 /* The metric the kernel gives a route when none is asked for: IPv4 0, IPv6 IP6_RT_PRIO_USER (1024). */

@@ -377,7 +377,7 @@ int link_reconcile(Manager *m, Link *l) {
                 if (in.hold_addresses)
                         link_set_state(l, LINK_STATE_PENDING,
                                        "port %s/%u is %s; addresses held back (RequireActivePort=yes)",
-                                       l->port.device, l->port.port, ib_port_state_to_string(l->port.state));
+                                       l->port.device, l->port.port, strna(ib_port_state_to_string(l->port.state)));
                 else if (l->network)
                         link_set_state(l, LINK_STATE_CONFIGURED, NULL);
                 else

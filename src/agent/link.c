@@ -17,11 +17,7 @@ static const char *const link_state_table[_LINK_STATE_MAX] = {
         [LINK_STATE_LINGERING] = "lingering",
 };
 
-const char *link_state_to_string(LinkState s) {
-        if (s < 0 || s >= _LINK_STATE_MAX)
-                return NULL;
-        return link_state_table[s];
-}
+DEFINE_STRING_TABLE_LOOKUP_TO_STRING(link_state, LinkState);
 
 int link_new(Manager *m, const KLink *k, Link **ret) {
         Link *l;

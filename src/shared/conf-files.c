@@ -10,11 +10,6 @@
 #include "ibnet-load.h"
 #include "strv.h"
 
-static void closedirp_(DIR **d) {
-        if (*d)
-                closedir(*d);
-}
-
 const char *const ibnet_search_path[] = {
         SYSCONF_CONFIG_DIR,
         RUNTIME_CONFIG_DIR,
@@ -69,7 +64,7 @@ static bool is_masked(const char *path) {
 
 /* Adds the entries of dir ending in suffix, unless a name is already known (an earlier dir wins). */
 static int name_set_add_dir(NameSet *s, const char *dir, const char *suffix) {
-        _cleanup_(closedirp_) DIR *d = NULL;
+        _cleanup_closedir_ DIR *d = NULL;
         struct dirent *de;
 
         d = opendir(dir);

@@ -10,11 +10,7 @@ static const char *const diag_level_table[_DIAG_LEVEL_MAX] = {
         [DIAG_NOTICE] = "notice",
 };
 
-const char *diag_level_to_string(DiagLevel l) {
-        if (l < 0 || l >= _DIAG_LEVEL_MAX)
-                return NULL;
-        return diag_level_table[l];
-}
+DEFINE_STRING_TABLE_LOOKUP_TO_STRING(diag_level, DiagLevel);
 
 int diag_addv(DiagList *l, DiagLevel level, const char *path, unsigned line, const char *fmt, va_list ap) {
         _cleanup_free_ char *m = NULL, *p = NULL;

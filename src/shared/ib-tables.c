@@ -2,34 +2,21 @@
 
 #include "ib-tables.h"
 
-#define DEFINE_STRING_TABLE_LOOKUP(name, type, max)                                                          \
-        const char *name##_to_string(type i) {                                                               \
-                if ((int) i < 0 || i >= (max))                                                               \
-                        return NULL;                                                                         \
-                return name##_table[i];                                                                      \
-        }                                                                                                    \
-        type name##_from_string(const char *s) {                                                             \
-                for (int i = 0; i < (int) (max); i++)                                                        \
-                        if (name##_table[i] && streq(name##_table[i], s))                                    \
-                                return (type) i;                                                             \
-                return (type) -EINVAL;                                                                       \
-        }
-
 static const char *const ib_link_type_table[_IB_LINK_TYPE_MAX] = {
         [IB_LINK_TYPE_INFINIBAND] = "infiniband",
         [IB_LINK_TYPE_ETHER] = "ether",
 };
-DEFINE_STRING_TABLE_LOOKUP(ib_link_type, IbLinkType, _IB_LINK_TYPE_MAX);
+DEFINE_STRING_TABLE_LOOKUP(ib_link_type, IbLinkType);
 
 /* The words of sysfs "mode" (ipoib_cm.c mode_show()) and of iproute2's "mode". */
 static const char *const ib_mode_table[_IB_MODE_MAX] = {
         [IB_MODE_DATAGRAM] = "datagram",
         [IB_MODE_CONNECTED] = "connected",
 };
-DEFINE_STRING_TABLE_LOOKUP(ib_mode, IbMode, _IB_MODE_MAX);
+DEFINE_STRING_TABLE_LOOKUP(ib_mode, IbMode);
 
 static const char *const ib_child_method_table[_IB_CHILD_METHOD_MAX] = {
         [IB_CHILD_METHOD_NETLINK] = "netlink",
         [IB_CHILD_METHOD_SYSFS] = "sysfs",
 };
-DEFINE_STRING_TABLE_LOOKUP(ib_child_method, IbChildMethod, _IB_CHILD_METHOD_MAX);
+DEFINE_STRING_TABLE_LOOKUP(ib_child_method, IbChildMethod);

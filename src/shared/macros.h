@@ -3,6 +3,7 @@
 
 /* Small helpers in the style of systemd's macro.h: cleanup attributes, TAKE_PTR, array sizes. */
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -72,6 +73,12 @@ static inline void fclosep(FILE **f) {
 }
 #define _cleanup_fclose_ _cleanup_(fclosep)
 
+static inline void closedirp(DIR **d) {
+        if (*d)
+                closedir(*d);
+}
+#define _cleanup_closedir_ _cleanup_(closedirp)
+
 static inline void *mfree(void *p) {
         free(p);
         return NULL;
@@ -120,6 +127,32 @@ static inline int negative_errno(void) {
 void *greedy_realloc(void **p, size_t *allocated, size_t need, size_t sz);
 #define GREEDY_REALLOC(array, allocated, need)                                                               \
         greedy_realloc((void **) &(array), &(allocated), (need), sizeof((array)[0]))
+
+/* Enum ↔ string, for every such lookup in the tree (systemd's string-table.h). name##_table is an array
+ * indexed by the enum, sized by its _MAX (holes are NULL). to_string answers NULL for a value out of
+ * range or without a string; from_string compares exactly and answers (type) -EINVAL when nothing
+ * matches. */
+#define _DEFINE_STRING_TABLE_LOOKUP_TO_STRING(name, type, scope)                                             \
+        scope const char *name##_to_string(type i) {                                                         \
+                if ((size_t) i >= ELEMENTSOF(name##_table))                                                  \
+                        return NULL;                                                                         \
+                return name##_table[i];                                                                      \
+        }
+#define _DEFINE_STRING_TABLE_LOOKUP_FROM_STRING(name, type, scope)                                           \
+        scope type name##_from_string(const char *s) {                                                       \
+                for (size_t i = 0; s && i < ELEMENTSOF(name##_table); i++)                                   \
+                        if (name##_table[i] && streq(name##_table[i], s))                                    \
+                                return (type) i;                                                             \
+                return (type) -EINVAL;                                                                       \
+        }
+#define DEFINE_STRING_TABLE_LOOKUP_TO_STRING(name, type) _DEFINE_STRING_TABLE_LOOKUP_TO_STRING(name, type, )
+#define DEFINE_STRING_TABLE_LOOKUP_FROM_STRING(name, type) _DEFINE_STRING_TABLE_LOOKUP_FROM_STRING(name, type, )
+#define DEFINE_STRING_TABLE_LOOKUP(name, type)                                                               \
+        DEFINE_STRING_TABLE_LOOKUP_TO_STRING(name, type)                                                     \
+        DEFINE_STRING_TABLE_LOOKUP_FROM_STRING(name, type)
+/* For a table private to one file. */
+#define DEFINE_PRIVATE_STRING_TABLE_LOOKUP_TO_STRING(name, type)                                             \
+        _DEFINE_STRING_TABLE_LOOKUP_TO_STRING(name, type, static)
 
 #define FOREACH_ARRAY(i, array, num) for (__typeof__(array[0]) *i = (array); i && i < (array) + (num); i++)
 

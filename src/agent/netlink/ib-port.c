@@ -26,7 +26,7 @@ static int read_small_file(const char *path, char *buf, size_t size) {
  * dev_id) is port - 1 on the parent (ipoib_parent_init()). */
 static int sysfs_port(const char *root, const char *ifname, char *dev, size_t size, uint32_t *ret_port) {
         _cleanup_free_ char *dir = NULL, *p1 = NULL, *p2 = NULL;
-        DIR *d;
+        _cleanup_closedir_ DIR *d = NULL;
         struct dirent *de;
         char buf[32];
         uint32_t port;
@@ -45,7 +45,6 @@ static int sysfs_port(const char *root, const char *ifname, char *dev, size_t si
                         found = true;
                         break;
                 }
-        closedir(d);
         if (!found)
                 return -ENODEV;
         if (read_small_file(p1, buf, sizeof(buf)) >= 0 && safe_atou32(buf, &port) >= 0)

@@ -86,7 +86,7 @@ static const AttrDesc route_attrs[] = {
         [RTA_PREF] = { "RTA_PREF", ATTR_U8 },
 };
 
-static const char *const type_names[] = {
+static const char *const nl_message_type_table[] = {
         [NLMSG_NOOP] = "NLMSG_NOOP",
         [NLMSG_ERROR] = "NLMSG_ERROR",
         [NLMSG_DONE] = "NLMSG_DONE",
@@ -103,11 +103,7 @@ static const char *const type_names[] = {
         [RTM_GETROUTE] = "RTM_GETROUTE",
 };
 
-const char *nl_message_type_to_string(unsigned type) {
-        if (type >= ELEMENTSOF(type_names))
-                return NULL;
-        return type_names[type];
-}
+DEFINE_STRING_TABLE_LOOKUP_TO_STRING(nl_message_type, unsigned);
 
 bool nl_trace_enabled(void) {
         /* Not cached: a getenv() per message is nothing next to the syscall, and tests can toggle it. */

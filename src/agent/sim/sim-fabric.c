@@ -21,6 +21,7 @@
 #include <json-c/json.h>
 #include <stdarg.h>
 
+#include "ib-tables.h"
 #include "parse-util.h"
 #include "sim-fabric.h"
 #include "strv.h"
@@ -110,14 +111,12 @@ static int get_name(JsonObject *v, char *buf, size_t size) {
         } while (0)
 
 static int parse_mode(JsonObject *v, int *ret) {
-        const char *s = json_object_is_type(v, json_type_string) ? json_object_get_string(v) : "";
+        /* IbMode's values are the kernel's IPOIB_MODE_*, which the model keeps. */
+        IbMode m = ib_mode_from_string(json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL);
 
-        if (streq(s, "datagram"))
-                *ret = 0;
-        else if (streq(s, "connected"))
-                *ret = 1;
-        else
+        if (m < 0)
                 return -EINVAL;
+        *ret = m;
         return 0;
 }
 
@@ -220,13 +219,11 @@ static int parse_netdev(JsonObject *o, const char *path, bool child, SimFabric *
                         n->pkey = (uint16_t) u;
                         has_pkey = true;
                 } else if (streq(key, "method") && child) {
-                        const char *s = json_object_is_type(v, json_type_string)
-                                                ? json_object_get_string(v)
-                                                : "";
+                        IbChildMethod cm = ib_child_method_from_string(
+                                json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL);
 
-                        CHECK(streq(s, "netlink") || streq(s, "sysfs") ? 0 : -EINVAL, p,
-                              "expected \"netlink\" or \"sysfs\"");
-                        n->sysfs = streq(s, "sysfs");
+                        CHECK(cm, p, "expected \"netlink\" or \"sysfs\"");
+                        n->sysfs = cm == IB_CHILD_METHOD_SYSFS;
                 } else
                         return fail(err, p, "unknown key");
         }
@@ -244,20 +241,14 @@ static int parse_netdev(JsonObject *o, const char *path, bool child, SimFabric *
 }
 
 static int parse_port_state(JsonObject *v, IbPortState *ret) {
-        static const char *const table[] = {
-                [IB_PORT_DOWN] = "down",
-                [IB_PORT_INIT] = "init",
-                [IB_PORT_ARMED] = "armed",
-                [IB_PORT_ACTIVE] = "active",
-        };
-        const char *s = json_object_is_type(v, json_type_string) ? json_object_get_string(v) : "";
+        IbPortState s = ib_port_state_from_string(json_object_is_type(v, json_type_string) ? json_object_get_string(v)
+                                                                                           : NULL);
 
-        for (size_t i = 0; i < ELEMENTSOF(table); i++)
-                if (table[i] && streq(table[i], s)) {
-                        *ret = (IbPortState) i;
-                        return 0;
-                }
-        return -EINVAL;
+        /* The states a port passes through on its way up; nop and active-defer are not modelled. */
+        if (s < 0 || s == IB_PORT_NOP || s == IB_PORT_ACTIVE_DEFER)
+                return -EINVAL;
+        *ret = s;
+        return 0;
 }
 
 static int parse_port(JsonObject *o, const char *path, SimHcaConf *h, SimFabric *f, char **err) {

@@ -23,27 +23,19 @@ static const char *const sysfs_attrs[] = {
         "mtu",     "operstate", "parent",  "pkey",   "type",     "umcast",
 };
 
-static const char *oper_name(uint8_t o) {
-        static const char *const names[] = { "UNKNOWN", "NOTPRESENT", "DOWN", "LOWERLAYERDOWN",
-                                             "TESTING", "DORMANT",    "UP" };
+/* IF_OPER_* 0..6 in order (linux/if.h, which clashes with glibc's net/if.h), as `ip link` prints them. */
+static const char *const oper_state_table[] = { "UNKNOWN", "NOTPRESENT", "DOWN", "LOWERLAYERDOWN",
+                                                "TESTING", "DORMANT",    "UP" };
+DEFINE_PRIVATE_STRING_TABLE_LOOKUP_TO_STRING(oper_state, uint8_t);
 
-        return o < ELEMENTSOF(names) ? names[o] : "UNKNOWN";
-}
-
-static const char *scope_name(uint8_t s) {
-        switch (s) {
-        case RT_SCOPE_UNIVERSE:
-                return "global";
-        case RT_SCOPE_SITE:
-                return "site";
-        case RT_SCOPE_LINK:
-                return "link";
-        case RT_SCOPE_HOST:
-                return "host";
-        default:
-                return "nowhere";
-        }
-}
+/* RT_SCOPE_*, as `ip address` prints them; any other scope is "nowhere" there too. */
+static const char *const scope_table[] = {
+        [RT_SCOPE_UNIVERSE] = "global",
+        [RT_SCOPE_SITE] = "site",
+        [RT_SCOPE_LINK] = "link",
+        [RT_SCOPE_HOST] = "host",
+};
+DEFINE_PRIVATE_STRING_TABLE_LOOKUP_TO_STRING(scope, uint8_t);
 
 static void print_hw(FILE *f, const uint8_t *a, size_t n) {
         for (size_t i = 0; i < n; i++)
@@ -82,7 +74,7 @@ static void print_address(FILE *f, const SimAddress *s, const char *ifname) {
         fprintf(f, "    %s %s/%u ", s->a.family == AF_INET ? "inet" : "inet6", buf, s->a.prefixlen);
         if (s->has_broadcast)
                 fprintf(f, "brd %s ", inet_ntop(AF_INET, &s->broadcast, buf, sizeof(buf)));
-        fprintf(f, "scope %s ", scope_name(s->a.scope));
+        fprintf(f, "scope %s ", scope_to_string(s->a.scope) ?: "nowhere");
         /* print_ifa_flags(): "permanent" is implied, the others are spelled out. */
         if (s->a.flags & IFA_F_SECONDARY)
                 fputs("secondary ", f);
@@ -125,7 +117,7 @@ static void print_link(FILE *f, const SimModel *m, const SimNetdev *nd) {
                 nd->parent ? nd->parent->name : "");
         print_flags(f, k.flags);
         fprintf(f, " mtu %u qdisc %s state %s group default qlen %d\n", k.mtu, nd->ever_up ? "mq" : "noop",
-                oper_name(k.operstate), SIM_TXQLEN);
+                oper_state_to_string(k.operstate) ?: "UNKNOWN", SIM_TXQLEN);
         fputs("    link/infiniband ", f);
         print_hw(f, k.hwaddr, k.hwaddr_len);
         fputs(" brd ", f);
@@ -168,7 +160,7 @@ static int mkdir_p(const char *path) {
 }
 
 static int rm_dir_files(const char *dir) {
-        DIR *d = opendir(dir);
+        _cleanup_closedir_ DIR *d = opendir(dir);
         struct dirent *de;
 
         if (!d)
@@ -176,7 +168,6 @@ static int rm_dir_files(const char *dir) {
         while ((de = readdir(d)))
                 if (de->d_name[0] != '.')
                         (void) unlinkat(dirfd(d), de->d_name, 0);
-        closedir(d);
         return rmdir(dir) < 0 ? negative_errno() : 0;
 }
 
@@ -210,7 +201,7 @@ static int write_netdev(const SimNetdev *nd, const char *net_dir) {
 
 int sim_view_write(const SimModel *m, const char *state_dir) {
         _cleanup_free_ char *net_dir = NULL, *ip_path = NULL, *text = NULL;
-        DIR *d;
+        _cleanup_closedir_ DIR *d = NULL;
         struct dirent *de;
         int r;
 
@@ -237,7 +228,6 @@ int sim_view_write(const SimModel *m, const char *state_dir) {
                 if (asprintf(&p, "%s/%s", net_dir, de->d_name) >= 0)
                         (void) rm_dir_files(p);
         }
-        closedir(d);
 
         text = sim_view_ip_address(m);
         if (!text)
