@@ -12,6 +12,7 @@
  *   argument types and names), signals and properties, and METHODS/SIGNALS/PROPERTIES define each
  *   once and nothing else;
  * - the errno → D-Bus error table: the ERRORS section names the same pairs;
+ * - the bus policy in units/ lets everyone call exactly the methods the vtable marks unprivileged;
  * - docs/kernel-ipoib.md: every "§N" in the code is one of its sections, and no comment cites a file
  *   outside the repository.
  * Every check goes both ways: nothing undocumented, nothing documented that does not exist. */
@@ -722,6 +723,83 @@ START_TEST(test_agent_man_matches_vtable) {
 }
 END_TEST
 
+/* The value of attr="…" inside the element [s, e), or NULL. */
+static char *xml_attr(const char *s, const char *e, const char *attr) {
+        _cleanup_free_ char *key = NULL;
+        const char *v, *q;
+
+        ck_assert_int_ge(asprintf(&key, " %s=\"", attr), 0);
+        v = strstr(s, key);
+        if (!v || v >= e)
+                return NULL;
+        v += strlen(key);
+        q = strchr(v, '"');
+        ck_assert_ptr_nonnull(q);
+        return strndup(v, q - v);
+}
+
+#define BUS_POLICY TEST_SRCDIR "/units/" AGENT_BUS_NAME ".conf"
+
+/* The bus policy names the service the agent owns, and lets everyone call exactly the methods the
+ * vtable marks SD_BUS_VTABLE_UNPRIVILEGED (org.ipoib.Agent1(5), SECURITY). */
+START_TEST(test_bus_policy_matches_vtable) {
+        _cleanup_(problems_done) Problems p = {};
+        _cleanup_strv_free_ char **allowed = NULL;
+        _cleanup_fclose_ FILE *f = fopen(BUS_POLICY, "re");
+        _cleanup_free_ char *text = NULL;
+        const char *def;
+        size_t size = 0;
+
+        ck_assert_msg(f, "%s: %s", BUS_POLICY, strerror(errno));
+        ck_assert_int_ge(getdelim(&text, &size, 0, f), 0);
+        for (char *c = text; *c; c++)
+                if (isspace((unsigned char) *c))
+                        *c = ' ';
+        def = strstr(text, "<policy context=\"default\">");
+        ck_assert_ptr_nonnull(def);
+        for (const char *s = strstr(text, "<allow "); s; s = strstr(s + 1, "<allow ")) {
+                const char *e = strstr(s, "/>");
+                _cleanup_free_ char *dest = NULL, *own = NULL, *iface = NULL, *member = NULL;
+
+                ck_assert_ptr_nonnull(e);
+                dest = xml_attr(s, e, "send_destination");
+                own = xml_attr(s, e, "own");
+                if ((dest && !streq(dest, AGENT_BUS_NAME)) || (own && !streq(own, AGENT_BUS_NAME)))
+                        problem(&p, "%s: names %s, but the agent is %s", BUS_POLICY, dest ?: own, AGENT_BUS_NAME);
+                iface = xml_attr(s, e, "send_interface");
+                if (s < def || !iface || !startswith(iface, AGENT_BUS_NAME))
+                        continue;
+                member = xml_attr(s, e, "send_member");
+                if (!streq(iface, AGENT_BUS_INTERFACE) || !member)
+                        problem(&p, "%s: allows %s.%s to everyone, which is not a method of %s", BUS_POLICY, iface,
+                                strna(member), AGENT_BUS_INTERFACE);
+                else
+                        ck_assert_int_eq(strv_extend(&allowed, member), 0);
+        }
+        FOREACH_VTABLE_MEMBER(v) {
+                bool unprivileged;
+
+                if (v->type != _SD_BUS_VTABLE_METHOD)
+                        continue;
+                unprivileged = v->flags & SD_BUS_VTABLE_UNPRIVILEGED;
+                if (unprivileged != strv_contains(allowed, v->x.method.member))
+                        problem(&p, "%s: %s() is %s in the vtable but %s by the policy", BUS_POLICY,
+                                v->x.method.member, unprivileged ? "unprivileged" : "root only",
+                                unprivileged ? "not allowed to everyone" : "allowed to everyone");
+        }
+        STRV_FOREACH(m, allowed) {
+                bool found = false;
+
+                FOREACH_VTABLE_MEMBER(v)
+                        found = found || (v->type == _SD_BUS_VTABLE_METHOD && streq(v->x.method.member, *m));
+                if (!found)
+                        problem(&p, "%s: allows %s(), which the vtable lacks", BUS_POLICY, *m);
+        }
+        ck_assert_uint_ge(strv_length(allowed), 1);
+        assert_no_problems(&p);
+}
+END_TEST
+
 static const BusErrorMapping *bus_error_by_errno_name(const char *name) {
         FOREACH_ARRAY(e, bus_error_table, bus_error_table_size)
                 if (streq(e->errno_name, name))
@@ -898,6 +976,7 @@ Suite *make_docs_suite(void) {
         tcase_add_test(tc, test_ipoibctl_man_matches_verbs);
         tcase_add_test(tc, test_agent_man_matches_vtable);
         tcase_add_test(tc, test_agent_man_matches_error_table);
+        tcase_add_test(tc, test_bus_policy_matches_vtable);
         suite_add_tcase(s, tc);
 
         tc = tcase_create("citations");
