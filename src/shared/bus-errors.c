@@ -8,8 +8,9 @@
 #define ENTRY(e, n) { e, #e, n }
 
 /* Only errors a client can act on get a name of their own; everything else is Failed with a
- * message. sd-bus's own errno mapping (sd_bus_error_set_errno()) is not used, because it invents
- * System.Error.* names nobody documents. */
+ * message. sd-bus's own errno mapping (sd_bus_error_set_errno()) is not used: it turns every errno it
+ * has no standard name for into its own System.Error.E* name, so the API's errors would be whatever
+ * errno a kernel or library call happened to return, and could not be documented. */
 const BusErrorMapping bus_error_table[] = {
         ENTRY(EPERM, "org.freedesktop.DBus.Error.AccessDenied"),
         ENTRY(EACCES, "org.freedesktop.DBus.Error.AccessDenied"),
