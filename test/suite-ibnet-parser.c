@@ -420,6 +420,9 @@ START_TEST(test_full_parent) {
         ck_assert_uint_eq(strv_length(n->domains), 2);
         ck_assert_str_eq(n->domains[1], "~corp");
         ck_assert_uint_eq(ib_network_key_loc(n, "IPoIB", "Mode").line, 8);
+        ck_assert_uint_eq(ib_network_loc(n, SCHEMA_KEY_IPOIB_MODE).line, 8);
+        ck_assert_uint_eq(ib_network_loc(n, SCHEMA_KEY_NETWORK_GATEWAY).line, 15);
+        ck_assert_ptr_null(ib_network_loc(n, SCHEMA_KEY_PARTITION_PKEY).file);
         ck_assert_uint_eq(ib_network_key_loc(n, "Network", "Domains").line, 17);
         ck_assert_uint_eq(ib_network_key_loc(n, "Partition", "PKey").line, 0);
         ck_assert_ptr_null(ib_network_key_loc(n, "Link", "Nope").file);

@@ -144,9 +144,12 @@ END_TEST
 START_TEST(test_schema_table) {
         _cleanup_strv_free_ char **seen = NULL;
 
-        ck_assert_uint_le(ibnet_config_table_size, IBNET_KEYS_MAX);
+        ck_assert_uint_eq(ibnet_config_table_size, _SCHEMA_KEY_MAX);
         FOREACH_ARRAY (it, ibnet_config_table, ibnet_config_table_size) {
                 _cleanup_free_ char *id = NULL;
+
+                /* Rows are indexed by SchemaKey: a key without a row leaves a hole. */
+                ck_assert_msg(it->section && it->key, "SchemaKey %zu has no row", (size_t) (it - ibnet_config_table));
 
                 ck_assert_msg(
                         config_section_known(it->section), "row %s.%s: unknown section", it->section,
@@ -163,6 +166,13 @@ START_TEST(test_schema_table) {
                 ck_assert_msg(!strv_contains(seen, id), "duplicate row %s", id);
                 ck_assert_int_eq(strv_extend(&seen, id), 0);
         }
+        /* The enum names the row it says. */
+        ck_assert_str_eq(config_table_item(SCHEMA_KEY_PARTITION_PKEY)->key, "PKey");
+        ck_assert_str_eq(config_table_item(SCHEMA_KEY_PARTITION_PKEY)->section, "Partition");
+        ck_assert_str_eq(config_table_item(SCHEMA_KEY_ROUTE_METRIC)->key, "Metric");
+        ck_assert_str_eq(config_table_item(SCHEMA_KEY_NETWORK_DOMAINS)->key, "Domains");
+        ck_assert_ptr_null(config_table_item(_SCHEMA_KEY_MAX));
+        ck_assert_ptr_null(config_table_item(_SCHEMA_KEY_INVALID));
         ck_assert_ptr_null(config_table_lookup("Link", "mtu"));
         ck_assert_ptr_null(config_table_lookup("link", "MTU"));
         ck_assert_ptr_null(config_table_lookup("Network", "Destination"));

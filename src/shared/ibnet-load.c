@@ -26,7 +26,7 @@ typedef struct LoadState {
         bool section_known;
         unsigned header_line;
         size_t route_idx; /* the current [Route] in network->routes; the array may move */
-        unsigned set_line[IBNET_KEYS_MAX]; /* per file: where a singleton was set */
+        unsigned set_line[_SCHEMA_KEY_MAX]; /* per file: where a singleton was set */
         unsigned error_lines;              /* errors the reader or handler reported */
         bool have_match_header;
         unsigned match_header_line;
@@ -73,16 +73,13 @@ static void reader_section_header(LoadState *s, char *p) {
                 n->has_partition = true;
                 n->partition = (ConfigLoc) { s->ctx.file, s->ctx.line };
         } else if (streq(s->section, "Route")) {
-                size_t allocated = n->n_routes;
-
                 /* Every [Route] header starts a new route, even an empty one, so that an empty
                  * section can be reported instead of silently merged with the next. */
-                if (!GREEDY_REALLOC(n->routes, allocated, n->n_routes + 1)) {
+                if (ib_route_list_append(&n->route_list, &(IbRoute) { .line = s->ctx.line, .file = s->ctx.file }) < 0) {
                         load_error(s, "out of memory%s", "");
                         return;
                 }
-                n->routes[n->n_routes] = (IbRoute) { .line = s->ctx.line, .file = s->ctx.file };
-                s->route_idx = n->n_routes++;
+                s->route_idx = n->n_routes - 1;
                 FOREACH_ARRAY(it, ibnet_config_table, ibnet_config_table_size)
                         if (it->flags & CONFIG_PER_SECTION)
                                 s->set_line[config_table_index(it)] = 0;
@@ -183,7 +180,7 @@ static int handler(void *userdata, const char *section, const char *key, const c
                 return 1;
         }
 
-        idx = config_table_index(it);
+        idx = (size_t) config_table_index(it);
         if (!(it->flags & CONFIG_REPEATABLE) && s->set_line[idx] > 0) {
                 char msg[256];
 
@@ -195,6 +192,7 @@ static int handler(void *userdata, const char *section, const char *key, const c
 
         s->ctx.section = section;
         s->ctx.key = key;
+        s->ctx.item = it;
         s->ctx.route = (it->flags & CONFIG_PER_SECTION) ? &n->routes[s->route_idx] : NULL;
         if (it->flags & CONFIG_PER_SECTION)
                 data = (uint8_t *) s->ctx.route + it->offset;
@@ -296,6 +294,11 @@ int ibnet_load(const ConfFile *cf, LoadFlags flags, DiagList *diags, IbNetwork *
                         failed = r;
         }
         if (failed == -EINVAL || failed == 0) {
+                r = schema_check_repeats(n, diags);
+                if (r == -ENOMEM)
+                        return r;
+                if (r < 0 && failed == 0)
+                        failed = r;
                 r = ib_network_validate(n, diags);
                 if (r < 0 && failed == 0)
                         failed = r;

@@ -55,7 +55,7 @@ ConfigLoc ib_network_key_loc(const IbNetwork *n, const char *section, const char
 
         if (!it)
                 return (ConfigLoc) {};
-        return n->loc[config_table_index(it)];
+        return ib_network_loc(n, config_table_index(it));
 }
 
 int ib_network_child_name(const IbNetwork *n, const char *parent, char *buf, size_t size) {

@@ -47,6 +47,49 @@ typedef enum IbChildMethod {
 #define IB_PORT_DEFAULT 1U
 #define IFNAME_MAX 15U /* IFNAMSIZ - 1 */
 
+/* A setting the schema stores as one typed value (its row's offset points at `as`), which the rest of
+ * the code reads by the member names it always had. Both views list the same member types in the same
+ * order, so reading through either is defined (C11 6.5.2.3, common initial sequence); schema.c checks
+ * the offsets. */
+#define SCHEMA_FIELD(type, as, ...)        \
+        union {                            \
+                type as;                   \
+                struct {                   \
+                        __VA_ARGS__        \
+                };                         \
+        }
+
+typedef struct IbOptionalU32 {
+        uint32_t value;
+        bool set;
+} IbOptionalU32;
+
+typedef struct IbOptionalAddr {
+        union in_addr_union addr;
+        bool set;
+} IbOptionalAddr;
+
+typedef struct IbPrefix {
+        union in_addr_union addr; /* masked */
+        uint8_t len;
+        bool set;
+} IbPrefix;
+
+typedef struct IbGuid {
+        uint64_t guid;
+        bool set;
+} IbGuid;
+
+typedef struct IbPKey {
+        uint16_t pkey; /* normalised: always with IB_PKEY_FULL_MEMBER; 0 = unset */
+        uint16_t raw;  /* as written */
+} IbPKey;
+
+typedef struct IbMtu {
+        uint32_t bytes; /* 0 = unset */
+        bool max;
+} IbMtu;
+
 typedef struct IbAddress {
         int family;
         union in_addr_union addr;
@@ -55,18 +98,31 @@ typedef struct IbAddress {
         const char *file; /* points into IbNetwork.files */
 } IbAddress;
 
+typedef struct IbAddressList {
+        IbAddress *items;
+        size_t n, allocated;
+} IbAddressList;
+
 typedef struct IbRoute {
-        int family;              /* AF_UNSPEC until Destination= or Gateway= sets it */
-        union in_addr_union dst; /* masked; dst_len 0 = default route */
-        uint8_t dst_len;
-        bool has_dst;
-        union in_addr_union gw;
-        bool has_gw;
-        uint32_t metric;
-        bool has_metric;
+        int family; /* AF_UNSPEC until Destination= or Gateway= sets it */
+        SCHEMA_FIELD(IbPrefix, dst_setting,
+                     union in_addr_union dst; /* masked; dst_len 0 = default route */
+                     uint8_t dst_len;
+                     bool has_dst;);
+        SCHEMA_FIELD(IbOptionalAddr, gw_setting,
+                     union in_addr_union gw;
+                     bool has_gw;);
+        SCHEMA_FIELD(IbOptionalU32, metric_setting,
+                     uint32_t metric;
+                     bool has_metric;);
         unsigned line;
         const char *file;
 } IbRoute;
+
+typedef struct IbRouteList {
+        IbRoute *items;
+        size_t n, allocated;
+} IbRouteList;
 
 /* Where a key was (last) set: for messages that point at the line to change. */
 typedef struct ConfigLoc {
@@ -74,7 +130,33 @@ typedef struct ConfigLoc {
         unsigned line;    /* 0 = not set */
 } ConfigLoc;
 
-#define IBNET_KEYS_MAX 32 /* >= ibnet_config_table_size, checked in schema.c */
+/* One per row of the schema (src/shared/schema.c), in table order: code asks where a key was set by
+ * this name, so a misspelt key does not compile. */
+typedef enum SchemaKey {
+        SCHEMA_KEY_MATCH_NAME,
+        SCHEMA_KEY_MATCH_GUID,
+        SCHEMA_KEY_MATCH_DEVICE,
+        SCHEMA_KEY_MATCH_PORT,
+        SCHEMA_KEY_MATCH_TYPE,
+        SCHEMA_KEY_PARTITION_PKEY,
+        SCHEMA_KEY_PARTITION_NAME,
+        SCHEMA_KEY_PARTITION_METHOD,
+        SCHEMA_KEY_LINK_MTU,
+        SCHEMA_KEY_LINK_REQUIRE_ACTIVE_PORT,
+        SCHEMA_KEY_IPOIB_MODE,
+        SCHEMA_KEY_IPOIB_UMCAST,
+        SCHEMA_KEY_NETWORK_ADDRESS,
+        SCHEMA_KEY_NETWORK_GATEWAY,
+        SCHEMA_KEY_NETWORK_DNS,
+        SCHEMA_KEY_NETWORK_DOMAINS,
+        SCHEMA_KEY_ROUTE_DESTINATION,
+        SCHEMA_KEY_ROUTE_GATEWAY,
+        SCHEMA_KEY_ROUTE_METRIC,
+        _SCHEMA_KEY_MAX,
+        _SCHEMA_KEY_INVALID = -EINVAL,
+} SchemaKey;
+
+#define IBNET_KEYS_MAX _SCHEMA_KEY_MAX
 
 typedef struct IbNetwork {
         unsigned n_ref;
@@ -85,8 +167,9 @@ typedef struct IbNetwork {
 
         /* [Match] */
         char **match_name; /* globs */
-        uint64_t match_guid;
-        bool has_match_guid;
+        SCHEMA_FIELD(IbGuid, match_guid_setting,
+                     uint64_t match_guid;
+                     bool has_match_guid;);
         char *match_device;
         uint32_t match_port; /* 0 = unset (means IB_PORT_DEFAULT when Device= is set) */
         IbLinkType match_type;
@@ -94,15 +177,17 @@ typedef struct IbNetwork {
 
         /* [Partition] */
         bool has_partition;
-        uint16_t pkey;     /* normalised: always with IB_PKEY_FULL_MEMBER */
-        uint16_t pkey_raw; /* as written */
+        SCHEMA_FIELD(IbPKey, pkey_setting,
+                     uint16_t pkey;      /* normalised: always with IB_PKEY_FULL_MEMBER */
+                     uint16_t pkey_raw;); /* as written */
         char *child_name;  /* NULL = "<parent>.<pkey %04x>" */
         IbChildMethod child_method;
         ConfigLoc partition; /* the [Partition] header */
 
         /* [Link] */
-        uint32_t mtu; /* 0 = unset */
-        bool mtu_max;
+        SCHEMA_FIELD(IbMtu, mtu_setting,
+                     uint32_t mtu; /* 0 = unset */
+                     bool mtu_max;);
         int require_active_port; /* -1 = unset (no) */
 
         /* [IPoIB] */
@@ -110,20 +195,24 @@ typedef struct IbNetwork {
         int umcast;  /* -1 = unset */
 
         /* [Network] */
-        IbAddress *addresses;
-        size_t n_addresses;
-        IbAddress *dns; /* prefixlen unused */
-        size_t n_dns;
+        SCHEMA_FIELD(IbAddressList, address_list,
+                     IbAddress *addresses;
+                     size_t n_addresses, allocated_addresses;);
+        SCHEMA_FIELD(IbAddressList, dns_list,
+                     IbAddress *dns; /* prefixlen unused */
+                     size_t n_dns, allocated_dns;);
         char **domains;
 
         /* [Network] Gateway=: default routes. */
-        IbRoute *gateways;
-        size_t n_gateways;
+        SCHEMA_FIELD(IbRouteList, gateway_list,
+                     IbRoute *gateways;
+                     size_t n_gateways, allocated_gateways;);
         /* [Route] sections, in file order. */
-        IbRoute *routes;
-        size_t n_routes;
+        SCHEMA_FIELD(IbRouteList, route_list,
+                     IbRoute *routes;
+                     size_t n_routes, allocated_routes;);
 
-        ConfigLoc loc[IBNET_KEYS_MAX]; /* indexed like ibnet_config_table */
+        ConfigLoc loc[_SCHEMA_KEY_MAX]; /* where each key was last set */
 } IbNetwork;
 
 IbNetwork *ib_network_new(const char *path);
@@ -142,7 +231,11 @@ int ib_network_child_name(const IbNetwork *n, const char *parent, char *buf, siz
 /* The same link as far as the config can tell: identical [Match] criteria. */
 bool ib_network_match_equal(const IbNetwork *a, const IbNetwork *b);
 
-/* Where Section.Key was set; {NULL, 0} if it was not. */
+/* Where a key was (last) set; {NULL, 0} if it was not. */
+static inline ConfigLoc ib_network_loc(const IbNetwork *n, SchemaKey key) {
+        return key >= 0 && key < _SCHEMA_KEY_MAX ? n->loc[key] : (ConfigLoc) {};
+}
+/* The same by name, for tests and tools that hold Section and Key as strings. */
 ConfigLoc ib_network_key_loc(const IbNetwork *n, const char *section, const char *key);
 
 /* The interface name the [Match] names when it is a single literal (no glob), else NULL. */

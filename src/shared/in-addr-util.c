@@ -98,6 +98,10 @@ bool in_addr_equal(int family, const union in_addr_union *a, const union in_addr
         return memcmp(a, b, family_address_size(family)) == 0;
 }
 
+int in_addr_compare(int family, const union in_addr_union *a, const union in_addr_union *b) {
+        return memcmp(a, b, family_address_size(family));
+}
+
 bool in_addr_is_null(int family, const union in_addr_union *a) {
         static const union in_addr_union null = {};
         return in_addr_equal(family, a, &null);

@@ -38,3 +38,5 @@ bool in_addr_prefix_covers(
 /* Clears the host bits. */
 void in_addr_mask(int family, union in_addr_union *a, uint8_t prefixlen);
 bool in_addr_is_link_local(int family, const union in_addr_union *a);
+/* memcmp() order of the address bytes: for sorting (repeat and route-key checks). */
+int in_addr_compare(int family, const union in_addr_union *a, const union in_addr_union *b);

@@ -8,7 +8,7 @@
 #include "strv.h"
 
 int config_bad_value(ConfigContext *ctx, const char *value, const char *why) {
-        const ConfigTableItem *it = config_table_lookup(ctx->section, ctx->key);
+        const ConfigTableItem *it = ctx->item;
 
         diag_add(ctx->diags, DIAG_ERROR, ctx->file, ctx->line, "invalid %s= value \"%s\": %s; expected %s",
                  ctx->key, value, why, it && it->syntax ? it->syntax : "a valid value");
@@ -42,19 +42,18 @@ static int config_parse_name_globs(ConfigContext *ctx, const char *value, void *
 }
 
 static int config_parse_guid(ConfigContext *ctx, const char *value, void *data, int ltype) {
-        IbNetwork *n = ctx->network;
+        IbGuid *guid = data;
         uint64_t g;
 
         if (isempty(value)) {
-                n->has_match_guid = false;
+                *guid = (IbGuid) {};
                 return 0;
         }
         if (parse_guid(value, &g) < 0)
                 return config_bad_value(ctx, value, "not a port GUID");
         if (g == 0)
                 return config_bad_value(ctx, value, "the all-zero GUID never identifies a port");
-        n->match_guid = g;
-        n->has_match_guid = true;
+        *guid = (IbGuid) { .guid = g, .set = true };
         return 0;
 }
 
@@ -103,12 +102,12 @@ static int config_parse_port(ConfigContext *ctx, const char *value, void *data, 
 
 
 static int config_parse_pkey(ConfigContext *ctx, const char *value, void *data, int ltype) {
-        IbNetwork *n = ctx->network;
+        IbPKey *p = data;
         uint16_t v;
         int r;
 
         if (isempty(value)) {
-                n->pkey = n->pkey_raw = 0;
+                *p = (IbPKey) {};
                 return 0;
         }
         r = parse_pkey(value, &v);
@@ -117,34 +116,31 @@ static int config_parse_pkey(ConfigContext *ctx, const char *value, void *data, 
         if (r < 0)
                 return config_bad_value(ctx, value,
                                         "0x0000 and 0x8000 are not usable partitions; the kernel refuses them");
-        n->pkey_raw = v;
-        n->pkey = pkey_normalize(v);
-        if (n->pkey != v)
+        *p = (IbPKey) { .pkey = pkey_normalize(v), .raw = v };
+        if (p->pkey != v)
                 diag_add(ctx->diags, DIAG_NOTICE, ctx->file, ctx->line,
                          "PKey=%s has no full-membership bit; the kernel stores and reports it as 0x%04x "
                          "(ipoib_ndo_init()); write PKey=0x%04x to say so",
-                         value, n->pkey, n->pkey);
+                         value, p->pkey, p->pkey);
         return 0;
 }
 
 static int config_parse_mtu(ConfigContext *ctx, const char *value, void *data, int ltype) {
-        IbNetwork *n = ctx->network;
+        IbMtu *mtu = data, v = {};
         int r;
 
         if (isempty(value)) {
-                n->mtu = 0;
-                n->mtu_max = false;
+                *mtu = (IbMtu) {};
                 return 0;
         }
-        r = parse_mtu(value, &n->mtu, &n->mtu_max);
+        r = parse_mtu(value, &v.bytes, &v.max);
         if (r == -ERANGE)
                 return config_bad_value(ctx, value, "out of range 68…65535");
         if (r < 0)
                 return config_bad_value(ctx, value, "not a number");
+        *mtu = v;
         return 0;
 }
-
-
 
 /* One parser per enum, from its string table (systemd's DEFINE_CONFIG_PARSE_ENUM). An empty value
  * gives the default. */
@@ -183,31 +179,28 @@ static int config_parse_tristate(ConfigContext *ctx, const char *value, void *da
         return 0;
 }
 
-static int append_address(ConfigContext *ctx, IbAddress **array, size_t *n, const IbAddress *a) {
-        size_t allocated = *n;
-
-        /* The same address with another prefix length is a duplicate too: the kernel keys addresses
-         * by the address alone within a link (EEXIST for the second). */
-        FOREACH_ARRAY(x, *array, *n)
-                if (x->family == a->family && in_addr_equal(a->family, &x->addr, &a->addr))
-                        return diag_add(ctx->diags, DIAG_ERROR, ctx->file, ctx->line,
-                                        "%s= repeats the value at %s:%u; remove one of them", ctx->key,
-                                        x->file, x->line),
-                               -EINVAL;
-        if (!GREEDY_REALLOC(*array, allocated, *n + 1))
+int ib_address_list_append(IbAddressList *l, const IbAddress *a) {
+        if (!GREEDY_REALLOC(l->items, l->allocated, l->n + 1))
                 return -ENOMEM;
-        (*array)[(*n)++] = *a;
+        l->items[l->n++] = *a;
+        return 0;
+}
+
+int ib_route_list_append(IbRouteList *l, const IbRoute *r) {
+        if (!GREEDY_REALLOC(l->items, l->allocated, l->n + 1))
+                return -ENOMEM;
+        l->items[l->n++] = *r;
         return 0;
 }
 
 static int config_parse_address(ConfigContext *ctx, const char *value, void *data, int ltype) {
-        IbNetwork *n = ctx->network;
+        IbAddressList *l = data;
         IbAddress a = { .line = ctx->line, .file = ctx->file };
         int r;
 
         if (isempty(value)) {
-                n->addresses = mfree(n->addresses);
-                n->n_addresses = 0;
+                l->items = mfree(l->items);
+                l->n = l->allocated = 0;
                 return 0;
         }
         r = in_addr_prefix_from_string_auto(value, false, &a.family, &a.addr, &a.prefixlen);
@@ -219,17 +212,18 @@ static int config_parse_address(ConfigContext *ctx, const char *value, void *dat
                 return config_bad_value(ctx, value, "the unspecified address cannot be assigned");
         if ((a.family == AF_INET6 && a.addr.bytes[0] == 0xff) || (a.family == AF_INET && (a.addr.bytes[0] & 0xf0) == 0xe0))
                 return config_bad_value(ctx, value, "a multicast address cannot be assigned");
-        return append_address(ctx, &n->addresses, &n->n_addresses, &a);
+        /* Repeats are found once the whole file is read (schema_check_repeats()). */
+        return ib_address_list_append(l, &a);
 }
 
 static int config_parse_dns(ConfigContext *ctx, const char *value, void *data, int ltype) {
-        IbNetwork *n = ctx->network;
+        IbAddressList *dns = data;
         _cleanup_strv_free_ char **l = NULL;
         int r;
 
         if (isempty(value)) {
-                n->dns = mfree(n->dns);
-                n->n_dns = 0;
+                dns->items = mfree(dns->items);
+                dns->n = dns->allocated = 0;
                 return 0;
         }
         r = strv_split_ws(value, &l);
@@ -240,7 +234,7 @@ static int config_parse_dns(ConfigContext *ctx, const char *value, void *data, i
 
                 if (in_addr_from_string_auto(*s, &a.family, &a.addr) < 0)
                         return config_bad_value(ctx, *s, "not an IP address");
-                r = append_address(ctx, &n->dns, &n->n_dns, &a);
+                r = ib_address_list_append(dns, &a);
                 if (r < 0)
                         return r;
         }
@@ -279,114 +273,120 @@ static int route_set_family(ConfigContext *ctx, IbRoute *rt, int family, const c
 }
 
 static int config_parse_gateway(ConfigContext *ctx, const char *value, void *data, int ltype) {
-        IbNetwork *n = ctx->network;
+        IbRouteList *l = data;
         IbRoute rt = { .has_gw = true, .line = ctx->line, .file = ctx->file };
-        size_t allocated = n->n_gateways;
 
         if (isempty(value)) {
-                n->gateways = mfree(n->gateways);
-                n->n_gateways = 0;
+                l->items = mfree(l->items);
+                l->n = l->allocated = 0;
                 return 0;
         }
         if (in_addr_from_string_auto(value, &rt.family, &rt.gw) < 0)
                 return config_bad_value(ctx, value, "not an IP address");
         if (in_addr_is_null(rt.family, &rt.gw))
                 return config_bad_value(ctx, value, "the unspecified address is no gateway");
-        FOREACH_ARRAY(x, n->gateways, n->n_gateways)
-                if (x->family == rt.family && in_addr_equal(rt.family, &x->gw, &rt.gw))
-                        return diag_add(ctx->diags, DIAG_ERROR, ctx->file, ctx->line,
-                                        "Gateway= repeats the value at %s:%u; remove one of them", x->file,
-                                        x->line),
-                               -EINVAL;
-        if (!GREEDY_REALLOC(n->gateways, allocated, n->n_gateways + 1))
-                return -ENOMEM;
-        n->gateways[n->n_gateways++] = rt;
-        return 0;
+        return ib_route_list_append(l, &rt);
 }
 
 static int config_parse_route_destination(ConfigContext *ctx, const char *value, void *data, int ltype) {
-        IbRoute *rt = ctx->route;
+        IbPrefix *dst = data;
         union in_addr_union a;
         uint8_t plen;
         int family;
 
         if (isempty(value)) {
-                rt->has_dst = false;
+                *dst = (IbPrefix) {};
                 return 0;
         }
         if (streq(value, "default"))
                 return config_bad_value(ctx, value, "leave Destination= out for a default route");
         if (in_addr_prefix_from_string_auto(value, true, &family, &a, &plen) < 0)
                 return config_bad_value(ctx, value, "not a prefix");
-        if (route_set_family(ctx, rt, family, value) < 0)
+        if (route_set_family(ctx, ctx->route, family, value) < 0)
                 return -EINVAL;
         in_addr_mask(family, &a, plen);
-        rt->dst = a;
-        rt->dst_len = plen;
-        rt->has_dst = true;
+        *dst = (IbPrefix) { .addr = a, .len = plen, .set = true };
         return 0;
 }
 
 static int config_parse_route_gateway(ConfigContext *ctx, const char *value, void *data, int ltype) {
-        IbRoute *rt = ctx->route;
+        IbOptionalAddr *gw = data;
         union in_addr_union a;
         int family;
 
         if (isempty(value)) {
-                rt->has_gw = false;
+                *gw = (IbOptionalAddr) {};
                 return 0;
         }
         if (in_addr_from_string_auto(value, &family, &a) < 0)
                 return config_bad_value(ctx, value, "not an IP address");
         if (in_addr_is_null(family, &a))
                 return config_bad_value(ctx, value, "the unspecified address is no gateway");
-        if (route_set_family(ctx, rt, family, value) < 0)
+        if (route_set_family(ctx, ctx->route, family, value) < 0)
                 return -EINVAL;
-        rt->gw = a;
-        rt->has_gw = true;
+        *gw = (IbOptionalAddr) { .addr = a, .set = true };
         return 0;
 }
 
-static int config_parse_route_metric(ConfigContext *ctx, const char *value, void *data, int ltype) {
-        IbRoute *rt = ctx->route;
+static int config_parse_u32(ConfigContext *ctx, const char *value, void *data, int ltype) {
+        IbOptionalU32 *p = data;
+        uint32_t v;
 
         if (isempty(value)) {
-                rt->has_metric = false;
+                *p = (IbOptionalU32) {};
                 return 0;
         }
-        if (safe_atou32(value, &rt->metric) < 0)
+        if (safe_atou32(value, &v) < 0)
                 return config_bad_value(ctx, value, "not a number");
-        rt->has_metric = true;
+        *p = (IbOptionalU32) { .value = v, .set = true };
         return 0;
 }
 
 #define NET(field) offsetof(IbNetwork, field)
+#define ROUTE(field) offsetof(IbRoute, field)
+
+/* The two views of each SCHEMA_FIELD() must agree member by member. */
+#define VIEW_CHECK(outer, as, type, member, field)                                                           \
+        _Static_assert(offsetof(outer, field) == offsetof(outer, as) + offsetof(type, member),                \
+                       #outer "." #field " is not " #type "." #member)
+VIEW_CHECK(IbNetwork, match_guid_setting, IbGuid, set, has_match_guid);
+VIEW_CHECK(IbNetwork, pkey_setting, IbPKey, raw, pkey_raw);
+VIEW_CHECK(IbNetwork, mtu_setting, IbMtu, max, mtu_max);
+VIEW_CHECK(IbNetwork, address_list, IbAddressList, allocated, allocated_addresses);
+VIEW_CHECK(IbNetwork, dns_list, IbAddressList, allocated, allocated_dns);
+VIEW_CHECK(IbNetwork, gateway_list, IbRouteList, allocated, allocated_gateways);
+VIEW_CHECK(IbNetwork, route_list, IbRouteList, allocated, allocated_routes);
+VIEW_CHECK(IbRoute, dst_setting, IbPrefix, set, has_dst);
+VIEW_CHECK(IbRoute, gw_setting, IbOptionalAddr, set, has_gw);
+VIEW_CHECK(IbRoute, metric_setting, IbOptionalU32, set, has_metric);
 
 const char *const ibnet_sections[] = { "Match", "Partition", "Link", "IPoIB", "Network", "Route", NULL };
 
-const ConfigTableItem ibnet_config_table[] = {
-        { "Match", "Name", config_parse_name_globs, 0, NET(match_name), CONFIG_REPEATABLE, "space-separated interface name globs" },
-        { "Match", "GUID", config_parse_guid, 0, 0, 0, "a port GUID such as 0002:c903:0001:2345, 00:02:c9:03:00:01:23:45 or 0x0002c90300012345" },
-        { "Match", "Device", config_parse_rdma_device, 0, NET(match_device), 0, "an RDMA device name such as mlx5_0" },
-        { "Match", "Port", config_parse_port, 0, NET(match_port), 0, "a port number 1…255" },
-        { "Match", "Type", config_parse_link_type, 0, NET(match_type), 0, "infiniband or ether" },
-        { "Partition", "PKey", config_parse_pkey, 0, 0, 0, "a P_Key 0x0001…0xffff (not 0x8000), hex or decimal" },
-        { "Partition", "Name", config_parse_ifname, 0, NET(child_name), 0, "an interface name of at most 15 characters" },
-        { "Partition", "Method", config_parse_child_method, 0, NET(child_method), 0, "netlink or sysfs" },
-        { "Link", "MTU", config_parse_mtu, 0, 0, 0, "bytes (68…65535) or max" },
-        { "Link", "RequireActivePort", config_parse_tristate, 0, NET(require_active_port), 0, "a boolean" },
-        { "IPoIB", "Mode", config_parse_mode, 0, NET(mode), 0, "datagram or connected" },
-        { "IPoIB", "Umcast", config_parse_tristate, 0, NET(umcast), 0, "a boolean" },
-        { "Network", "Address", config_parse_address, 0, 0, CONFIG_REPEATABLE, "ADDRESS/PREFIXLEN, IPv4 or IPv6" },
-        { "Network", "Gateway", config_parse_gateway, 0, 0, CONFIG_REPEATABLE, "an IPv4 or IPv6 address" },
-        { "Network", "DNS", config_parse_dns, 0, 0, CONFIG_REPEATABLE, "space-separated IPv4 or IPv6 addresses" },
-        { "Network", "Domains", config_parse_domains, 0, NET(domains), CONFIG_REPEATABLE, "space-separated search domains (~ for route-only)" },
-        { "Route", "Destination", config_parse_route_destination, 0, 0, CONFIG_PER_SECTION, "ADDRESS/PREFIXLEN" },
-        { "Route", "Gateway", config_parse_route_gateway, 0, 0, CONFIG_PER_SECTION, "an IPv4 or IPv6 address" },
-        { "Route", "Metric", config_parse_route_metric, 0, 0, CONFIG_PER_SECTION, "a number 0…4294967295" },
+#define ROW(k, sec, name, parser, off, fl, syn)                                                               \
+        [SCHEMA_KEY_##k] = { .section = sec, .key = name, .parse = parser, .offset = off, .flags = fl, .syntax = syn }
+
+const ConfigTableItem ibnet_config_table[_SCHEMA_KEY_MAX] = {
+        ROW(MATCH_NAME, "Match", "Name", config_parse_name_globs, NET(match_name), CONFIG_REPEATABLE, "space-separated interface name globs"),
+        ROW(MATCH_GUID, "Match", "GUID", config_parse_guid, NET(match_guid_setting), 0, "a port GUID such as 0002:c903:0001:2345, 00:02:c9:03:00:01:23:45 or 0x0002c90300012345"),
+        ROW(MATCH_DEVICE, "Match", "Device", config_parse_rdma_device, NET(match_device), 0, "an RDMA device name such as mlx5_0"),
+        ROW(MATCH_PORT, "Match", "Port", config_parse_port, NET(match_port), 0, "a port number 1…255"),
+        ROW(MATCH_TYPE, "Match", "Type", config_parse_link_type, NET(match_type), 0, "infiniband or ether"),
+        ROW(PARTITION_PKEY, "Partition", "PKey", config_parse_pkey, NET(pkey_setting), 0, "a P_Key 0x0001…0xffff (not 0x8000), hex or decimal"),
+        ROW(PARTITION_NAME, "Partition", "Name", config_parse_ifname, NET(child_name), 0, "an interface name of at most 15 characters"),
+        ROW(PARTITION_METHOD, "Partition", "Method", config_parse_child_method, NET(child_method), 0, "netlink or sysfs"),
+        ROW(LINK_MTU, "Link", "MTU", config_parse_mtu, NET(mtu_setting), 0, "bytes (68…65535) or max"),
+        ROW(LINK_REQUIRE_ACTIVE_PORT, "Link", "RequireActivePort", config_parse_tristate, NET(require_active_port), 0, "a boolean"),
+        ROW(IPOIB_MODE, "IPoIB", "Mode", config_parse_mode, NET(mode), 0, "datagram or connected"),
+        ROW(IPOIB_UMCAST, "IPoIB", "Umcast", config_parse_tristate, NET(umcast), 0, "a boolean"),
+        ROW(NETWORK_ADDRESS, "Network", "Address", config_parse_address, NET(address_list), CONFIG_REPEATABLE, "ADDRESS/PREFIXLEN, IPv4 or IPv6"),
+        ROW(NETWORK_GATEWAY, "Network", "Gateway", config_parse_gateway, NET(gateway_list), CONFIG_REPEATABLE, "an IPv4 or IPv6 address"),
+        ROW(NETWORK_DNS, "Network", "DNS", config_parse_dns, NET(dns_list), CONFIG_REPEATABLE, "space-separated IPv4 or IPv6 addresses"),
+        ROW(NETWORK_DOMAINS, "Network", "Domains", config_parse_domains, NET(domains), CONFIG_REPEATABLE, "space-separated search domains (~ for route-only)"),
+        ROW(ROUTE_DESTINATION, "Route", "Destination", config_parse_route_destination, ROUTE(dst_setting), CONFIG_PER_SECTION, "ADDRESS/PREFIXLEN"),
+        ROW(ROUTE_GATEWAY, "Route", "Gateway", config_parse_route_gateway, ROUTE(gw_setting), CONFIG_PER_SECTION, "an IPv4 or IPv6 address"),
+        ROW(ROUTE_METRIC, "Route", "Metric", config_parse_u32, ROUTE(metric_setting), CONFIG_PER_SECTION, "a number 0…4294967295"),
 };
 const size_t ibnet_config_table_size = ELEMENTSOF(ibnet_config_table);
-_Static_assert(ELEMENTSOF(ibnet_config_table) <= IBNET_KEYS_MAX, "IbNetwork.loc is too small");
 
 const ConfigTableItem *config_table_lookup(const char *section, const char *key) {
         FOREACH_ARRAY(it, ibnet_config_table, ibnet_config_table_size)
@@ -395,8 +395,8 @@ const ConfigTableItem *config_table_lookup(const char *section, const char *key)
         return NULL;
 }
 
-size_t config_table_index(const ConfigTableItem *item) {
-        return (size_t) (item - ibnet_config_table);
+SchemaKey config_table_index(const ConfigTableItem *item) {
+        return (SchemaKey) (item - ibnet_config_table);
 }
 
 bool config_section_known(const char *section) {
@@ -419,4 +419,94 @@ char *config_section_keys(const char *section) {
 
 char *config_sections_list(void) {
         return strv_join((char **) ibnet_sections, ", ");
+}
+
+/* A value of a repeatable list, for finding repeats by sorting (n log n) rather than by comparing
+ * each new value with every earlier one, which made a file with 100,000 Address= lines quadratic. */
+typedef struct RepeatRef {
+        int family;
+        const union in_addr_union *addr;
+        const char *file;
+        unsigned line;
+        size_t idx; /* position in the list: the first of equal values is the one kept */
+} RepeatRef;
+
+static int repeat_ref_cmp(const void *a, const void *b) {
+        const RepeatRef *x = a, *y = b;
+        int c;
+
+        if (x->family != y->family)
+                return x->family < y->family ? -1 : 1;
+        c = in_addr_compare(x->family, x->addr, y->addr);
+        if (c != 0)
+                return c;
+        return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* The same check for every list: the kernel keys addresses (and default routes by their gateway)
+ * by the address alone, so the same address with another prefix length is a repeat too. */
+static int report_repeats(RepeatRef *refs, size_t n, SchemaKey key, DiagList *diags) {
+        int r = 0;
+
+        if (n < 2)
+                return 0;
+        qsort(refs, n, sizeof(RepeatRef), repeat_ref_cmp);
+        for (size_t i = 1, first = 0; i < n; i++) {
+                if (refs[i].family != refs[first].family ||
+                    !in_addr_equal(refs[i].family, refs[i].addr, refs[first].addr)) {
+                        first = i;
+                        continue;
+                }
+                if (diag_add(diags, DIAG_ERROR, refs[i].file, refs[i].line,
+                             "%s= repeats the value at %s:%u; remove one of them", ibnet_config_table[key].key,
+                             refs[first].file, refs[first].line) < 0)
+                        return -ENOMEM;
+                r = -EINVAL;
+        }
+        return r;
+}
+
+static int check_address_list(const IbAddressList *l, SchemaKey key, DiagList *diags) {
+        _cleanup_free_ RepeatRef *refs = NULL;
+
+        if (l->n < 2)
+                return 0;
+        refs = calloc(l->n, sizeof(RepeatRef));
+        if (!refs)
+                return -ENOMEM;
+        for (size_t i = 0; i < l->n; i++)
+                refs[i] = (RepeatRef) { l->items[i].family, &l->items[i].addr, l->items[i].file,
+                                        l->items[i].line, i };
+        return report_repeats(refs, l->n, key, diags);
+}
+
+static int check_gateway_list(const IbRouteList *l, SchemaKey key, DiagList *diags) {
+        _cleanup_free_ RepeatRef *refs = NULL;
+
+        if (l->n < 2)
+                return 0;
+        refs = calloc(l->n, sizeof(RepeatRef));
+        if (!refs)
+                return -ENOMEM;
+        for (size_t i = 0; i < l->n; i++)
+                refs[i] = (RepeatRef) { l->items[i].family, &l->items[i].gw, l->items[i].file, l->items[i].line,
+                                        i };
+        return report_repeats(refs, l->n, key, diags);
+}
+
+int schema_check_repeats(IbNetwork *n, DiagList *diags) {
+        int r, ret = 0;
+
+        r = check_address_list(&n->address_list, SCHEMA_KEY_NETWORK_ADDRESS, diags);
+        if (r == -ENOMEM)
+                return r;
+        ret = ret ?: r;
+        r = check_gateway_list(&n->gateway_list, SCHEMA_KEY_NETWORK_GATEWAY, diags);
+        if (r == -ENOMEM)
+                return r;
+        ret = ret ?: r;
+        r = check_address_list(&n->dns_list, SCHEMA_KEY_NETWORK_DNS, diags);
+        if (r == -ENOMEM)
+                return r;
+        return ret ?: r;
 }

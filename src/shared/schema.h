@@ -15,12 +15,15 @@ typedef struct ConfigContext {
         unsigned line;
         const char *section;
         const char *key;
+        const struct ConfigTableItem *item; /* the row being parsed */
         DiagList *diags;
         IbRoute *route; /* the current [Route] section, for per-section keys */
 } ConfigContext;
 
-/* Parsers store into data (the row's offset into IbNetwork, or into IbRoute for per-section keys),
- * add one diagnostic on failure and return -EINVAL/-ERANGE. An empty value resets the setting. */
+/* Parsers store into data (the row's offset into IbNetwork, or into the current IbRoute for per-section
+ * keys) and nowhere else, add one diagnostic on failure and return -EINVAL/-ERANGE. An empty value
+ * resets the setting to unset. The one exception is a route's address family, which Destination= and
+ * Gateway= of one [Route] share: those two read and set ctx->route->family. */
 typedef int (*ConfigParser)(ConfigContext *ctx, const char *value, void *data, int ltype);
 
 typedef enum ConfigFlags {
@@ -38,12 +41,25 @@ typedef struct ConfigTableItem {
         const char *syntax; /* short value syntax, for messages: "BYTES|max" */
 } ConfigTableItem;
 
-extern const ConfigTableItem ibnet_config_table[];
+/* Indexed by SchemaKey. */
+extern const ConfigTableItem ibnet_config_table[_SCHEMA_KEY_MAX];
 extern const size_t ibnet_config_table_size;
 extern const char *const ibnet_sections[];
 
 const ConfigTableItem *config_table_lookup(const char *section, const char *key);
-size_t config_table_index(const ConfigTableItem *item);
+SchemaKey config_table_index(const ConfigTableItem *item);
+static inline const ConfigTableItem *config_table_item(SchemaKey key) {
+        return key >= 0 && key < _SCHEMA_KEY_MAX ? &ibnet_config_table[key] : NULL;
+}
+
+/* Appends to a list with amortised growth (the list keeps its capacity). */
+int ib_address_list_append(IbAddressList *l, const IbAddress *a);
+int ib_route_list_append(IbRouteList *l, const IbRoute *r);
+
+/* Checks the repeatable lists of a loaded network for values given twice (Address=, Gateway=, DNS=),
+ * sorting instead of comparing each new value with all earlier ones. Adds one error per repeat, at the
+ * later line, naming the earlier one. Returns -EINVAL if there was one, -ENOMEM. */
+int schema_check_repeats(IbNetwork *n, DiagList *diags);
 bool config_section_known(const char *section);
 /* "Match, Partition, …" or the keys of one section; static buffer-free: newly allocated. */
 char *config_section_keys(const char *section);

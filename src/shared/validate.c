@@ -12,11 +12,12 @@
 #define WARN(n, loc, ...) diag_add(diags, DIAG_WARNING, (loc).file ?: (n)->path, (loc).line, __VA_ARGS__)
 
 static ConfigLoc first_match_loc(const IbNetwork *n) {
-        static const char *const keys[] = { "Name", "GUID", "Device", "Port", "Type" };
+        static const SchemaKey keys[] = { SCHEMA_KEY_MATCH_NAME, SCHEMA_KEY_MATCH_GUID, SCHEMA_KEY_MATCH_DEVICE,
+                                          SCHEMA_KEY_MATCH_PORT, SCHEMA_KEY_MATCH_TYPE };
         ConfigLoc best = {};
 
         for (size_t i = 0; i < ELEMENTSOF(keys); i++) {
-                ConfigLoc l = ib_network_key_loc(n, "Match", keys[i]);
+                ConfigLoc l = ib_network_loc(n, keys[i]);
 
                 if (l.line > 0 && (best.line == 0 || l.line < best.line))
                         best = l;
@@ -26,7 +27,7 @@ static ConfigLoc first_match_loc(const IbNetwork *n) {
 }
 
 static void validate_match(IbNetwork *n, DiagList *diags) {
-        ConfigLoc port = ib_network_key_loc(n, "Match", "Port");
+        ConfigLoc port = ib_network_loc(n, SCHEMA_KEY_MATCH_PORT);
 
         if (!n->match_name && !n->has_match_guid && !n->match_device)
                 ERR(n, first_match_loc(n),
@@ -34,7 +35,7 @@ static void validate_match(IbNetwork *n, DiagList *diags) {
         if (n->match_port > 0 && !n->match_device)
                 ERR(n, port, "Port= needs Device=; name the RDMA device, e.g. Device=mlx5_0");
         if (n->match_type == IB_LINK_TYPE_ETHER && (n->has_match_guid || n->match_device))
-                ERR(n, ib_network_key_loc(n, "Match", n->has_match_guid ? "GUID" : "Device"),
+                ERR(n, ib_network_loc(n, n->has_match_guid ? SCHEMA_KEY_MATCH_GUID : SCHEMA_KEY_MATCH_DEVICE),
                     "GUID= and Device= identify InfiniBand ports; remove them or set Type=infiniband");
 }
 
@@ -67,10 +68,10 @@ static IbMode effective_mode(const IbNetwork *n) {
 }
 
 static void validate_ipoib_mtu(IbNetwork *n, DiagList *diags) {
-        ConfigLoc mtu = ib_network_key_loc(n, "Link", "MTU");
-        ConfigLoc mode = ib_network_key_loc(n, "IPoIB", "Mode");
-        ConfigLoc umcast = ib_network_key_loc(n, "IPoIB", "Umcast");
-        ConfigLoc active = ib_network_key_loc(n, "Link", "RequireActivePort");
+        ConfigLoc mtu = ib_network_loc(n, SCHEMA_KEY_LINK_MTU);
+        ConfigLoc mode = ib_network_loc(n, SCHEMA_KEY_IPOIB_MODE);
+        ConfigLoc umcast = ib_network_loc(n, SCHEMA_KEY_IPOIB_UMCAST);
+        ConfigLoc active = ib_network_loc(n, SCHEMA_KEY_LINK_REQUIRE_ACTIVE_PORT);
         IbMode m = effective_mode(n);
 
         if (n->match_type != IB_LINK_TYPE_INFINIBAND) {
@@ -104,7 +105,7 @@ static void validate_ipoib_mtu(IbNetwork *n, DiagList *diags) {
 }
 
 static void validate_addresses(IbNetwork *n, DiagList *diags) {
-        ConfigLoc mtu = ib_network_key_loc(n, "Link", "MTU");
+        ConfigLoc mtu = ib_network_loc(n, SCHEMA_KEY_LINK_MTU);
 
         if (n->mtu == 0 || n->mtu >= IPV6_MIN_MTU)
                 return;
