@@ -61,7 +61,7 @@ static void check_pkey(const IbNetwork *n) {
         ck_assert_uint_eq(n->pkey_raw, 0x8002);
         ck_assert_ptr_null(n->child_name);
 }
-static void check_pkey_decimal(const IbNetwork *n) {
+static void check_pkey_ffff(const IbNetwork *n) {
         ck_assert_uint_eq(n->pkey, 0xffff);
 }
 static void check_partition_name(const IbNetwork *n) {
@@ -157,6 +157,11 @@ static const KeyCase key_cases[] = {
         { "Match", "GUID", "0002:c903:0001:2345", NULL, check_match_guid, NULL },
         { "Match", "GUID", "00:02:c9:03:00:01:23:45", NULL, check_match_guid, NULL },
         { "Match", "GUID", "0x0002c90300012345", NULL, check_match_guid, NULL },
+        /* A pasted IPoIB hardware address: the last 8 bytes (with a notice). */
+        { "Match", "GUID", "80:00:02:08:fe:80:00:00:00:00:00:00:00:02:c9:03:00:01:23:45", NULL, check_match_guid,
+          NULL },
+        { "Match", "GUID", "80:00:02:08:fe:80:00:00:00:00:00:00:00:00:00:00:00:00:00:00", NULL, NULL,
+          "the all-zero GUID never identifies a port" },
         { "Match", "GUID", "0002:c903:0001", NULL, NULL,
           "invalid GUID= value \"0002:c903:0001\": not a port GUID; expected a port GUID such as" },
         { "Match", "GUID", "0x0000000000000000", NULL, NULL, "the all-zero GUID never identifies a port" },
@@ -171,7 +176,13 @@ static const KeyCase key_cases[] = {
         { "Match", "Type", "ethernet", NULL, NULL,
           "invalid Type= value \"ethernet\": unknown link type; expected infiniband or ether" },
         { "Partition", "PKey", "0x8002", NULL, check_pkey, NULL },
-        { "Partition", "PKey", "65535", NULL, check_pkey_decimal, NULL },
+        { "Partition", "PKey", "0xFFFF", NULL, check_pkey_ffff, NULL },
+        /* Never decimal: "8002" would be 0x1f42, another partition. The hint names the likely intent. */
+        { "Partition", "PKey", "8002", NULL, NULL,
+          "invalid PKey= value \"8002\": a P_Key is hexadecimal with 0x, as in ib0.8002 and sysfs pkey; "
+          "write PKey=0x8002; expected 0x and 4 hex digits" },
+        { "Partition", "PKey", "32770", NULL, NULL, "write PKey=0x8002" },
+        { "Partition", "PKey", "65535", NULL, NULL, "write PKey=0xffff" },
         { "Partition", "PKey", "0x8000", NULL, NULL,
           "invalid PKey= value \"0x8000\": 0x0000 and 0x8000 are not usable partitions" },
         { "Partition", "PKey", "0x10000", NULL, NULL,
@@ -302,6 +313,23 @@ static const DiagCase diag_cases[] = {
           "unknown section [Foo]; known sections are Match, Partition, Link, IPoIB, Network, Route", 1 },
         { M "[link]\nMTU=2044\n", NULL, DIAG_ERROR, false, 3, "unknown section [link]", 1 },
         { M "[Link\nMTU=2044\n", NULL, DIAG_ERROR, false, 3, "section header without closing \"]\"", 1 },
+        /* Case-sensitive, with the right spelling for a slip. */
+        { M "[link]\nMTU=2044\n", NULL, DIAG_ERROR, false, 3, "unknown section [link]; did you mean [Link]?", 1 },
+        { "[match]\nName=ib0\n", NULL, DIAG_ERROR, false, 1, "unknown section [match]; did you mean [Match]?", 1 },
+        { M "[NETWORK]\nAddress=192.0.2.1/24\n", NULL, DIAG_ERROR, false, 3, "did you mean [Network]?", 1 },
+        /* One error per root cause: no "[Match] needs Name=" on top. */
+        { "[Macth]\nName=ib0\n", NULL, DIAG_ERROR, false, 1, "unknown section [Macth]; did you mean [Match]?", 1 },
+        { "[Match]\nNmae=ib0\n", NULL, DIAG_ERROR, false, 2, "unknown key Nmae= in [Match]", 1 },
+        { "[Match]\nName=ib/0\n", NULL, DIAG_ERROR, false, 2, "invalid Name= value \"ib/0\"", 1 },
+        { "Name=ib0\n[Link]\nMTU=2044\n", NULL, DIAG_ERROR, false, 1, "Name= outside of any section", 1 },
+        /* No "[Partition] without PKey=" after an invalid PKey=. */
+        { M "[Partition]\nPKey=storage\n", NULL, DIAG_ERROR, false, 4, "invalid PKey= value \"storage\"", 1 },
+        { M "[Partition]\nPKey=0x8000\n", NULL, DIAG_ERROR, false, 4, "0x0000 and 0x8000 are not usable", 1 },
+        { M "[Partition]\nPKey=-1\n", NULL, DIAG_ERROR, false, 4,
+          "invalid PKey= value \"-1\": a P_Key is hexadecimal with 0x, as in ib0.8002 and sysfs pkey; expected", 1 },
+        /* No "[Route] needs Destination=" after an invalid one. */
+        { M "[Route]\nDestination=default\n", NULL, DIAG_ERROR, false, 4, "leave Destination= out", 1 },
+        { M "[Route]\nGateway=gw.example\n", NULL, DIAG_ERROR, false, 4, "not an IP address", 1 },
         { M "[Link]\nMTUU=2044\n", NULL, DIAG_ERROR, false, 4,
           "unknown key MTUU= in [Link]; known keys are MTU", 1 },
         { M "[Link]\nmtu=2044\n", NULL, DIAG_ERROR, false, 4,
@@ -355,7 +383,12 @@ static const DiagCase diag_cases[] = {
         /* [Partition] P_Key normalisation is a notice, not an error. */
         { M "[Partition]\nPKey=0x0002\n", NULL, DIAG_NOTICE, false, 4,
           "PKey=0x0002 has no full-membership bit; the kernel stores and reports it as 0x8002", 0 },
-        { M "[Partition]\nPKey=2\n", NULL, DIAG_NOTICE, false, 4, "write PKey=0x8002", 0 },
+        { M "[Partition]\nPKey=2\n", NULL, DIAG_ERROR, false, 4,
+          "invalid PKey= value \"2\": a P_Key is hexadecimal with 0x, as in ib0.8002 and sysfs pkey; write "
+          "PKey=0x8002", 1 },
+        { "[Match]\nGUID=80:00:02:08:fe:80:00:00:00:00:00:00:00:02:c9:03:00:0e:2a:31\n", NULL, DIAG_NOTICE, false,
+          2, "GUID= is a 20-byte IPoIB hardware address; using its last 8 bytes, the port GUID; write "
+          "GUID=0002:c903:000e:2a31", 0 },
 };
 
 static void test_diag_one(const DiagCase *c) {
@@ -426,6 +459,17 @@ START_TEST(test_full_parent) {
         ck_assert_uint_eq(ib_network_key_loc(n, "Network", "Domains").line, 17);
         ck_assert_uint_eq(ib_network_key_loc(n, "Partition", "PKey").line, 0);
         ck_assert_ptr_null(ib_network_key_loc(n, "Link", "Nope").file);
+}
+END_TEST
+
+START_TEST(test_pkey_minus_one) {
+        /* "-1" is no P_Key syntax at all: the message must not be about 0x0000 or 0x8000. */
+        _cleanup_(test_load_done) TestLoad l = {};
+
+        test_load(M "[Partition]\nPKey=-1\n", NULL, &l);
+        test_assert_count(&l.diags, DIAG_ERROR, 1);
+        ck_assert_ptr_null(strstr(l.diags.items[0].message, "0x0000"));
+        ck_assert_ptr_null(strstr(l.diags.items[0].message, "usable"));
 }
 END_TEST
 
@@ -775,6 +819,7 @@ Suite *make_ibnet_parser_suite(void) {
         tcase_add_unchecked_fixture(tc, test_tmp_setup, test_tmp_teardown);
         tcase_add_test(tc, test_full_parent);
         tcase_add_test(tc, test_unset_stays_unset);
+        tcase_add_test(tc, test_pkey_minus_one);
         tcase_add_test(tc, test_partition_child);
         tcase_add_test(tc, test_pkey_normalised);
         tcase_add_test(tc, test_repeatable_accumulate);

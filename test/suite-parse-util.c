@@ -136,18 +136,21 @@ START_TEST(test_parse_pkey) {
                 { "0x0001", 0, 0x0001, 0x8001 },
                 { "0xffff", 0, 0xffff, 0xffff },
                 { "0xFFFF", 0, 0xffff, 0xffff },
-                { "32770", 0, 0x8002, 0x8002 }, /* decimal */
-                { "2", 0, 0x0002, 0x8002 },
-                { "65535", 0, 0xffff, 0xffff },
+                /* Decimal would make "8002" another partition: only 0x hex is a P_Key. */
+                { "32770", -EINVAL, 0, 0 },
+                { "2", -EINVAL, 0, 0 },
+                { "65535", -EINVAL, 0, 0 },
+                { "8002", -EINVAL, 0, 0 },
                 { "0", -EINVAL, 0, 0 },
-                { "0x0000", -EINVAL, 0, 0 },
-                { "0x8000", -EINVAL, 0, 0 }, /* __ipoib_vlan_add() refuses it */
-                { "32768", -EINVAL, 0, 0 },  /* 0x8000 in decimal */
+                { "0x0000", -EDOM, 0, 0 },
+                { "0x8000", -EDOM, 0, 0 }, /* __ipoib_vlan_add() refuses it */
+                { "0X8000", -EDOM, 0, 0 },
+                { "32768", -EINVAL, 0, 0 },
                 { "0x10000", -ERANGE, 0, 0 },
-                { "65536", -ERANGE, 0, 0 },
+                { "0x0000ffff", 0, 0xffff, 0xffff },
+                { "65536", -EINVAL, 0, 0 },
                 { "0x", -EINVAL, 0, 0 },
                 { "", -EINVAL, 0, 0 },
-                { "8002", 0, 8002, 8002 | 0x8000 }, /* decimal, not hex: as written */
                 { "x8002", -EINVAL, 0, 0 },
                 { "0x8002 ", -EINVAL, 0, 0 },
                 { "-2", -EINVAL, 0, 0 },
@@ -156,6 +159,56 @@ START_TEST(test_parse_pkey) {
 
         for (size_t i = 0; i < ELEMENTSOF(cases); i++)
                 test_parse_pkey_one(cases[i].s, cases[i].expected, cases[i].value, cases[i].normalized);
+}
+END_TEST
+
+START_TEST(test_pkey_likely_intent) {
+        static const struct {
+                const char *s;
+                int expected;
+                uint16_t value;
+        } cases[] = {
+                { "8002", 0, 0x8002 },  /* hex digits: the number of ib0.8002 */
+                { "2", 0, 0x0002 },
+                { "ffff", 0, 0xffff },
+                { "7FFF", 0, 0x7fff },
+                { "32770", 0, 0x8002 }, /* five digits: too long for hex, so decimal */
+                { "65535", 0, 0xffff },
+                { "8000", -EINVAL, 0 }, /* 0x8000 and 32768 are both unusable */
+                { "32768", -EINVAL, 0 },
+                { "0", -EINVAL, 0 },
+                { "65536", -EINVAL, 0 },
+                { "-1", -EINVAL, 0 },
+                { "storage", -EINVAL, 0 },
+                { "", -EINVAL, 0 },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                uint16_t v = 0xdead;
+                int r = pkey_likely_intent(cases[i].s, &v);
+
+                ck_assert_msg(r == cases[i].expected, "pkey_likely_intent(\"%s\") = %d", cases[i].s, r);
+                ck_assert_msg(v == (r < 0 ? 0xdead : cases[i].value), "pkey_likely_intent(\"%s\") gave 0x%04x",
+                              cases[i].s, v);
+        }
+}
+END_TEST
+
+START_TEST(test_parse_ipoib_hwaddr_guid) {
+        uint64_t g = 0xdeadbeef;
+
+        ck_assert_int_eq(parse_ipoib_hwaddr_guid("80:00:02:08:fe:80:00:00:00:00:00:00:00:02:c9:03:00:0e:2a:31", &g), 0);
+        ck_assert(g == UINT64_C(0x0002c903000e2a31));
+        ck_assert_int_eq(parse_ipoib_hwaddr_guid("80:00:02:08:FE:80:00:00:00:00:00:00:00:02:C9:03:00:0E:2A:31", &g), 0);
+        ck_assert(g == UINT64_C(0x0002c903000e2a31));
+        g = 0xdeadbeef;
+        ck_assert_int_eq(parse_ipoib_hwaddr_guid("80:00:02:08:fe:80:00:00:00:00:00:00:00:02:c9:03:00:0e:2a", &g), -EINVAL);
+        ck_assert_int_eq(parse_ipoib_hwaddr_guid("80:00:02:08:fe:80:00:00:00:00:00:00:00:02:c9:03:00:0e:2a:31:", &g), -EINVAL);
+        ck_assert_int_eq(parse_ipoib_hwaddr_guid("80:00:02:08:fe:80:00:00:00:00:00:00:00:02:c9:03:00:0e:2a:3", &g), -EINVAL);
+        ck_assert_int_eq(parse_ipoib_hwaddr_guid("80-00-02-08-fe-80-00-00-00-00-00-00-00-02-c9-03-00-0e-2a-31", &g), -EINVAL);
+        ck_assert_int_eq(parse_ipoib_hwaddr_guid("00:02:c9:03:00:01:23:45", &g), -EINVAL);
+        ck_assert_int_eq(parse_ipoib_hwaddr_guid("", &g), -EINVAL);
+        ck_assert(g == 0xdeadbeef);
 }
 END_TEST
 
@@ -638,6 +691,8 @@ Suite *make_parse_util_suite(void) {
         tcase_add_test(tc, test_parse_boolean);
         tcase_add_test(tc, test_safe_atou32);
         tcase_add_test(tc, test_parse_pkey);
+        tcase_add_test(tc, test_pkey_likely_intent);
+        tcase_add_test(tc, test_parse_ipoib_hwaddr_guid);
         tcase_add_test(tc, test_parse_mtu);
         suite_add_tcase(s, tc);
 

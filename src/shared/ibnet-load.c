@@ -32,9 +32,45 @@ typedef struct LoadState {
         unsigned match_header_line;
 } LoadState;
 
+/* Remembers that a line of the current section was lost, so that validation does not report what it
+ * lacks as a second error (see IbNetwork.rejected_sections). */
+static void load_mark_rejected(LoadState *s) {
+        IbNetwork *n = s->ctx.network;
+        SchemaSection i = s->section_known ? config_section_from_string(s->section) : _SCHEMA_SECTION_INVALID;
+
+        if (i < 0) {
+                n->rejected_sections |= IBNET_SECTION_UNKNOWN;
+                return;
+        }
+        n->rejected_sections |= IBNET_SECTION_BIT(i);
+        if (streq(s->section, "Route") && s->route_idx < n->n_routes)
+                n->routes[s->route_idx].rejected = true;
+}
+
 static void load_error(LoadState *s, const char *fmt, const char *arg) {
         diag_add(s->ctx.diags, DIAG_ERROR, s->ctx.file, s->ctx.line, fmt, arg);
         s->error_lines++;
+        load_mark_rejected(s);
+}
+
+/* The known section a header probably meant: the same name in another case ("[match]"), or one with
+ * two neighbouring letters swapped ("[Macth]"). */
+static const char *section_suggestion(const char *name) {
+        for (const char *const *k = ibnet_sections; *k; k++) {
+                size_t l = strlen(*k), diff = 0, first = 0;
+
+                if (strcasecmp(name, *k) == 0)
+                        return *k;
+                if (strlen(name) != l)
+                        continue;
+                for (size_t i = 0; i < l; i++)
+                        if (tolower((unsigned char) name[i]) != tolower((unsigned char) (*k)[i]) && diff++ == 0)
+                                first = i;
+                if (diff == 2 && first + 1 < l && tolower((unsigned char) name[first]) == tolower((unsigned char) (*k)[first + 1]) &&
+                    tolower((unsigned char) name[first + 1]) == tolower((unsigned char) (*k)[first]))
+                        return *k;
+        }
+        return NULL;
 }
 
 static void reader_section_header(LoadState *s, char *p) {
@@ -57,9 +93,14 @@ static void reader_section_header(LoadState *s, char *p) {
 
         if (!config_section_known(s->section)) {
                 _cleanup_free_ char *known = config_sections_list();
+                const char *alt = section_suggestion(s->section);
                 char msg[256];
 
-                snprintf(msg, sizeof(msg), "unknown section [%%s]; known sections are %s", strna(known));
+                /* Names are case-sensitive, as in systemd, but a slip gets the right spelling. */
+                if (alt)
+                        snprintf(msg, sizeof(msg), "unknown section [%%s]; did you mean [%s]?", alt);
+                else
+                        snprintf(msg, sizeof(msg), "unknown section [%%s]; known sections are %s", strna(known));
                 load_error(s, msg, s->section);
                 return;
         }
@@ -203,6 +244,7 @@ static int handler(void *userdata, const char *section, const char *key, const c
                 return 0; /* stops inih with an error */
         if (r < 0) {
                 s->error_lines++;
+                load_mark_rejected(s);
                 return 1;
         }
         s->set_line[idx] = s->ctx.line;

@@ -117,6 +117,7 @@ typedef struct IbRoute {
                      bool has_metric;);
         unsigned line;
         const char *file;
+        bool rejected; /* a line of this [Route] was an error: "needs Destination=" would repeat it */
 } IbRoute;
 
 typedef struct IbRouteList {
@@ -129,6 +130,18 @@ typedef struct ConfigLoc {
         const char *file; /* points into IbNetwork.files */
         unsigned line;    /* 0 = not set */
 } ConfigLoc;
+
+/* The sections, in the order of ibnet_sections (src/shared/schema.c). */
+typedef enum SchemaSection {
+        SCHEMA_SECTION_MATCH,
+        SCHEMA_SECTION_PARTITION,
+        SCHEMA_SECTION_LINK,
+        SCHEMA_SECTION_IPOIB,
+        SCHEMA_SECTION_NETWORK,
+        SCHEMA_SECTION_ROUTE,
+        _SCHEMA_SECTION_MAX,
+        _SCHEMA_SECTION_INVALID = -EINVAL,
+} SchemaSection;
 
 /* One per row of the schema (src/shared/schema.c), in table order: code asks where a key was set by
  * this name, so a misspelt key does not compile. */
@@ -213,7 +226,14 @@ typedef struct IbNetwork {
                      size_t n_routes, allocated_routes;);
 
         ConfigLoc loc[_SCHEMA_KEY_MAX]; /* where each key was last set */
+        /* Sections with a line the loader rejected (1 << SchemaSection), and
+         * IBNET_SECTION_UNKNOWN for a header it did not know: validation does not add a second error
+         * for the same root cause ("[Match] needs Name=" after "[Macth]" or an invalid Name=). */
+        uint32_t rejected_sections;
 } IbNetwork;
+
+#define IBNET_SECTION_UNKNOWN (UINT32_C(1) << 31)
+#define IBNET_SECTION_BIT(s) (UINT32_C(1) << (s))
 
 IbNetwork *ib_network_new(const char *path);
 IbNetwork *ib_network_ref(IbNetwork *n);

@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <strings.h>
 
 #include "macros.h"
@@ -66,17 +67,56 @@ int safe_atou32_base(const char *s, uint32_t *ret) {
 }
 
 int parse_pkey(const char *s, uint16_t *ret) {
-        uint32_t v;
+        const char *h = startswith(s, "0x") ?: startswith(s, "0X");
+        uint64_t v;
         int r;
 
-        r = safe_atou32_base(s, &v);
+        if (!h)
+                return -EINVAL;
+        r = parse_u64_digits(h, 16, UINT32_MAX, &v);
         if (r < 0)
                 return r;
         if (v > 0xffff)
                 return -ERANGE;
         if (v == 0 || v == 0x8000) /* __ipoib_vlan_add(): "pkey == 0 || pkey == 0x8000" */
-                return -EINVAL;
+                return -EDOM;
         *ret = (uint16_t) v;
+        return 0;
+}
+
+int pkey_likely_intent(const char *s, uint16_t *ret) {
+        uint64_t v;
+
+        if (strlen(s) <= 4 && parse_u64_digits(s, 16, 0xffff, &v) >= 0) {
+                /* Looks like the hex of "ib0.8002": that is the intent, usable or not. */
+                if (v == 0 || v == 0x8000)
+                        return -EINVAL;
+                *ret = (uint16_t) v;
+                return 0;
+        }
+        if (parse_u64_digits(s, 10, 0xffff, &v) >= 0 && v != 0 && v != 0x8000) {
+                *ret = (uint16_t) v;
+                return 0;
+        }
+        return -EINVAL;
+}
+
+int parse_ipoib_hwaddr_guid(const char *s, uint64_t *ret) {
+        uint64_t g = 0;
+        size_t i;
+
+        /* 20 bytes: 4 of flags and QPN, 8 of subnet prefix, 8 of port GUID. */
+        for (i = 0; i < 20; i++, s += 3) {
+                if (!isxdigit((unsigned char) s[0]) || !isxdigit((unsigned char) s[1]) ||
+                    s[2] != (i == 19 ? 0 : ':'))
+                        return -EINVAL;
+                if (i >= 12) {
+                        char byte[3] = { s[0], s[1], 0 };
+
+                        g = (g << 8) | strtoul(byte, NULL, 16);
+                }
+        }
+        *ret = g;
         return 0;
 }
 

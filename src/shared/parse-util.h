@@ -13,15 +13,23 @@ int safe_atou32(const char *s, uint32_t *ret);
 /* Decimal or 0x hex, no sign. */
 int safe_atou32_base(const char *s, uint32_t *ret);
 
-/* P_Key: 0x0001..0xffff, hex (0x...) or decimal; 0x0000 and 0x8000 are -EINVAL like the kernel's
- * __ipoib_vlan_add(). ret is the value as written; use pkey_normalize() for the stored value. */
+/* P_Key: 0x0001..0xffff, always hex with "0x" (as in "ib0.8002", sysfs pkey and nmcli): "8002" read
+ * as decimal would silently be another partition. -EINVAL for any other syntax, -ERANGE above 0xffff,
+ * -EDOM for 0x0000 and 0x8000, which the kernel's __ipoib_vlan_add() refuses. ret is the value as
+ * written; use pkey_normalize() for the stored value. */
 int parse_pkey(const char *s, uint16_t *ret);
+/* What a P_Key without "0x" most likely meant: 1..4 hex digits read as hex ("8002" → 0x8002), else
+ * digits read as decimal ("32770" → 0x8002). -EINVAL when neither gives a usable P_Key. */
+int pkey_likely_intent(const char *s, uint16_t *ret);
 static inline uint16_t pkey_normalize(uint16_t pkey) {
         return pkey | 0x8000; /* ipoib_ndo_init(): priv->pkey |= 0x8000 */
 }
 
 /* Port GUID: "0002:c903:0001:2345", "00:02:c9:03:00:01:23:45" or "0x0002c90300012345". */
 int parse_guid(const char *s, uint64_t *ret);
+/* The port GUID inside a pasted 20-byte IPoIB hardware address ("80:00:02:08:fe:80:...", as ip link
+ * shows it): its last 8 bytes. -EINVAL unless s is 20 colon-separated hex byte pairs. */
+int parse_ipoib_hwaddr_guid(const char *s, uint64_t *ret);
 #define GUID_STRING_MAX 20 /* "0002:c903:0001:2345" + NUL */
 char *format_guid(uint64_t guid, char buf[static GUID_STRING_MAX]);
 

@@ -49,8 +49,19 @@ static int config_parse_guid(ConfigContext *ctx, const char *value, void *data, 
                 *guid = (IbGuid) {};
                 return 0;
         }
-        if (parse_guid(value, &g) < 0)
-                return config_bad_value(ctx, value, "not a port GUID");
+        if (parse_guid(value, &g) < 0) {
+                char buf[GUID_STRING_MAX];
+
+                if (parse_ipoib_hwaddr_guid(value, &g) < 0)
+                        return config_bad_value(ctx, value, "not a port GUID");
+                /* What "ip link" prints after link/infiniband, pasted whole: the port GUID is its last
+                 * 8 bytes, and the rest (QPN, subnet prefix) changes, so it must not be matched. */
+                if (g != 0)
+                        diag_add(ctx->diags, DIAG_NOTICE, ctx->file, ctx->line,
+                                 "GUID= is a 20-byte IPoIB hardware address; using its last 8 bytes, the port "
+                                 "GUID; write GUID=%s",
+                                 format_guid(g, buf));
+        }
         if (g == 0)
                 return config_bad_value(ctx, value, "the all-zero GUID never identifies a port");
         *guid = (IbGuid) { .guid = g, .set = true };
@@ -113,9 +124,22 @@ static int config_parse_pkey(ConfigContext *ctx, const char *value, void *data, 
         r = parse_pkey(value, &v);
         if (r == -ERANGE)
                 return config_bad_value(ctx, value, "larger than 0xffff");
-        if (r < 0)
+        if (r == -EDOM)
                 return config_bad_value(ctx, value,
                                         "0x0000 and 0x8000 are not usable partitions; the kernel refuses them");
+        if (r < 0) {
+                char why[160];
+
+                /* Decimal is refused rather than guessed: "8002" read as decimal is 0x1f42, another
+                 * partition, and every tool (ib0.8002, sysfs pkey, nmcli) writes P_Keys in hex. */
+                if (pkey_likely_intent(value, &v) >= 0)
+                        snprintf(why, sizeof(why),
+                                 "a P_Key is hexadecimal with 0x, as in ib0.8002 and sysfs pkey; write PKey=0x%04x",
+                                 pkey_normalize(v));
+                else
+                        snprintf(why, sizeof(why), "a P_Key is hexadecimal with 0x, as in ib0.8002 and sysfs pkey");
+                return config_bad_value(ctx, value, why);
+        }
         *p = (IbPKey) { .pkey = pkey_normalize(v), .raw = v };
         if (p->pkey != v)
                 diag_add(ctx->diags, DIAG_NOTICE, ctx->file, ctx->line,
@@ -360,7 +384,12 @@ VIEW_CHECK(IbRoute, dst_setting, IbPrefix, set, has_dst);
 VIEW_CHECK(IbRoute, gw_setting, IbOptionalAddr, set, has_gw);
 VIEW_CHECK(IbRoute, metric_setting, IbOptionalU32, set, has_metric);
 
-const char *const ibnet_sections[] = { "Match", "Partition", "Link", "IPoIB", "Network", "Route", NULL };
+const char *const ibnet_sections[_SCHEMA_SECTION_MAX + 1] = {
+        [SCHEMA_SECTION_MATCH] = "Match",     [SCHEMA_SECTION_PARTITION] = "Partition",
+        [SCHEMA_SECTION_LINK] = "Link",       [SCHEMA_SECTION_IPOIB] = "IPoIB",
+        [SCHEMA_SECTION_NETWORK] = "Network", [SCHEMA_SECTION_ROUTE] = "Route",
+        [_SCHEMA_SECTION_MAX] = NULL,
+};
 
 #define ROW(k, sec, name, parser, off, fl, syn)                                                               \
         [SCHEMA_KEY_##k] = { .section = sec, .key = name, .parse = parser, .offset = off, .flags = fl, .syntax = syn }
@@ -371,7 +400,7 @@ const ConfigTableItem ibnet_config_table[_SCHEMA_KEY_MAX] = {
         ROW(MATCH_DEVICE, "Match", "Device", config_parse_rdma_device, NET(match_device), 0, "an RDMA device name such as mlx5_0"),
         ROW(MATCH_PORT, "Match", "Port", config_parse_port, NET(match_port), 0, "a port number 1…255"),
         ROW(MATCH_TYPE, "Match", "Type", config_parse_link_type, NET(match_type), 0, "infiniband or ether"),
-        ROW(PARTITION_PKEY, "Partition", "PKey", config_parse_pkey, NET(pkey_setting), 0, "a P_Key 0x0001…0xffff (not 0x8000), hex or decimal"),
+        ROW(PARTITION_PKEY, "Partition", "PKey", config_parse_pkey, NET(pkey_setting), 0, "0x and 4 hex digits, 0x0001…0xffff (not 0x8000), e.g. 0x8002"),
         ROW(PARTITION_NAME, "Partition", "Name", config_parse_ifname, NET(child_name), 0, "an interface name of at most 15 characters"),
         ROW(PARTITION_METHOD, "Partition", "Method", config_parse_child_method, NET(child_method), 0, "netlink or sysfs"),
         ROW(LINK_MTU, "Link", "MTU", config_parse_mtu, NET(mtu_setting), 0, "bytes (68…65535) or max"),
@@ -399,11 +428,15 @@ SchemaKey config_table_index(const ConfigTableItem *item) {
         return (SchemaKey) (item - ibnet_config_table);
 }
 
+SchemaSection config_section_from_string(const char *section) {
+        for (SchemaSection i = 0; i < _SCHEMA_SECTION_MAX; i++)
+                if (streq(ibnet_sections[i], section))
+                        return i;
+        return _SCHEMA_SECTION_INVALID;
+}
+
 bool config_section_known(const char *section) {
-        for (const char *const *s = ibnet_sections; *s; s++)
-                if (streq(*s, section))
-                        return true;
-        return false;
+        return config_section_from_string(section) >= 0;
 }
 
 char *config_section_keys(const char *section) {

@@ -44,7 +44,7 @@ typedef struct ConfigTableItem {
 /* Indexed by SchemaKey. */
 extern const ConfigTableItem ibnet_config_table[_SCHEMA_KEY_MAX];
 extern const size_t ibnet_config_table_size;
-extern const char *const ibnet_sections[];
+extern const char *const ibnet_sections[_SCHEMA_SECTION_MAX + 1]; /* NULL-terminated */
 
 const ConfigTableItem *config_table_lookup(const char *section, const char *key);
 SchemaKey config_table_index(const ConfigTableItem *item);
@@ -61,6 +61,7 @@ int ib_route_list_append(IbRouteList *l, const IbRoute *r);
  * later line, naming the earlier one. Returns -EINVAL if there was one, -ENOMEM. */
 int schema_check_repeats(IbNetwork *n, DiagList *diags);
 bool config_section_known(const char *section);
+SchemaSection config_section_from_string(const char *section);
 /* "Match, Partition, …" or the keys of one section; static buffer-free: newly allocated. */
 char *config_section_keys(const char *section);
 char *config_sections_list(void);

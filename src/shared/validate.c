@@ -29,7 +29,9 @@ static ConfigLoc first_match_loc(const IbNetwork *n) {
 static void validate_match(IbNetwork *n, DiagList *diags) {
         ConfigLoc port = ib_network_loc(n, SCHEMA_KEY_MATCH_PORT);
 
-        if (!n->match_name && !n->has_match_guid && !n->match_device)
+        /* After "[Macth]" or a rejected Name= the missing criterion is no news. */
+        if (!n->match_name && !n->has_match_guid && !n->match_device &&
+            !(n->rejected_sections & (IBNET_SECTION_UNKNOWN | IBNET_SECTION_BIT(SCHEMA_SECTION_MATCH))))
                 ERR(n, first_match_loc(n),
                     "[Match] needs Name=, GUID= or Device=; without one the file would match every link");
         if (n->match_port > 0 && !n->match_device)
@@ -50,7 +52,8 @@ static void validate_partition(IbNetwork *n, DiagList *diags) {
                 return;
         }
         if (n->pkey == 0) {
-                ERR(n, n->partition, "[Partition] without PKey=; add e.g. PKey=0x8002");
+                if (!(n->rejected_sections & (IBNET_SECTION_UNKNOWN | IBNET_SECTION_BIT(SCHEMA_SECTION_PARTITION))))
+                        ERR(n, n->partition, "[Partition] without PKey=; add e.g. PKey=0x8002");
                 return;
         }
         if (!n->child_name && parent && ib_network_child_name(n, parent, buf, sizeof(buf)) < 0)
@@ -153,7 +156,8 @@ static void validate_routes(IbNetwork *n, DiagList *diags) {
                 ConfigLoc l = { r->file, r->line };
 
                 if (!r->has_dst && !r->has_gw) {
-                        ERR(n, l, "[Route] needs Destination=, Gateway= or both; complete or remove the section");
+                        if (!r->rejected)
+                                ERR(n, l, "[Route] needs Destination=, Gateway= or both; complete or remove the section");
                         continue;
                 }
                 if (!r->has_gw)
