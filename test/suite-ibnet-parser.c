@@ -104,6 +104,9 @@ static void check_gateway(const IbNetwork *n) {
         ck_assert(in_addr_equal(AF_INET, &n->gateways[0].gw, &gw));
         ck_assert_uint_eq(n->gateways[0].line, 4);
 }
+static void check_gateway_onlink(const IbNetwork *n) {
+        ck_assert_int_eq(n->gateway_onlink, 1);
+}
 static void check_dns(const IbNetwork *n) {
         ck_assert_uint_eq(n->n_dns, 2);
         assert_addr(&n->dns[0], AF_INET, "192.0.2.253", 0, 4);
@@ -193,6 +196,12 @@ static const KeyCase key_cases[] = {
           "invalid Name= value \"ib0.storage12345\": longer than 15 characters" },
         { "Partition", "Name", "ib0/1", "PKey=0x8002\n", NULL,
           "invalid Name= value \"ib0/1\": not a valid interface name" },
+        /* What dev_valid_name() refuses. */
+        { "Partition", "Name", "ib0:1", "PKey=0x8002\n", NULL, "invalid Name= value \"ib0:1\": not a valid interface name" },
+        { "Partition", "Name", "ib0 x", "PKey=0x8002\n", NULL, "invalid Name= value \"ib0 x\": not a valid interface name" },
+        { "Partition", "Name", ".", "PKey=0x8002\n", NULL, "invalid Name= value \".\": not a valid interface name" },
+        { "Partition", "Name", "..", "PKey=0x8002\n", NULL, "invalid Name= value \"..\": not a valid interface name" },
+        { "Partition", "Name", "ib0.x23456789012", "PKey=0x8002\n", NULL, "longer than 15 characters" },
         { "Partition", "Method", "sysfs", "PKey=0x8002\n", check_child_method, NULL },
         { "Partition", "Method", "ioctl", "PKey=0x8002\n", NULL,
           "invalid Method= value \"ioctl\": unknown method; expected netlink or sysfs" },
@@ -223,6 +232,9 @@ static const KeyCase key_cases[] = {
         { "Network", "Gateway", "192.0.2", NULL, NULL,
           "invalid Gateway= value \"192.0.2\": not an IP address" },
         { "Network", "Gateway", "::", NULL, NULL, "the unspecified address is no gateway" },
+        { "Network", "GatewayOnLink", "yes", "Gateway=198.51.100.1\n", check_gateway_onlink, NULL },
+        { "Network", "GatewayOnLink", "onlink", NULL, NULL,
+          "invalid GatewayOnLink= value \"onlink\": not a boolean" },
         { "Network", "DNS", "192.0.2.253 2001:db8::53", NULL, check_dns, NULL },
         { "Network", "DNS", "192.0.2.253 dns.example", NULL, NULL,
           "invalid DNS= value \"dns.example\": not an IP address" },
@@ -361,6 +373,9 @@ static const DiagCase diag_cases[] = {
           "Address= repeats the value at", 1 },
         { M "[Network]\nAddress=192.0.2.1/24\nGateway=192.0.2.254\nGateway=192.0.2.254\n", NULL, DIAG_ERROR,
           false, 6, "Gateway= repeats the value at", 1 },
+        /* Two default routes of one family and metric on one link, across a drop-in too. */
+        { M "[Network]\nAddress=192.0.2.1/24\nGateway=192.0.2.254\n", "[Network]\nGateway=192.0.2.253\n",
+          DIAG_ERROR, true, 2, "a second IPv4 default route with metric 0 on this link (the first is at ", 1 },
         /* [Route]: each header is a route of its own. */
         { M "[Route]\n[Route]\nDestination=10.0.0.0/8\n", NULL, DIAG_ERROR, false, 3,
           "[Route] needs Destination=, Gateway= or both; complete or remove the section", 1 },
@@ -524,7 +539,7 @@ START_TEST(test_repeatable_accumulate) {
                 "[Match]\nName=ib0\nName=ib1 ib2\n"
                 "[Network]\nAddress=192.0.2.1/24\nAddress=192.0.2.2/25\nAddress=198.51.100.1/24\n"
                 "DNS=192.0.2.53\nDNS=192.0.2.54 192.0.2.55\nDomains=a.example\nDomains=b.example\n"
-                "Gateway=192.0.2.254\nGateway=198.51.100.254\n",
+                "Gateway=192.0.2.254\nGateway=fe80::1\n",
                 NULL, &l);
         n = l.network;
         ck_assert_uint_eq(strv_length(n->match_name), 3);

@@ -66,19 +66,36 @@ static const ValidateCase validate_cases[] = {
           "IPv6 needs an MTU of at least 1280, but MTU=1200 is set at ", 1 },
         { M "[Network]\nAddress=2001:db8::1/64\nAddress=2001:db8:1::1/64\n[Link]\nMTU=1279\n", DIAG_ERROR, 5,
           "IPv6 needs an MTU of at least 1280", 2 },
-        /* Gateways. */
-        { M "[Network]\nAddress=192.0.2.1/24\nGateway=198.51.100.1\n", DIAG_WARNING, 5,
-          "gateway 198.51.100.1 is not inside any configured prefix; it needs an on-link route", 0 },
-        { M "[Network]\nAddress=2001:db8::1/64\nGateway=2001:db9::1\n", DIAG_WARNING, 5,
-          "gateway 2001:db9::1 is not inside", 0 },
+        /* Gateways: the kernel refuses a gateway that is not on-link (fib_check_nh()). */
+        { M "[Network]\nAddress=192.0.2.1/24\nGateway=198.51.100.1\n", DIAG_ERROR, 5,
+          "gateway 198.51.100.1 is not inside any configured prefix; it needs an on-link route: add an "
+          "Address= in its subnet, a [Route] with Destination= covering it, or GatewayOnLink=yes", 1 },
+        { M "[Network]\nAddress=2001:db8::1/64\nGateway=2001:db9::1\n", DIAG_ERROR, 5,
+          "gateway 2001:db9::1 is not inside", 1 },
         /* An IPv4 link-local gateway is no exception (only fe80::/10 is). */
-        { M "[Network]\nAddress=192.0.2.1/24\nGateway=169.254.0.1\n", DIAG_WARNING, 5, "gateway 169.254.0.1",
-          0 },
+        { M "[Network]\nAddress=192.0.2.1/24\nGateway=169.254.0.1\n", DIAG_ERROR, 5, "gateway 169.254.0.1",
+          1 },
         { M "[Network]\nAddress=192.0.2.1/24\n[Route]\nDestination=10.0.0.0/8\nGateway=198.51.100.1\n",
-          DIAG_WARNING, 5, "gateway 198.51.100.1 is not inside any configured prefix", 0 },
+          DIAG_ERROR, 5, "gateway 198.51.100.1 is not inside any configured prefix", 1 },
         /* A prefix of the other family does not count. */
-        { M "[Network]\nAddress=2001:db8::1/64\nGateway=192.0.2.254\n", DIAG_WARNING, 5,
-          "gateway 192.0.2.254", 0 },
+        { M "[Network]\nAddress=2001:db8::1/64\nGateway=192.0.2.254\n", DIAG_ERROR, 5,
+          "gateway 192.0.2.254", 1 },
+        /* GatewayOnLink=no is the default. */
+        { M "[Network]\nGatewayOnLink=no\nGateway=198.51.100.1\n", DIAG_ERROR, 5, "gateway 198.51.100.1", 1 },
+        /* The kernel keys routes by destination and metric: a second gateway is refused (EEXIST). */
+        { M "[Network]\nAddress=192.0.2.1/24\nGateway=192.0.2.254\nGateway=192.0.2.253\n", DIAG_ERROR, 6,
+          "a second IPv4 default route with metric 0 on this link (the first is at ", 1 },
+        { M "[Network]\nAddress=192.0.2.1/24\nGateway=192.0.2.254\n[Route]\nGateway=192.0.2.253\nMetric=0\n",
+          DIAG_ERROR, 6, "a second IPv4 default route with metric 0", 1 },
+        /* Metric=0 is 1024 for IPv6 (ip6_route_info_create()). */
+        { M "[Network]\nGateway=fe80::1\n[Route]\nGateway=fe80::2\nMetric=0\n", DIAG_ERROR, 5,
+          "a second IPv6 default route with metric 1024", 1 },
+        { M "[Network]\nAddress=192.0.2.1/24\n[Route]\nDestination=10.0.0.0/8\nGateway=192.0.2.254\n"
+            "[Route]\nDestination=10.1.2.3/8\nGateway=192.0.2.253\n", DIAG_ERROR, 8,
+          "a second route to 10.0.0.0/8 with metric 0 on this link", 1 },
+        { M "[Network]\nAddress=192.0.2.1/24\n[Route]\nDestination=10.0.0.0/8\n"
+            "[Route]\nDestination=10.0.0.0/8\nGateway=192.0.2.253\n", DIAG_ERROR, 7,
+          "a second route to 10.0.0.0/8 with metric 0 on this link", 1 },
 };
 
 static void test_validate_one(const ValidateCase *c) {
@@ -113,6 +130,15 @@ static const char *const quiet_cases[] = {
         M "[Network]\nGateway=fe80::1\n[Route]\nDestination=2001:db8:5::/48\nGateway=febf::1\n",
         M "[Network]\nAddress=192.0.2.1/24\nGateway=192.0.2.254\n",
         M "[Network]\nAddress=2001:db8:1::1/32\nGateway=2001:db8:1::fffe\n",
+        /* GatewayOnLink=yes: the route is sent with RTNH_F_ONLINK. */
+        M "[Network]\nAddress=192.0.2.1/24\nGateway=198.51.100.1\nGatewayOnLink=yes\n",
+        M "[Network]\nGatewayOnLink=yes\n[Route]\nDestination=10.0.0.0/8\nGateway=198.51.100.1\n",
+        /* One default route per family, or other metrics, or the same route twice. */
+        M "[Network]\nAddress=192.0.2.1/24\nAddress=2001:db8::1/64\nGateway=192.0.2.254\nGateway=2001:db8::fffe\n",
+        M "[Network]\nAddress=192.0.2.1/24\nGateway=192.0.2.254\n[Route]\nGateway=192.0.2.253\nMetric=100\n",
+        M "[Network]\nAddress=192.0.2.1/24\nGateway=192.0.2.254\n[Route]\nGateway=192.0.2.254\n",
+        M "[Network]\nAddress=192.0.2.1/24\n[Route]\nDestination=10.0.0.0/8\nGateway=192.0.2.254\n"
+          "[Route]\nDestination=10.0.0.0/16\nGateway=192.0.2.253\n",
         /* A [Route] without a gateway makes its destination on-link. */
         M "[Network]\nGateway=10.1.2.3\n[Route]\nDestination=10.1.2.0/24\n",
         M "[Route]\nDestination=10.0.0.0/8\nGateway=10.1.2.3\n[Route]\nDestination=10.1.0.0/16\n",
@@ -312,6 +338,61 @@ START_TEST(test_shadowed_by_device) {
 }
 END_TEST
 
+START_TEST(test_same_route_two_links) {
+        /* The kernel keys routes by destination and metric, not by link: an error at the later file. */
+        _cleanup_(test_config_done) TestConfig t = {};
+        _cleanup_free_ char *b = NULL, *msg = NULL;
+        static const char *const files[] = {
+                "10-a.ibnet", "[Match]\nName=ib0\n[Network]\nAddress=192.0.2.1/24\nGateway=192.0.2.254\n",
+                "20-b.ibnet", "[Match]\nName=ib1\n[Network]\nAddress=198.51.100.1/24\nGateway=198.51.100.254\n",
+                /* Another metric, another family: no clash. */
+                "30-c.ibnet", "[Match]\nName=ib2\n[Network]\nAddress=203.0.113.1/24\n[Route]\nGateway=203.0.113.254\n"
+                              "Metric=100\n",
+                "40-d.ibnet", "[Match]\nName=ib3\n[Network]\nAddress=2001:db8::1/64\nGateway=2001:db8::fffe\n",
+                /* A child is a link of its own. */
+                "50-e.ibnet", "[Match]\nName=ib0\n[Partition]\nPKey=0x8002\n[Network]\nAddress=10.1.0.1/16\n"
+                              "[Route]\nDestination=10.2.0.0/16\nGateway=10.1.0.254\n",
+                "60-f.ibnet", "[Match]\nName=ib1\n[Partition]\nPKey=0x8002\n[Network]\nAddress=10.1.0.2/16\n"
+                              "[Route]\nDestination=10.2.0.0/16\nGateway=10.1.0.253\n",
+                NULL,
+        };
+
+        test_config_load(files, 0, &t);
+        ck_assert_int_eq(t.r, 0); /* errors, but the agent still applies the files */
+        b = test_path(t.dir, "20-b.ibnet");
+        ck_assert_int_ge(asprintf(&msg, "the IPv4 default route with metric 0 is configured for another link at "
+                                        "%s/10-a.ibnet:5; the kernel keys routes by destination and metric, not "
+                                        "by link, and refuses the second (EEXIST): give one of them another "
+                                        "Metric= in a [Route]", t.dir), 0);
+        test_assert_diag(&t.diags, DIAG_ERROR, b, 5, msg);
+        free(b);
+        b = test_path(t.dir, "60-f.ibnet");
+        test_assert_diag(&t.diags, DIAG_ERROR, b, 7, "the route to 10.2.0.0/16 with metric 0 is configured for another link at ");
+        test_assert_count(&t.diags, DIAG_ERROR, 2);
+        ck_assert_ptr_nonnull(entry(&t, "20-b.ibnet"));
+        ck_assert_ptr_nonnull(entry(&t, "60-f.ibnet"));
+        ck_assert_ptr_nonnull(entry(&t, "30-c.ibnet"));
+        ck_assert_ptr_nonnull(entry(&t, "40-d.ibnet"));
+        ck_assert_ptr_nonnull(entry(&t, "50-e.ibnet"));
+}
+END_TEST
+
+START_TEST(test_same_route_shadowed) {
+        /* A shadowed file never applies: its routes meet no other link, so only the warning. */
+        _cleanup_(test_config_done) TestConfig t = {};
+        static const char *const files[] = {
+                "10-a.ibnet", "[Match]\nName=ib0\n[Network]\nAddress=192.0.2.1/24\nGateway=192.0.2.254\n",
+                "20-b.ibnet", "[Match]\nName=ib0\n[Network]\nAddress=192.0.2.1/24\nGateway=192.0.2.254\n",
+                NULL,
+        };
+
+        test_config_load(files, 0, &t);
+        ck_assert_int_eq(t.r, 0);
+        test_assert_count(&t.diags, DIAG_ERROR, 0);
+        test_assert_count(&t.diags, DIAG_WARNING, 1);
+}
+END_TEST
+
 START_TEST(test_broken_file_rejected) {
         _cleanup_(test_config_done) TestConfig t = {};
         static const char *const files[] = {
@@ -474,6 +555,8 @@ Suite *make_ibnet_validate_suite(void) {
         tcase_add_test(tc, test_shadowed_parent);
         tcase_add_test(tc, test_shadowed_by_device);
         tcase_add_test(tc, test_broken_file_rejected);
+        tcase_add_test(tc, test_same_route_two_links);
+        tcase_add_test(tc, test_same_route_shadowed);
         suite_add_tcase(s, tc);
 
         tc = tcase_create("permissions");

@@ -100,6 +100,14 @@ START_TEST(test_build_other_actions) {
         ck_assert_uint_eq(nla_get_u32(nlmsg_find_attr(h, sizeof(*rtm), RTA_OIF)), 3);
         nlmsg_free(m);
 
+        /* GatewayOnLink=yes */
+        a = act_route(ACTION_ROUTE_ADD, 3, "0.0.0.0/0", "198.51.100.1", 0);
+        a.route.flags = RTNH_F_ONLINK;
+        m = build(&a);
+        rtm = nlmsg_data(nlmsg_hdr(m));
+        ck_assert_uint_eq(rtm->rtm_flags, RTNH_F_ONLINK);
+        nlmsg_free(m);
+
         a = act_route(ACTION_ROUTE_ADD, 3, "2001:db8:1::/64", NULL, 0);
         m = build(&a);
         rtm = nlmsg_data(nlmsg_hdr(m));

@@ -169,14 +169,31 @@ END_TEST
 START_TEST(test_plan_ipv6_default_metric) {
         _cleanup_(ib_network_unrefp) IbNetwork *n = network_from_text(
                 "[Match]\nName=v0\nType=ether\n[Network]\nAddress=2001:db8:1::1/64\nGateway=2001:db8:1::fffe\n"
-                "Gateway=fe80::1\n");
+                "[Route]\nDestination=2001:db8:2::/64\nGateway=fe80::1\n");
         KLink k = veth(3, "v0", IFF_UP, 1500);
         KAddress a[] = { addr(3, "2001:db8:1::1/64") };
         KRoute r[] = { route(3, "::/0", "2001:db8:1::fffe", 1024) };
         PlanInput in = { .network = n, .link = &k, .addresses = a, .n_addresses = 1, .routes = r, .n_routes = 1 };
 
         /* IPv6 routes get metric 1024 from the kernel when none is given: that one is present. */
-        plan_one(&in, (const char *const[]) { "v0 add-route ::/0 via fe80::1 metric 1024", NULL });
+        plan_one(&in, (const char *const[]) { "v0 add-route 2001:db8:2::/64 via fe80::1 metric 1024", NULL });
+}
+END_TEST
+
+START_TEST(test_plan_gateway_onlink) {
+        /* GatewayOnLink=yes: every route with a gateway carries RTNH_F_ONLINK, on-link routes do not. */
+        _cleanup_(ib_network_unrefp) IbNetwork *n = network_from_text(
+                "[Match]\nName=v0\nType=ether\n[Network]\nAddress=192.0.2.1/24\nGateway=198.51.100.1\n"
+                "GatewayOnLink=yes\n[Route]\nDestination=10.0.0.0/8\nGateway=198.51.100.2\n"
+                "[Route]\nDestination=203.0.113.0/24\n");
+        _cleanup_free_ KRoute *r = NULL;
+        size_t k;
+
+        ck_assert_int_eq(network_desired_routes(n, 3, &r, &k), 0);
+        ck_assert_uint_eq(k, 3);
+        ck_assert_uint_eq(r[0].flags, RTNH_F_ONLINK);
+        ck_assert_uint_eq(r[1].flags, RTNH_F_ONLINK);
+        ck_assert_uint_eq(r[2].flags, 0);
 }
 END_TEST
 
@@ -375,6 +392,7 @@ Suite *make_plan_suite(void) {
         tcase_add_test(tc, test_plan_removes_only_owned);
         tcase_add_test(tc, test_plan_unmanaged_cleans_up);
         tcase_add_test(tc, test_plan_ipv6_default_metric);
+        tcase_add_test(tc, test_plan_gateway_onlink);
         tcase_add_test(tc, test_plan_mtu_max_and_drift);
         tcase_add_test(tc, test_plan_ipoib_mode_before_mtu);
         tcase_add_test(tc, test_plan_replace_address_keeps_ipv4);

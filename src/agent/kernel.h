@@ -57,6 +57,7 @@ typedef struct KRoute {
         uint8_t protocol;
         uint8_t scope;
         uint8_t type; /* RTN_UNICAST for ours */
+        uint32_t flags; /* rtm_flags: RTNH_F_ONLINK for GatewayOnLink=yes; not part of the route's identity */
 } KRoute;
 
 /* What rdma-core (or the simulated fabric) says about the InfiniBand port behind an IPoIB netdev. */

@@ -17,7 +17,7 @@ int action_list_add(ActionList *l, const Action *a) {
         return 0;
 }
 
-static KRoute route_from_config(const IbRoute *r, int ifindex) {
+static KRoute route_from_config(const IbNetwork *n, const IbRoute *r, int ifindex) {
         KRoute k = {
                 .ifindex = ifindex,
                 .family = r->family,
@@ -31,6 +31,8 @@ static KRoute route_from_config(const IbRoute *r, int ifindex) {
                 .protocol = RTPROT_STATIC,
                 .scope = r->has_gw ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK,
                 .type = RTN_UNICAST,
+                /* The kernel then takes the gateway as on-link without a covering prefix. */
+                .flags = r->has_gw && n->gateway_onlink > 0 ? RTNH_F_ONLINK : 0,
         };
 
         if (r->has_dst)
@@ -48,9 +50,9 @@ int network_desired_routes(const IbNetwork *n, int ifindex, KRoute **ret, size_t
         if (!l)
                 return -ENOMEM;
         FOREACH_ARRAY(g, n->gateways, n->n_gateways)
-                l[k++] = route_from_config(g, ifindex);
+                l[k++] = route_from_config(n, g, ifindex);
         FOREACH_ARRAY(r, n->routes, n->n_routes) {
-                KRoute x = route_from_config(r, ifindex);
+                KRoute x = route_from_config(n, r, ifindex);
                 bool dup = false;
 
                 /* A [Route] that repeats a Gateway= default route is the same kernel route. */

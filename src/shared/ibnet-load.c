@@ -342,6 +342,8 @@ int ibnet_load(const ConfFile *cf, LoadFlags flags, DiagList *diags, IbNetwork *
                 if (r < 0 && failed == 0)
                         failed = r;
                 r = ib_network_validate(n, diags);
+                if (r == -ENOMEM)
+                        return r;
                 if (r < 0 && failed == 0)
                         failed = r;
         }

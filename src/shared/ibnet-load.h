@@ -58,6 +58,7 @@ void ib_config_done(IbConfig *c);
  * conflicting pair. Returns the number of rejected files (>= 0) or -errno (-ENOMEM). */
 int ib_config_load(const ConfFileList *files, LoadFlags flags, DiagList *diags, IbConfig *ret);
 
-/* The cross-file checks on their own: rejects (unrefs and NULLs) the later of each conflicting pair.
- * Returns how many entries it rejected. */
+/* The cross-file checks on their own: rejects (unrefs and NULLs) the later of each conflicting pair
+ * of children. The same route on two links is an error that rejects nothing (the agent applies the
+ * file and reports the refused route on its link). Returns how many entries it rejected. */
 int ib_config_validate(IbConfig *c, DiagList *diags);

@@ -17,6 +17,7 @@ IbNetwork *ib_network_new(const char *path) {
         n->mode = _IB_MODE_INVALID;
         n->umcast = -1;
         n->require_active_port = -1;
+        n->gateway_onlink = -1;
         n->match_type = IB_LINK_TYPE_INFINIBAND;
         n->path = strdup(path);
         slash = strrchr(path, '/');
@@ -68,6 +69,14 @@ int ib_network_child_name(const IbNetwork *n, const char *parent, char *buf, siz
         if (l < 0 || (size_t) l >= size || (size_t) l > IFNAME_MAX)
                 return -ENAMETOOLONG;
         return 0;
+}
+
+uint32_t ib_route_metric(const IbRoute *r) {
+        uint32_t def = r->family == AF_INET6 ? 1024 : 0;
+
+        if (!r->has_metric || (r->metric == 0 && r->family == AF_INET6))
+                return def;
+        return r->metric;
 }
 
 const char *ib_network_literal_name(const IbNetwork *n) {

@@ -162,6 +162,7 @@ typedef enum SchemaKey {
         SCHEMA_KEY_NETWORK_GATEWAY,
         SCHEMA_KEY_NETWORK_DNS,
         SCHEMA_KEY_NETWORK_DOMAINS,
+        SCHEMA_KEY_NETWORK_GATEWAY_ON_LINK,
         SCHEMA_KEY_ROUTE_DESTINATION,
         SCHEMA_KEY_ROUTE_GATEWAY,
         SCHEMA_KEY_ROUTE_METRIC,
@@ -220,6 +221,9 @@ typedef struct IbNetwork {
         SCHEMA_FIELD(IbRouteList, gateway_list,
                      IbRoute *gateways;
                      size_t n_gateways, allocated_gateways;);
+        /* GatewayOnLink=: every gateway of the link is on-link even outside its prefixes
+         * (RTNH_F_ONLINK). -1 = unset (no). */
+        int gateway_onlink;
         /* [Route] sections, in file order. */
         SCHEMA_FIELD(IbRouteList, route_list,
                      IbRoute *routes;
@@ -257,6 +261,10 @@ static inline ConfigLoc ib_network_loc(const IbNetwork *n, SchemaKey key) {
 }
 /* The same by name, for tests and tools that hold Section and Key as strings. */
 ConfigLoc ib_network_key_loc(const IbNetwork *n, const char *section, const char *key);
+
+/* The metric the kernel gives the route: the kernel's default when unset, and for IPv6 0 means
+ * IP6_RT_PRIO_USER too (ip6_route_info_create()). */
+uint32_t ib_route_metric(const IbRoute *r) _pure_;
 
 /* The interface name the [Match] names when it is a single literal (no glob), else NULL. */
 const char *ib_network_literal_name(const IbNetwork *n);

@@ -411,6 +411,7 @@ const ConfigTableItem ibnet_config_table[_SCHEMA_KEY_MAX] = {
         ROW(NETWORK_GATEWAY, "Network", "Gateway", config_parse_gateway, NET(gateway_list), CONFIG_REPEATABLE, "an IPv4 or IPv6 address"),
         ROW(NETWORK_DNS, "Network", "DNS", config_parse_dns, NET(dns_list), CONFIG_REPEATABLE, "space-separated IPv4 or IPv6 addresses"),
         ROW(NETWORK_DOMAINS, "Network", "Domains", config_parse_domains, NET(domains), CONFIG_REPEATABLE, "space-separated search domains (~ for route-only)"),
+        ROW(NETWORK_GATEWAY_ON_LINK, "Network", "GatewayOnLink", config_parse_tristate, NET(gateway_onlink), 0, "a boolean"),
         ROW(ROUTE_DESTINATION, "Route", "Destination", config_parse_route_destination, ROUTE(dst_setting), CONFIG_PER_SECTION, "ADDRESS/PREFIXLEN"),
         ROW(ROUTE_GATEWAY, "Route", "Gateway", config_parse_route_gateway, ROUTE(gw_setting), CONFIG_PER_SECTION, "an IPv4 or IPv6 address"),
         ROW(ROUTE_METRIC, "Route", "Metric", config_parse_u32, ROUTE(metric_setting), CONFIG_PER_SECTION, "a number 0…4294967295"),

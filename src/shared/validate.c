@@ -6,6 +6,9 @@
 #include "ib-tables.h"
 #include "ibnet-load.h"
 #include "schema.h"
+#include <inttypes.h>
+
+#include "strmap.h"
 #include "strv.h"
 
 #define ERR(n, loc, ...) diag_add(diags, DIAG_ERROR, (loc).file ?: (n)->path, (loc).line, __VA_ARGS__)
@@ -136,22 +139,114 @@ static bool gateway_reachable(const IbNetwork *n, const IbRoute *gw) {
         return false;
 }
 
-static void warn_unreachable(IbNetwork *n, const IbRoute *rt, DiagList *diags) {
+static void check_reachable(IbNetwork *n, const IbRoute *rt, DiagList *diags) {
         char buf[INET6_ADDRSTRLEN];
         ConfigLoc l = { rt->file, rt->line };
 
-        if (gateway_reachable(n, rt))
+        /* GatewayOnLink=yes: the route goes out with RTNH_F_ONLINK, which makes the kernel take the
+         * gateway as on-link (fib_check_nh_v4_gw(), ip6_validate_gw()). */
+        if (n->gateway_onlink > 0 || gateway_reachable(n, rt))
                 return;
         (void) in_addr_to_string(rt->family, &rt->gw, buf, sizeof(buf));
-        WARN(n, l,
-             "gateway %s is not inside any configured prefix; it needs an on-link route: add an Address= "
-             "in its subnet or a [Route] with Destination= covering it",
-             buf);
+        /* Without an on-link route the kernel refuses the route (fib_check_nh(): "Nexthop has invalid
+         * gateway"), so this is an error, not a guess. */
+        ERR(n, l,
+            "gateway %s is not inside any configured prefix; it needs an on-link route: add an Address= "
+            "in its subnet, a [Route] with Destination= covering it, or GatewayOnLink=yes",
+            buf);
 }
 
-static void validate_routes(IbNetwork *n, DiagList *diags) {
+/* A route as the kernel keys it in the main table: family, destination and metric, not the gateway
+ * nor the link (fib_table_insert(), fib6_add_rt2node() with NLM_F_EXCL answer EEXIST). */
+typedef struct RouteRef {
+        const IbRoute *route;
+        bool is_gateway; /* [Network] Gateway=: a default route */
+        size_t seq;
+} RouteRef;
+
+static int route_ref_key_cmp(const RouteRef *x, const RouteRef *y) {
+        const IbRoute *a = x->route, *b = y->route;
+        uint8_t la = a->has_dst ? a->dst_len : 0, lb = b->has_dst ? b->dst_len : 0;
+        uint32_t ma = ib_route_metric(a), mb = ib_route_metric(b);
+        int c;
+
+        if (a->family != b->family)
+                return a->family < b->family ? -1 : 1;
+        if (la != lb)
+                return la < lb ? -1 : 1;
+        if (la > 0 && (c = in_addr_compare(a->family, &a->dst, &b->dst)) != 0)
+                return c;
+        if (ma != mb)
+                return ma < mb ? -1 : 1;
+        return 0;
+}
+
+static int route_ref_cmp(const void *a, const void *b) {
+        const RouteRef *x = a, *y = b;
+        int c = route_ref_key_cmp(x, y);
+
+        if (c != 0)
+                return c;
+        return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* "IPv4 default route" or "route to 10.0.0.0/8" */
+static void route_describe(const IbRoute *r, char *buf, size_t size) {
+        char p[IN_ADDR_PREFIX_STRLEN];
+
+        if (!r->has_dst || r->dst_len == 0) {
+                snprintf(buf, size, "%s default route", r->family == AF_INET6 ? "IPv6" : "IPv4");
+                return;
+        }
+        (void) in_addr_prefix_to_string(r->family, &r->dst, r->dst_len, p, sizeof(p));
+        snprintf(buf, size, "route to %s", p);
+}
+
+static bool same_next_hop(const IbRoute *a, const IbRoute *b) {
+        return a->has_gw == b->has_gw && (!a->has_gw || in_addr_equal(a->family, &a->gw, &b->gw));
+}
+
+/* Two routes of one link with the same key: the second is refused. The same route twice (a [Route]
+ * that repeats a Gateway=) is one kernel route and fine: the agent sends it once. */
+static int validate_route_keys(IbNetwork *n, DiagList *diags) {
+        _cleanup_free_ RouteRef *refs = NULL;
+        size_t k = 0;
+
+        refs = calloc(n->n_gateways + n->n_routes + 1, sizeof(RouteRef));
+        if (!refs)
+                return -ENOMEM;
         FOREACH_ARRAY(g, n->gateways, n->n_gateways)
-                warn_unreachable(n, g, diags);
+                refs[k] = (RouteRef) { g, true, k }, k++;
+        FOREACH_ARRAY(r, n->routes, n->n_routes)
+                if ((r->has_dst || r->has_gw) && r->family != AF_UNSPEC)
+                        refs[k] = (RouteRef) { r, false, k }, k++;
+        if (k < 2)
+                return 0;
+        qsort(refs, k, sizeof(RouteRef), route_ref_cmp);
+        for (size_t i = 1, first = 0; i < k; i++) {
+                const IbRoute *a = refs[first].route, *b = refs[i].route;
+                ConfigLoc l = { b->file, b->line };
+                char what[IN_ADDR_PREFIX_STRLEN + 32];
+
+                if (route_ref_key_cmp(&refs[first], &refs[i]) != 0) {
+                        first = i;
+                        continue;
+                }
+                if (same_next_hop(a, b))
+                        continue;
+                route_describe(b, what, sizeof(what));
+                ERR(n, l,
+                    "a second %s with metric %u on this link (the first is at %s:%u); the kernel keys routes by "
+                    "destination and metric, not by gateway, and refuses it (EEXIST): give one of them "
+                    "another Metric= in a [Route]",
+                    what, ib_route_metric(b), a->file, a->line);
+        }
+        return 0;
+}
+
+static int validate_routes(IbNetwork *n, DiagList *diags) {
+        FOREACH_ARRAY(g, n->gateways, n->n_gateways)
+                check_reachable(n, g, diags);
         FOREACH_ARRAY(r, n->routes, n->n_routes) {
                 ConfigLoc l = { r->file, r->line };
 
@@ -162,8 +257,9 @@ static void validate_routes(IbNetwork *n, DiagList *diags) {
                 }
                 if (!r->has_gw)
                         continue;
-                warn_unreachable(n, r, diags);
+                check_reachable(n, r, diags);
         }
+        return validate_route_keys(n, diags);
 }
 
 int ib_network_validate(IbNetwork *n, DiagList *diags) {
@@ -173,7 +269,8 @@ int ib_network_validate(IbNetwork *n, DiagList *diags) {
         validate_partition(n, diags);
         validate_ipoib_mtu(n, diags);
         validate_addresses(n, diags);
-        validate_routes(n, diags);
+        if (validate_routes(n, diags) == -ENOMEM)
+                return -ENOMEM;
         return diag_count(diags, DIAG_ERROR) > before ? -EINVAL : 0;
 }
 
@@ -187,60 +284,213 @@ void ib_config_done(IbConfig *c) {
         c->n = c->allocated = 0;
 }
 
+/* The [Match] criteria as one string, equal exactly when ib_network_match_equal() holds: the same
+ * globs in any order, GUID, device, port and type. Globs hold no newline (ifname_glob_valid()). */
+static char *match_key(const IbNetwork *n) {
+        _cleanup_strv_free_ char **names = strv_copy(n->match_name);
+        _cleanup_free_ char *joined = NULL;
+        char *k;
+
+        if (!names)
+                return NULL;
+        strv_sort(names);
+        joined = strv_join(names, "\n");
+        if (!joined)
+                return NULL;
+        if (asprintf(&k, "%s\n|%d %" PRIx64 " %s %u %d", joined, n->has_match_guid,
+                     n->has_match_guid ? n->match_guid : 0, strempty(n->match_device),
+                     n->match_port ?: IB_PORT_DEFAULT, (int) n->match_type) < 0)
+                return NULL;
+        return k;
+}
+
+/* The route's kernel key (route_ref_key_cmp()) as a string. */
+static char *route_key(const IbRoute *r) {
+        char p[IN_ADDR_PREFIX_STRLEN] = "default";
+        char *k;
+
+        if (r->has_dst && r->dst_len > 0)
+                (void) in_addr_prefix_to_string(r->family, &r->dst, r->dst_len, p, sizeof(p));
+        if (asprintf(&k, "%d %s %u", r->family, p, ib_route_metric(r)) < 0)
+                return NULL;
+        return k;
+}
+
+typedef struct ConfigMaps {
+        StrMap parents;     /* match key → the first file without [Partition] */
+        StrMap child_names; /* child interface name → IbNetwork */
+        StrMap child_pkeys; /* match key + P_Key → IbNetwork */
+        StrMap routes;      /* route key → IbRoute */
+} ConfigMaps;
+
+static void config_maps_done(ConfigMaps *m) {
+        strmap_done(&m->parents);
+        strmap_done(&m->child_names);
+        strmap_done(&m->child_pkeys);
+        strmap_done(&m->routes);
+}
+
+/* A child's interface name when the config alone decides it: Name=, or the default from a literal
+ * parent name. */
+static bool child_name_known(const IbNetwork *n, char *buf, size_t size) {
+        const char *parent = ib_network_literal_name(n);
+
+        if (!n->child_name && !parent)
+                return false;
+        return ib_network_child_name(n, parent ?: "", buf, size) >= 0;
+}
+
+static void reject(IbConfig *c, size_t j) {
+        c->entries[j].network = ib_network_unref(c->entries[j].network);
+}
+
 /* Two children clash when they would get the same interface name, or carry the same P_Key on the same
  * parent. The kernel allows duplicate P_Keys on netlink children (is_child_unique() only checks legacy
  * ones), but two interfaces in one partition on one port only confuse routing and ARP. */
-static bool children_clash(const IbNetwork *a, const IbNetwork *b, bool *ret_same_name) {
-        const char *pa = ib_network_literal_name(a), *pb = ib_network_literal_name(b);
-        char na[64] = "", nb[64] = "";
-        bool same_parent = ib_network_match_equal(a, b);
+static int check_child(ConfigMaps *m, IbNetwork *b, const char *mkey, char **ret_pkey_key, DiagList *diags,
+                       bool *ret_rejected) {
+        _cleanup_free_ char *pkey_key = NULL;
+        char name[64];
+        IbNetwork *a = NULL;
+        const char *what = NULL;
 
-        if (a->child_name || pa)
-                (void) ib_network_child_name(a, pa ?: "", na, sizeof(na));
-        if (b->child_name || pb)
-                (void) ib_network_child_name(b, pb ?: "", nb, sizeof(nb));
-        /* A derived name is only known when the parent name is literal. */
-        *ret_same_name = na[0] && nb[0] && (a->child_name || pa) && (b->child_name || pb) && streq(na, nb) &&
-                (a->child_name || b->child_name || same_parent);
-        if (*ret_same_name)
-                return true;
-        return same_parent && a->pkey == b->pkey;
+        if (child_name_known(b, name, sizeof(name)) && (a = strmap_get(&m->child_names, name)))
+                what = "creates the same child interface name";
+        if (asprintf(&pkey_key, "%s\n%04x", mkey, b->pkey) < 0)
+                return -ENOMEM;
+        if (!what && (a = strmap_get(&m->child_pkeys, pkey_key)))
+                what = "creates the same P_Key on the same parent";
+        *ret_rejected = what;
+        if (what)
+                diag_add(diags, DIAG_ERROR, b->partition.file, b->partition.line,
+                         "%s as %s:%u; this file is ignored: remove one of them or change PKey=/Name=", what,
+                         a->partition.file, a->partition.line);
+        *ret_pkey_key = TAKE_PTR(pkey_key);
+        return 0;
 }
 
+/* The kernel keys routes by destination and metric, not by link: the same route on two links is
+ * refused on the second (EEXIST). */
+static const IbRoute *route_clash(ConfigMaps *m, const IbNetwork *b, const IbRoute **ret_mine, int *ret_r) {
+        const IbRoute *lists[2] = { b->gateways, b->routes };
+        size_t sizes[2] = { b->n_gateways, b->n_routes };
+
+        *ret_r = 0;
+        for (size_t l = 0; l < 2; l++)
+                FOREACH_ARRAY(r, lists[l], sizes[l]) {
+                        _cleanup_free_ char *k = NULL;
+                        const IbRoute *a;
+
+                        if ((!r->has_dst && !r->has_gw) || r->family == AF_UNSPEC)
+                                continue;
+                        k = route_key(r);
+                        if (!k) {
+                                *ret_r = -ENOMEM;
+                                return NULL;
+                        }
+                        a = strmap_get(&m->routes, k);
+                        if (a) {
+                                *ret_mine = r;
+                                return a;
+                        }
+                }
+        return NULL;
+}
+
+static int add_routes(ConfigMaps *m, const IbNetwork *b) {
+        const IbRoute *lists[2] = { b->gateways, b->routes };
+        size_t sizes[2] = { b->n_gateways, b->n_routes };
+        int r;
+
+        for (size_t l = 0; l < 2; l++)
+                FOREACH_ARRAY(rt, lists[l], sizes[l]) {
+                        _cleanup_free_ char *k = NULL;
+
+                        if ((!rt->has_dst && !rt->has_gw) || rt->family == AF_UNSPEC)
+                                continue;
+                        k = route_key(rt);
+                        if (!k)
+                                return -ENOMEM;
+                        if (strmap_get(&m->routes, k))
+                                continue; /* the same link twice: validate_route_keys() had its say */
+                        r = strmap_put(&m->routes, k, (void *) rt);
+                        if (r < 0)
+                                return r;
+                }
+        return 0;
+}
+
+/* One pass over the entries in file order with hash maps, so 10,000 files are not 50 million pairs. */
 int ib_config_validate(IbConfig *c, DiagList *diags) {
-        int rejected = 0;
+        _cleanup_(config_maps_done) ConfigMaps m = {};
+        int rejected = 0, r;
 
         for (size_t j = 0; j < c->n; j++) {
+                _cleanup_free_ char *mkey = NULL, *pkey_key = NULL;
                 IbNetwork *b = c->entries[j].network;
+                const IbRoute *mine = NULL, *theirs;
+                bool out = false;
 
                 if (!b)
                         continue;
-                for (size_t i = 0; i < j; i++) {
-                        IbNetwork *a = c->entries[i].network;
-                        bool same_name;
-
-                        if (!a)
-                                continue;
-                        if (ib_network_is_child(a) && ib_network_is_child(b) && children_clash(a, b, &same_name)) {
-                                diag_add(diags, DIAG_ERROR, b->partition.file, b->partition.line,
-                                         "%s as %s:%u; this file is ignored: remove one of them or change PKey=/Name=",
-                                         same_name ? "creates the same child interface name"
-                                                   : "creates the same P_Key on the same parent",
-                                         a->partition.file, a->partition.line);
-                                c->entries[j].network = ib_network_unref(b);
+                mkey = match_key(b);
+                if (!mkey)
+                        return -ENOMEM;
+                if (ib_network_is_child(b)) {
+                        r = check_child(&m, b, mkey, &pkey_key, diags, &out);
+                        if (r < 0)
+                                return r;
+                        if (out) {
+                                reject(c, j);
                                 rejected++;
-                                break;
+                                continue;
                         }
-                        if (!ib_network_is_child(a) && !ib_network_is_child(b) && ib_network_match_equal(a, b)) {
+                } else {
+                        IbNetwork *a = strmap_get(&m.parents, mkey);
+
+                        if (a) {
                                 ConfigLoc l = first_match_loc(b);
 
+                                /* Shadowed: it never applies, so its routes meet no other link. */
                                 diag_add(diags, DIAG_WARNING, l.file ?: b->path, l.line,
                                          "[Match] is the same as in %s, which comes first and wins; this file "
                                          "is shadowed and will never apply",
                                          a->path);
-                                break;
+                                continue;
                         }
                 }
+
+                /* An error for check, but the file stays: only that one route is refused, and only once
+                 * both links exist (globs, absent ports), so the agent applies the rest and reports the
+                 * EEXIST on the link, as for any route the kernel refuses. */
+                theirs = route_clash(&m, b, &mine, &r);
+                if (r < 0)
+                        return r;
+                if (theirs) {
+                        char what[IN_ADDR_PREFIX_STRLEN + 32];
+
+                        route_describe(mine, what, sizeof(what));
+                        diag_add(diags, DIAG_ERROR, mine->file, mine->line,
+                                 "the %s with metric %u is configured for another link at %s:%u; the kernel keys "
+                                 "routes by destination and metric, not by link, and refuses the second (EEXIST): "
+                                 "give one of them another Metric= in a [Route]",
+                                 what, ib_route_metric(mine), theirs->file, theirs->line);
+                }
+
+                if (ib_network_is_child(b)) {
+                        char name[64];
+
+                        if (child_name_known(b, name, sizeof(name)) &&
+                            (r = strmap_put(&m.child_names, name, b)) < 0)
+                                return r;
+                        r = strmap_put(&m.child_pkeys, pkey_key, b);
+                } else
+                        r = strmap_put(&m.parents, mkey, b);
+                if (r < 0)
+                        return r;
+                r = add_routes(&m, b);
+                if (r < 0)
+                        return r;
         }
         return rejected;
 }

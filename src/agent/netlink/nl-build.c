@@ -289,6 +289,7 @@ static int build_route(const Action *a, struct nl_msg **ret) {
                  * iproute2 (iproute_modify()). With a gateway, universe. */
                 rtm.rtm_scope = kr->has_gw ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
                 rtm.rtm_type = kr->type ?: RTN_UNICAST;
+                rtm.rtm_flags = kr->flags & RTNH_F_ONLINK;
         } else {
                 /* iproute2 deletes with scope NOWHERE, protocol and type 0: "match any" in
                  * fib_table_delete()/ip6_route_del(). */

@@ -252,8 +252,8 @@ int sim_route_add(SimModel *m, const KRoute *req, const char **extack) {
                 }
                 r.scope = r.has_gw ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
                 /* fib_check_nh_v4_gw(): the gateway is looked up first (a down link has lost its
-                 * prefix routes, so that fails before the device check). */
-                if (r.has_gw && !onlink_reachable(m, AF_INET, r.ifindex, &r.gw)) {
+                 * prefix routes, so that fails before the device check); RTNH_F_ONLINK skips that. */
+                if (r.has_gw && !(r.flags & RTNH_F_ONLINK) && !onlink_reachable(m, AF_INET, r.ifindex, &r.gw)) {
                         if (extack)
                                 *extack = "Nexthop has invalid gateway";
                         return -ENETUNREACH;
@@ -275,8 +275,9 @@ int sim_route_add(SimModel *m, const KRoute *req, const char **extack) {
                                 *extack = "Nexthop device is not up";
                         return -ENETDOWN;
                 }
-                /* ip6_validate_gw(): a non-link-local gateway must be reachable through the device. */
-                if (r.has_gw && !in_addr_is_link_local(AF_INET6, &r.gw) &&
+                /* ip6_validate_gw(): a non-link-local gateway must be reachable through the device,
+                 * unless RTNH_F_ONLINK (ip6_route_check_nh_onlink()). */
+                if (r.has_gw && !(r.flags & RTNH_F_ONLINK) && !in_addr_is_link_local(AF_INET6, &r.gw) &&
                     !onlink_reachable(m, AF_INET6, r.ifindex, &r.gw)) {
                         if (extack)
                                 *extack = "Nexthop has invalid gateway";
