@@ -55,6 +55,20 @@ static const ConfFile *find(const SearchPath *p, const char *name) {
         return NULL;
 }
 
+/* The note about DIR/name (dir 0..2), with that level, containing each of the strings. */
+static void assert_note(const SearchPath *p, DiagLevel level, unsigned dir, const char *name, const char *what,
+                        const char *masks_dir_name) {
+        _cleanup_free_ char *path = test_path(p->dirs[dir], name), *msg = NULL;
+
+        if (masks_dir_name) {
+                _cleanup_free_ char *masked = test_path(p->dirs[masks_dir_name[0] - '0'], masks_dir_name + 2);
+
+                ck_assert_int_ge(asprintf(&msg, "%s: masks %s, which is not read", what, masked), 0);
+        } else
+                msg = strdup(what);
+        test_assert_diag(&p->list.notes, level, path, 0, msg);
+}
+
 static void assert_file(const SearchPath *p, const char *name, unsigned dir) {
         const ConfFile *f = find(p, name);
         _cleanup_free_ char *want = test_path(p->dirs[dir], name);
@@ -176,6 +190,20 @@ START_TEST(test_masking) {
         assert_file(&p, "40-d.ibnet", 0);
         assert_file(&p, "50-e.ibnet", 0);
         ck_assert_uint_eq(p.list.n, 2);
+
+        /* Nothing silent: each mask is named, with what it hides or that it hides nothing. */
+        ck_assert_uint_eq(p.list.n_masked, 4);
+        ck_assert_str_eq(p.list.masked[0].name, "10-a.ibnet");
+        ck_assert_str_eq(p.list.masked[0].why, "empty file");
+        assert_note(&p, DIAG_NOTICE, 0, "10-a.ibnet", "empty file", "2/10-a.ibnet");
+        assert_note(&p, DIAG_NOTICE, 1, "20-b.ibnet", "symlink to /dev/null", "2/20-b.ibnet");
+        assert_note(&p, DIAG_WARNING, 0, "30-c.ibnet",
+                    "empty file: it masks 30-c.ibnet, but no lower-priority directory has one, so it does "
+                    "nothing; write its settings or remove it", NULL);
+        assert_note(&p, DIAG_WARNING, 0, "31-c.ibnet", "symlink to /dev/null: it masks 31-c.ibnet, but", NULL);
+        /* The drop-in of a masked name is documented to be ignored: no second note for it. */
+        test_assert_count(&p.list.notes, DIAG_NOTICE, 2);
+        test_assert_count(&p.list.notes, DIAG_WARNING, 2);
 }
 END_TEST
 
@@ -202,6 +230,16 @@ START_TEST(test_dropins) {
         assert_dropins(
                 &p, "10-a.ibnet",
                 (const char *const[]){ "1/10-y.conf", "0/20-x.conf", "2/30-z.conf", NULL });
+
+        /* What was skipped is said: the mask, the file without .conf, the orphaned directory. */
+        assert_note(&p, DIAG_NOTICE, 0, "10-a.ibnet.d/05-w.conf", "empty file", "2/10-a.ibnet.d/05-w.conf");
+        assert_note(&p, DIAG_WARNING, 0, "10-a.ibnet.d/README",
+                    "not a drop-in: only files ending in .conf are read; rename it or remove it", NULL);
+        assert_note(&p, DIAG_WARNING, 0, "20-orphan.ibnet.d",
+                    "drop-in directory of 20-orphan.ibnet, which no directory of the search path has; its "
+                    "drop-ins apply to nothing", NULL);
+        test_assert_count(&p.list.notes, DIAG_WARNING, 2);
+        test_assert_count(&p.list.notes, DIAG_NOTICE, 1);
 }
 END_TEST
 

@@ -801,6 +801,30 @@ START_TEST(test_nul_byte) {
 }
 END_TEST
 
+START_TEST(test_many_addresses) {
+        /* Issue 11: 100,000 Address= lines, one repeated at the end. Appending and the repeat check
+         * were quadratic; the load must finish (check's timeout) and count right. No timing here. */
+        _cleanup_(test_load_done) TestLoad l = {}, dup = {};
+        _cleanup_free_ char *text = NULL, *text_dup = NULL;
+        size_t size = 0;
+        FILE *f = open_memstream(&text, &size);
+
+        ck_assert_ptr_nonnull(f);
+        fputs(M "[Network]\n", f);
+        for (unsigned i = 0; i < 100000; i++)
+                fprintf(f, "Address=10.%u.%u.%u/8\n", i >> 16, (i >> 8) & 0xff, i & 0xff);
+        ck_assert_int_eq(fclose(f), 0);
+        test_load_ok(text, NULL, &l);
+        ck_assert_uint_eq(l.network->n_addresses, 100000);
+        ck_assert_uint_eq(l.network->addresses[99999].line, 100003);
+
+        ck_assert_int_ge(asprintf(&text_dup, "%sAddress=10.0.0.7/24\n", text), 0);
+        test_load(text_dup, NULL, &dup);
+        test_assert_diag(&dup.diags, DIAG_ERROR, dup.path, 100004, "Address= repeats the value at ");
+        test_assert_count(&dup.diags, DIAG_ERROR, 1);
+}
+END_TEST
+
 START_TEST(test_missing_file) {
         _cleanup_(test_load_done) TestLoad l = {};
         ConfFile cf = { .name = (char *) "nope.ibnet" };
@@ -855,6 +879,7 @@ Suite *make_ibnet_parser_suite(void) {
         tcase_add_test(tc, test_line_limit);
         tcase_add_test(tc, test_long_line_numbers);
         tcase_add_test(tc, test_nul_byte);
+        tcase_add_test(tc, test_many_addresses);
         suite_add_tcase(s, tc);
 
         return s;

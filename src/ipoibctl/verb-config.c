@@ -16,6 +16,41 @@ static char *const *config_dirs(void) {
         return arg_config_dirs ?: (char *const *) ibnet_search_path;
 }
 
+/* --config-dir names directories on purpose: one that does not exist is a mistake, not an empty
+ * search path (the default path may well lack some). */
+static int check_config_dirs(DiagList *diags) {
+        int bad = 0;
+
+        STRV_FOREACH(d, arg_config_dirs) {
+                struct stat st;
+
+                if (stat(*d, &st) < 0)
+                        diag_add(diags, DIAG_ERROR, *d, 0, "--config-dir: %s", strerror(errno)), bad++;
+                else if (!S_ISDIR(st.st_mode))
+                        diag_add(diags, DIAG_ERROR, *d, 0, "--config-dir: not a directory"), bad++;
+        }
+        return bad;
+}
+
+/* A file given by path must be one the agent would read: NAME.ibnet. A drop-in is read through its
+ * main file, anything else never. */
+static bool path_is_readable_name(const char *path, DiagList *diags) {
+        _cleanup_free_ char *dir = NULL;
+        const char *slash = strrchr(path, '/');
+
+        if (endswith(path, ".ibnet"))
+                return true;
+        dir = slash ? strndup(path, (size_t) (slash - path)) : strdup(".");
+        if (dir && endswith(path, ".conf") && endswith(dir, ".ibnet.d")) {
+                dir[strlen(dir) - 2] = 0;
+                diag_add(diags, DIAG_ERROR, path, 0, "a drop-in, read only with its main file: run ipoibctl check %s",
+                         dir);
+        } else
+                diag_add(diags, DIAG_ERROR, path, 0,
+                         "the agent reads only files named *.ibnet, never this one: rename it to NAME.ibnet");
+        return false;
+}
+
 static int collect_paths(int argc, char *argv[], ConfFileList *files, DiagList *diags) {
         int r;
 
@@ -36,13 +71,10 @@ static int collect_paths(int argc, char *argv[], ConfFileList *files, DiagList *
                         r = conf_files_list(dirs, &sub);
                         if (r < 0)
                                 return r;
-                        FOREACH_ARRAY(f, sub.files, sub.n) {
-                                if (!GREEDY_REALLOC(files->files, files->allocated, files->n + 1))
-                                        return -ENOMEM;
-                                files->files[files->n++] = *f;
-                        }
-                        sub.n = 0; /* moved */
-                } else {
+                        r = conf_file_list_merge(files, &sub);
+                        if (r < 0)
+                                return r;
+                } else if (path_is_readable_name(argv[i], diags)) {
                         r = conf_files_add_path(files, argv[i]);
                         if (r < 0)
                                 return r;
@@ -92,6 +124,7 @@ int verb_check(int argc, char *argv[]) {
         size_t errors, warnings, notices;
         int r;
 
+        (void) check_config_dirs(&diags);
         r = collect_paths(argc, argv, &files, &diags);
         if (r < 0)
                 return r;
@@ -149,11 +182,37 @@ static bool name_matches(const ConfFile *f, const char *arg) {
         return e && strlen(arg) == (size_t) (e - f->name) && strncmp(f->name, arg, strlen(arg)) == 0;
 }
 
+static bool mask_matches(const ConfMask *m, const char *arg) {
+        const char *e;
+
+        if (streq(m->name, arg) || streq(m->path, arg))
+                return true;
+        e = endswith(m->name, ".ibnet");
+        return e && strlen(arg) == (size_t) (e - m->name) && strncmp(m->name, arg, strlen(arg)) == 0;
+}
+
+/* A masked name is shown as such, not as missing: "where did my file go?" has an answer. */
+static void cat_mask(const ConfMask *m, bool first) {
+        if (m->masks)
+                printf("%s# %s: masked (%s), hides %s\n", first ? "" : "\n", m->path, m->why, m->masks);
+        else
+                printf("%s# %s: masked (%s), hides nothing\n", first ? "" : "\n", m->path, m->why);
+}
+
 int verb_cat(int argc, char *argv[]) {
         _cleanup_(conf_file_list_done) ConfFileList files = {};
+        _cleanup_(diag_list_done) DiagList diags = {};
         bool first = true;
         int r, ret = 0;
 
+        if (check_config_dirs(&diags) > 0) {
+                FOREACH_ARRAY(d, diags.items, diags.n) {
+                        _cleanup_free_ char *s = diag_format(d);
+
+                        fprintf(stderr, "ipoibctl cat: %s\n", strna(s));
+                }
+                return 1;
+        }
         r = conf_files_list(config_dirs(), &files);
         if (r < 0)
                 return r;
@@ -163,16 +222,33 @@ int verb_cat(int argc, char *argv[]) {
 
                 FOREACH_ARRAY(f, files.files, files.n)
                         found = found || name_matches(f, argv[i]);
+                FOREACH_ARRAY(m, files.masked, files.n_masked)
+                        found = found || mask_matches(m, argv[i]);
                 if (!found) {
                         fprintf(stderr, "ipoibctl cat: no configuration file \"%s\" in the search path\n", argv[i]);
                         ret = 1;
                 }
         }
-        FOREACH_ARRAY(f, files.files, files.n) {
+        for (size_t i = 0, j = 0; i < files.n || j < files.n_masked;) {
+                /* Files and masks in name order, as the agent reads them. */
+                bool is_mask = i >= files.n || (j < files.n_masked && strcmp(files.masked[j].name, files.files[i].name) < 0);
                 bool want = argc <= 1;
 
-                for (int i = 1; i < argc && !want; i++)
-                        want = name_matches(f, argv[i]);
+                if (is_mask) {
+                        const ConfMask *m = &files.masked[j++];
+
+                        for (int a = 1; a < argc && !want; a++)
+                                want = mask_matches(m, argv[a]);
+                        if (want) {
+                                cat_mask(m, first);
+                                first = false;
+                        }
+                        continue;
+                }
+                const ConfFile *f = &files.files[i++];
+
+                for (int a = 1; a < argc && !want; a++)
+                        want = name_matches(f, argv[a]);
                 if (!want)
                         continue;
                 r = cat_file(f->path, first);

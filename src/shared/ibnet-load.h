@@ -12,9 +12,22 @@ typedef struct ConfFile {
         char **dropins; /* NAME.ibnet.d/ *.conf, in the order applied */
 } ConfFile;
 
+/* A name hidden by an empty file or a symlink to /dev/null. */
+typedef struct ConfMask {
+        char *name;
+        char *path;      /* the masking file */
+        char *masks;     /* the file of that name it hides (first lower-priority one), NULL if none */
+        const char *why; /* "empty file", "symlink to /dev/null", ... */
+} ConfMask;
+
 typedef struct ConfFileList {
         ConfFile *files;
         size_t n, allocated;
+        ConfMask *masked; /* sorted by name */
+        size_t n_masked, allocated_masked;
+        /* What the search skipped and why (masks, orphaned drop-in directories, drop-ins without
+         * .conf): nothing is dropped silently. ib_config_load() passes them on. */
+        DiagList notes;
 } ConfFileList;
 
 void conf_file_list_done(ConfFileList *l);
@@ -24,10 +37,13 @@ extern const char *const ibnet_search_path[];
 
 /* Lists NAME.ibnet over dirs (earlier dirs win for the same NAME; an empty file or a symlink to
  * /dev/null masks), with the drop-ins of NAME from all dirs (same rule per drop-in name), sorted by
- * name. A missing dir is not an error. */
+ * name. A missing dir is not an error. Masks, drop-in directories of no NAME.ibnet and drop-ins not
+ * named *.conf are reported in ret->notes. */
 int conf_files_list(char *const *dirs, ConfFileList *ret);
 /* One file given by path; its drop-ins are PATH.d/ *.conf. */
 int conf_files_add_path(ConfFileList *l, const char *path);
+/* Moves the files, masks and notes of from to the end of l. */
+int conf_file_list_merge(ConfFileList *l, ConfFileList *from);
 
 typedef enum LoadFlags {
         LOAD_CHECK_PERMISSIONS = 1 << 0, /* refuse files not owned by root or writable by others */

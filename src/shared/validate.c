@@ -499,6 +499,10 @@ int ib_config_load(const ConfFileList *files, LoadFlags flags, DiagList *diags, 
         _cleanup_(ib_config_done) IbConfig c = {};
         int rejected = 0, r;
 
+        /* What the search skipped, so that the caller shows it with the rest. */
+        FOREACH_ARRAY(d, files->notes.items, files->notes.n)
+                if (diag_add(diags, d->level, d->path, d->line, "%s", d->message) < 0)
+                        return -ENOMEM;
         FOREACH_ARRAY(f, files->files, files->n) {
                 IbNetwork *n = NULL;
 
