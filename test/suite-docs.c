@@ -210,6 +210,33 @@ START_TEST(test_man_documents_every_key) {
 }
 END_TEST
 
+START_TEST(test_man_search_path) {
+        /* FILES AND PRECEDENCE lists the directories as "\t/dir/" lines: exactly ibnet_search_path, in
+         * its order, and no other (it once claimed /usr/local/lib/ipoib.d for a /usr/local build). */
+        _cleanup_fclose_ FILE *f = fopen(MAN_IBNET, "re");
+        _cleanup_free_ char *buf = NULL;
+        size_t size = 0, n = 0;
+        bool in_files = false;
+
+        ck_assert_ptr_nonnull(f);
+        while (getline(&buf, &size, f) >= 0) {
+                char *s = buf;
+
+                if (startswith(s, "# "))
+                        in_files = streq(s, "# FILES AND PRECEDENCE\n");
+                if (!in_files || s[0] != '\t' || s[1] != '/')
+                        continue;
+                s = strip(s);
+                ck_assert_msg(ibnet_search_path[n], "%s lists %s beyond the search path", MAN_IBNET, s);
+                ck_assert_uint_eq(strlen(s), strlen(ibnet_search_path[n]) + 1);
+                ck_assert_msg(strncmp(s, ibnet_search_path[n], strlen(ibnet_search_path[n])) == 0 && endswith(s, "/"),
+                              "%s lists %s where the code searches %s", MAN_IBNET, s, ibnet_search_path[n]);
+                n++;
+        }
+        ck_assert_msg(!ibnet_search_path[n], "%s does not list %s", MAN_IBNET, ibnet_search_path[n]);
+}
+END_TEST
+
 START_TEST(test_man_mentions_only_schema_keys) {
         _cleanup_(problems_done) Problems p = {};
         ManPage m;
@@ -380,6 +407,7 @@ Suite *make_docs_suite(void) {
         tcase_add_unchecked_fixture(tc, test_tmp_setup, test_tmp_teardown);
         tcase_add_test(tc, test_man_documents_every_key);
         tcase_add_test(tc, test_man_mentions_only_schema_keys);
+        tcase_add_test(tc, test_man_search_path);
         tcase_add_test(tc, test_man_examples_load);
         suite_add_tcase(s, tc);
 

@@ -391,6 +391,12 @@ static const DiagCase diag_cases[] = {
           "\"192.0.2.54\" is not KEY=VALUE", 1 },
         { M "[Link]\nMTU=2044 # jumbo\n", NULL, DIAG_ERROR, false, 4, "invalid MTU= value \"2044 # jumbo\"",
           1 },
+        { M "[Link]\nMTU=2044;jumbo\n", NULL, DIAG_ERROR, false, 4, "invalid MTU= value \"2044;jumbo\"", 1 },
+        /* As ibnet(5) says: the list keys name the mistake. */
+        { M "[Network]\nDNS=192.0.2.53 # site\n", NULL, DIAG_ERROR, false, 4,
+          "invalid DNS= value \"192.0.2.53 # site\": comments go on a line of their own", 1 },
+        { M "[Network]\nDomains=example.com # site\n", NULL, DIAG_ERROR, false, 4,
+          "invalid Domains= value \"example.com # site\": comments go on a line of their own", 1 },
         { "[Match]\r\nName=ib0\r\n[Link]\r\nMTU=20x4\r\n", NULL, DIAG_ERROR, false, 4,
           "invalid MTU= value \"20x4\":", 1 },
         { M "\n# comment\n; comment\n\n[Link]\n\tMTU=abc\n", NULL, DIAG_ERROR, false, 8,

@@ -256,6 +256,8 @@ static int config_parse_dns(ConfigContext *ctx, const char *value, void *data, i
         STRV_FOREACH(s, l) {
                 IbAddress a = { .line = ctx->line, .file = ctx->file };
 
+                if (**s == '#' || **s == ';')
+                        return config_bad_value(ctx, value, "comments go on a line of their own");
                 if (in_addr_from_string_auto(*s, &a.family, &a.addr) < 0)
                         return config_bad_value(ctx, *s, "not an IP address");
                 r = ib_address_list_append(dns, &a);
@@ -278,6 +280,8 @@ static int config_parse_domains(ConfigContext *ctx, const char *value, void *dat
         if (r < 0)
                 return r;
         STRV_FOREACH(s, l) {
+                if (**s == '#' || **s == ';')
+                        return config_bad_value(ctx, value, "comments go on a line of their own");
                 if (!dns_domain_valid(*s))
                         return config_bad_value(ctx, *s, "not a DNS domain");
                 if (strv_contains(*domains, *s))
