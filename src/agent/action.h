@@ -43,6 +43,25 @@ typedef struct Action {
         };
 } Action;
 
+struct Link;
+struct Owner;
+
+/* Everything that depends on the type of an action, one row per type (action.c): adding a type adds a
+ * row here, a message builder (netlink/nl-build.c) and a model of it (sim/backend-sim.c). */
+typedef struct ActionOps {
+        const char *name; /* "add-address": logs, ipoibctl plan */
+        /* What it acts on, with a leading space (" 192.0.2.1/24"), or "" for nothing. */
+        void (*format)(const Action *a, char *buf, size_t size);
+        /* The kernel's answer, for a link that still exists: update its cache and the ownership record.
+         * Returns 0 when the kernel is as asked (also when it says so with EEXIST or ENOENT), 1 when the
+         * failure is handled and not the link's (a P_Key child that cannot be made), or the error that
+         * fails the link. *extack may be replaced with a better explanation. */
+        int (*done)(struct Link *l, const Action *a, int error, const char **extack);
+        /* A success whose link is gone already: what still holds for the ownership record. Optional. */
+        void (*gone)(struct Owner *o, const Action *a);
+} ActionOps;
+
+const ActionOps *action_ops(ActionType t) _const_;
 const char *action_type_to_string(ActionType t) _const_;
 /* "add address 192.0.2.1/24 on ib0": for logs, ipoibctl plan and test expectations. */
 char *action_to_string(const Action *a, char *buf, size_t size);

@@ -94,7 +94,6 @@ typedef struct IbPortInfo {
 /* NULL for a state rdma-core did not have when this was written. */
 const char *ib_port_state_to_string(IbPortState s) _const_;
 IbPortState ib_port_state_from_string(const char *s) _pure_;
-bool ib_port_has_pkey(const IbPortInfo *p, uint16_t pkey) _pure_;
 
 /* The metric the kernel gives a route when none is asked for: IPv4 0, IPv6 IP6_RT_PRIO_USER (1024). */
 static inline uint32_t kroute_default_metric(int family) {

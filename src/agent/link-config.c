@@ -8,12 +8,8 @@
 #include "plan.h"
 #include "strv.h"
 
-static bool link_is_ipoib_child(const Link *l) {
-        return l->kernel.arphrd == ARPHRD_INFINIBAND && l->kernel.parent > 0 && l->kernel.parent != l->kernel.ifindex;
-}
-
 Link *link_parent(Manager *m, const Link *l) {
-        return link_is_ipoib_child(l) ? intmap_get(&m->links, l->kernel.parent) : NULL;
+        return ipoib_is_child(&l->kernel) ? intmap_get(&m->links, l->kernel.parent) : NULL;
 }
 
 IbNetwork *manager_match(Manager *m, const Link *l, char ***ret_shadowed) {
@@ -23,7 +19,7 @@ IbNetwork *manager_match(Manager *m, const Link *l, char ***ret_shadowed) {
 
         if (id.type < 0)
                 return NULL;
-        id.is_child = link_is_ipoib_child(l);
+        id.is_child = ipoib_is_child(&l->kernel);
 
         /* A P_Key child is configured by the [Partition] file that defines it: the file matches the
          * parent and names the child (explicitly or <parent>.<pkey>). */
@@ -61,7 +57,7 @@ static void link_update_children(Manager *m, Link *l) {
 
         l->children = NULL;
         l->n_children = 0;
-        if (id.type == IB_LINK_TYPE_INFINIBAND && !link_is_ipoib_child(l))
+        if (id.type == IB_LINK_TYPE_INFINIBAND && !ipoib_is_child(&l->kernel))
                 FOREACH_ARRAY(e, m->config.entries, m->config.n) {
                         ChildSlot c = {};
 
@@ -130,14 +126,14 @@ void link_port_event(Manager *m, Link *l) {
         if (l->has_port == had && (!had || port_info_equal(&old, &l->port)))
                 return;
         log_link_debug(l, "The InfiniBand port changed.");
-        l->failed = false;
+        link_retry(l);
         manager_link_dirty(m, l);
-        if (link_is_ipoib_child(l))
+        if (ipoib_is_child(&l->kernel))
                 return;
         for (size_t i = 0; intmap_iterate(&m->links, &i, NULL, (void **) &c);)
                 if (link_parent(m, c) == l) {
                         link_update_port(m, c);
-                        c->failed = false;
+                        link_retry(c);
                         manager_link_dirty(m, c);
                 }
 }
@@ -157,7 +153,7 @@ void link_rematch(Manager *m, Link *l) {
                 else if (!n && l->network)
                         log_link_info(l, "No longer matched by %s.", l->network->path);
                 if (!same_file && l->network)
-                        l->mtu_requested = l->mtu_effective = 0; /* learned for the old file */
+                        ipoib_forget_mtu(&l->ipoib); /* learned for the old file */
                 ib_network_unref(l->network);
                 l->network = ib_network_ref(n);
         }
@@ -207,75 +203,15 @@ static void link_prune_owned(Manager *m, Link *l) {
                 owner_remove_route(&m->owner, l->kernel.ifname, &gone_r[i]);
 }
 
-/* What MTU=max means: connected mode allows IPOIB_CM_MTU (65520); datagram allows the IB link MTU minus
- * the 4-byte IPoIB header (IPOIB_UD_MTU()); a plain link allows its IFLA_MAX_MTU. 0 = unknown. */
-static uint32_t link_mtu_max(const Link *l, int mode) {
-        if (l->kernel.arphrd != ARPHRD_INFINIBAND)
-                return l->kernel.max_mtu;
-        if (mode < 0)
-                mode = l->kernel.has_ipoib ? l->kernel.mode : IB_MODE_DATAGRAM;
-        if (mode == IB_MODE_CONNECTED)
-                return IPOIB_CM_MTU;
-        return l->has_port && l->port.state_known && l->port.active_mtu > IPOIB_ENCAP_LEN
-                ? IPOIB_UD_MTU(l->port.active_mtu) : 0;
-}
-
-/* When the port data knows the broadcast group's MTU (the simulated fabric does; rdma-core does not
- * tell it), a datagram link runs min(MTU, IPOIB_UD_MTU(group MTU)) whatever it was asked for: the
- * join (ipoib_mcast_join_finish()) and ipoib_mcast_carrier_on_task() lower it after the link comes
- * up, and ipoib_change_mtu() at once when it is up already. Running that value is the file's MTU,
- * not drift, also right after a restart. Without the group MTU the planner learns the clamp from the
- * kernel's answer instead (link_request_done()). */
-static void link_expect_clamp(const Link *l, PlanInput *in) {
-        uint32_t want = l->network ? network_desired_mtu(l->network, in->mtu_max) : 0, clamp;
-
-        if (want == 0 || !l->has_port || l->port.bcast_mtu <= IPOIB_ENCAP_LEN || !l->kernel.has_ipoib ||
-            (plan_effective_mode(in) >= 0 ? plan_effective_mode(in) : l->kernel.mode) != IB_MODE_DATAGRAM)
-                return;
-        clamp = IPOIB_UD_MTU(l->port.bcast_mtu);
-        /* Only once the kernel has been asked: its admin_mtu then holds the file's value, and the
-         * link rises to it if the group's MTU grows (ipoib_mcast_join_finish()). */
-        if (clamp < want && l->kernel.mtu == clamp && l->mtu_requested == want) {
-                in->mtu_requested = want;
-                in->mtu_effective = clamp;
-        }
-}
-
-static bool link_connected_unsupported(const Link *l) {
-        /* IPOIB_CM_SUPPORTED(): the RC flag in byte 0 of the hardware address, set only by
-         * ipoib_cm_dev_init(); enhanced IPoIB never sets it, and ipoib_set_mode() refuses. */
-        return l->connected_unsupported ||
-                (l->kernel.hwaddr_len == INFINIBAND_ALEN && !(l->kernel.hwaddr[0] & 0x80)) ||
-                (l->has_port && l->port.enhanced == 1);
-}
-
-
 /* Things worth saying about a link that is otherwise fine. One line, the most important first. */
 static void link_update_warning(Link *l, const PlanInput *in) {
-        const IbNetwork *n = l->network;
+        const char *w;
+        char buf[256];
 
-        if (!n) {
-                link_set_warning(l, NULL);
-                return;
-        }
-        if (n->mode == IB_MODE_CONNECTED && in->connected_unsupported)
-                link_set_warning(l, "connected mode not supported by this device (enhanced IPoIB); running datagram");
-        else if (link_dns_error(l->manager->dns, l->kernel.ifindex))
-                link_set_warning(l, "%s", link_dns_error(l->manager->dns, l->kernel.ifindex));
-        else if (n->has_partition && l->has_port && l->port.state_known && !ib_port_has_pkey(&l->port, n->pkey))
-                link_set_warning(l, "partition 0x%04x not granted by the subnet manager (not in the port's P_Key "
-                                 "table); no carrier until it is",
-                                 n->pkey);
-        else if (n->match_type == IB_LINK_TYPE_INFINIBAND && (n->mode >= 0 || n->umcast >= 0) && !l->kernel.has_ipoib)
-                link_set_warning(l, "the kernel reports no IPoIB settings for this link; [IPoIB] is not applied");
-        else if (n->require_active_port > 0 && l->has_port && !l->port.state_known)
-                link_set_warning(l, "RequireActivePort=yes, but the port's state is unknown (no data from "
-                                 "rdma-core); addresses are not held back");
-        else if (n->mtu_max && in->mtu_max == 0)
-                link_set_warning(l, "MTU=max: the largest MTU is unknown (no port data from rdma-core); MTU left alone");
-        else if (in->mtu_effective > 0 && l->kernel.mtu == in->mtu_effective)
-                link_set_warning(l, "MTU %u accepted; the kernel runs %u (the broadcast group's MTU is lower)",
-                                 in->mtu_requested, in->mtu_effective);
+        w = ipoib_warning(l->network, &l->kernel, l->has_port ? &l->port : NULL, in,
+                          link_dns_error(l->manager->dns, l->kernel.ifindex), buf, sizeof(buf));
+        if (w)
+                link_set_warning(l, "%s", w);
         else
                 link_set_warning(l, NULL);
 }
@@ -318,9 +254,6 @@ int link_plan(Manager *m, Link *l, ActionList *plan, const char **ret_blocked, P
                 .n_owned_addresses = o ? o->n_addresses : 0,
                 .owned_routes = o ? o->routes : NULL,
                 .n_owned_routes = o ? o->n_routes : 0,
-                .connected_unsupported = link_connected_unsupported(l),
-                .mtu_requested = l->mtu_requested,
-                .mtu_effective = l->mtu_effective,
                 .hold_addresses = l->network && l->network->require_active_port > 0 && l->has_port &&
                         l->port.state_known &&
                         l->port.state != IB_PORT_ACTIVE,
@@ -328,8 +261,7 @@ int link_plan(Manager *m, Link *l, ActionList *plan, const char **ret_blocked, P
                 .children = children,
                 .n_children = l->n_children,
         };
-        in.mtu_max = link_mtu_max(l, plan_effective_mode(&in));
-        link_expect_clamp(l, &in);
+        ipoib_plan_input(&l->ipoib, l->network, &l->kernel, l->has_port ? &l->port : NULL, &in);
         r = plan_link(&in, plan, ret_blocked);
         if (r < 0)
                 return r;
@@ -351,8 +283,8 @@ int link_reconcile(Manager *m, Link *l) {
         if (l->outstanding > 0)
                 return 0; /* re-planned when the last reply is in */
         l->dirty = false;
-        if (l->failed)
-                return 0; /* until something changes */
+        if (link_failed(l))
+                return 0; /* until something changes (link_retry()) */
         if (!l->network && !o && l->n_children == 0) {
                 link_set_state(l, LINK_STATE_UNMANAGED, NULL);
                 return 0;
@@ -361,7 +293,7 @@ int link_reconcile(Manager *m, Link *l) {
         if (r < 0)
                 return log_link_error_errno(l, r, "Failed to plan: %m");
         /* What was learned about the MTU survives a restart (owner.h). */
-        if (owner_set_mtu(&m->owner, l->kernel.ifname, l->mtu_requested, l->mtu_effective) < 0)
+        if (owner_set_mtu(&m->owner, l->kernel.ifname, l->ipoib.mtu_requested, l->ipoib.mtu_effective) < 0)
                 return log_oom();
         link_update_warning(l, &in);
 

@@ -109,11 +109,6 @@ void link_set_state(Link *l, LinkState state, const char *reason_fmt, ...) {
         l->reason = TAKE_PTR(reason);
 }
 
-/* A datagram IPoIB link: the only kind whose MTU may end up below what the kernel accepted. */
-static bool mtu_can_clamp(const KLink *k) {
-        return k->arphrd == ARPHRD_INFINIBAND && k->has_ipoib && k->mode == IPOIB_MODE_DATAGRAM;
-}
-
 bool link_update_kernel(Link *l, const KLink *k) {
         bool changed = memcmp(&l->kernel, k, sizeof(KLink)) != 0;
 
@@ -125,16 +120,7 @@ bool link_update_kernel(Link *l, const KLink *k) {
                 l->kernel.umcast != k->umcast || l->kernel.hwaddr_len != k->hwaddr_len ||
                 memcmp(l->kernel.hwaddr, k->hwaddr, k->hwaddr_len) != 0 || l->kernel.parent != k->parent;
 
-        /* ipoib_change_mtu() in datagram mode accepts an MTU above the broadcast group's and runs
-         * min(mcast_mtu, admin_mtu). Only the first link event after our request is its answer: a
-         * lower MTU there is the clamp, not drift; any later change is drift again. */
-        if (l->mtu_expect_answer) {
-                l->mtu_expect_answer = false;
-                if (k->mtu == l->mtu_requested)
-                        l->mtu_effective = 0;
-                else if (k->mtu < l->mtu_requested && mtu_can_clamp(k))
-                        l->mtu_effective = k->mtu;
-        }
+        ipoib_link_event(&l->ipoib, k);
         if (changed)
                 l->kernel = *k;
         return relevant;
@@ -201,7 +187,7 @@ IbLinkIdentity link_identity(const Link *l) {
         return id;
 }
 
-static const char *error_text(int error, const char *extack, char *buf, size_t size) {
+const char *link_error_text(int error, const char *extack, char *buf, size_t size) {
         if (extack && *extack)
                 snprintf(buf, size, "%s (%s)", strerror(-error), extack);
         else
@@ -209,158 +195,106 @@ static const char *error_text(int error, const char *extack, char *buf, size_t s
         return buf;
 }
 
-void link_request_done(Link *l, const Action *a, int error, const char *extack) {
-        Manager *m = l->manager;
-        char what[256], err[512], why[256];
+void link_retry(Link *l) {
+        if (link_failed(l))
+                link_set_state(l, LINK_STATE_PENDING, "retrying after a change");
+}
 
-        /* The kernel answers with the state it has: an object that exists already, or one that is
-         * gone already, is the state we asked for. Only our own successful creations are ours. */
-        switch (a->type) {
-        case ACTION_ADDRESS_ADD:
-                /* EEXIST is the state we asked for only when the address is there with our prefix
-                 * length (its notification came first). IPv6 refuses the same address at any other
-                 * prefix length (ipv6_add_addr()): someone else's, to be reported. */
-                if (error == -EEXIST) {
-                        FOREACH_ARRAY(x, l->addresses, l->n_addresses) {
-                                if (x->family != a->address.family ||
-                                    !in_addr_equal(x->family, &x->addr, &a->address.addr))
-                                        continue;
-                                if (x->prefixlen == a->address.prefixlen)
-                                        error = 0;
-                                else {
-                                        snprintf(why, sizeof(why),
-                                                 "the address exists with prefix length %u, not created by "
-                                                 "the agent; remove it or change Address=",
-                                                 x->prefixlen);
-                                        extack = why;
-                                }
-                                break;
-                        }
-                } else if (error == 0) {
-                        (void) link_address_update(l, &a->address, false);
-                        if (owner_add_address(&m->owner, l->kernel.ifname, &a->address) < 0)
-                                log_oom();
-                }
-                break;
-        case ACTION_ADDRESS_DEL:
-                if (error == 0 || error == -EADDRNOTAVAIL || error == -ENOENT || error == -ESRCH) {
-                        (void) link_address_update(l, &a->address, true);
-                        owner_remove_address(&m->owner, l->kernel.ifname, &a->address);
-                        error = 0;
-                }
-                break;
-        case ACTION_ROUTE_ADD:
-                /* EEXIST is the state we asked for only when the route is there on this link (its
-                 * notification came first). The kernel keys a route by table, destination, TOS and
-                 * metric, not by device: the same default route with the same metric on another link
-                 * is a conflict the user has to solve with Metric=. */
-                if (error == -EEXIST) {
-                        bool here = false;
+/* The kernel answers with the state it has: an object that exists already, or one that is gone
+ * already, is the state we asked for. Only our own successful creations are ours. */
 
-                        FOREACH_ARRAY(x, l->routes, l->n_routes)
-                                here = here || kroute_equal(x, &a->route);
-                        if (here)
-                                error = 0;
-                        else
-                                extack = "a route with the same destination and metric exists, on another link; "
-                                         "give one of them another Metric=";
-                } else if (error == 0) {
-                        (void) link_route_update(l, &a->route, false);
-                        if (owner_add_route(&m->owner, l->kernel.ifname, &a->route) < 0)
-                                log_oom();
-                }
-                break;
-        case ACTION_ROUTE_DEL:
-                if (error == 0 || error == -ESRCH || error == -ENOENT) {
-                        (void) link_route_update(l, &a->route, true);
-                        owner_remove_route(&m->owner, l->kernel.ifname, &a->route);
-                        error = 0;
-                }
-                break;
-        case ACTION_SET_MTU:
-                if (error == 0) {
-                        l->mtu_requested = a->mtu;
-                        l->mtu_effective = 0;
-                        l->mtu_expect_answer = false;
-                        /* A datagram IPoIB link may run less than it accepted (ipoib_change_mtu():
-                         * min(mcast_mtu, admin_mtu)). Its RTM_NEWLINK comes on the other socket, before
-                         * or after this reply, and none comes at all when the clamped value is the one
-                         * it had. So a lower MTU in the cache now is taken as the answer, and the next
-                         * link event may still correct it (link_update_kernel()). */
-                        if (mtu_can_clamp(&l->kernel) && l->kernel.mtu < a->mtu) {
-                                l->mtu_effective = l->kernel.mtu;
-                                l->mtu_expect_answer = true;
-                        } else if (l->kernel.mtu != a->mtu) {
-                                l->kernel.mtu = a->mtu;
-                                l->mtu_expect_answer = mtu_can_clamp(&l->kernel);
-                        }
-                }
-                break;
-        case ACTION_SET_UP:
-                if (error == 0)
-                        l->kernel.flags |= IFF_UP;
-                break;
-        case ACTION_SET_PROMOTE_SECONDARIES:
-                if (error == 0)
-                        l->kernel.promote_secondaries = true;
-                break;
-        case ACTION_SET_IPOIB:
-                if (error == 0) {
-                        if (a->ipoib.mode >= 0) {
-                                l->kernel.mode = (uint8_t) a->ipoib.mode;
-                                l->mtu_requested = l->mtu_effective = 0; /* the MTU was reset */
-                        }
-                        if (a->ipoib.umcast >= 0)
-                                l->kernel.umcast = (uint8_t) a->ipoib.umcast;
-                } else if (error == -EINVAL && a->ipoib.mode == IPOIB_MODE_CONNECTED) {
-                        /* ipoib_set_mode(): no IPOIB_FLAGS_RC in dev_addr[0] (enhanced IPoIB, or no
-                         * CM in the kernel). Run datagram and say so; the link is not failed. */
-                        l->connected_unsupported = true;
-                        link_set_warning(l, "connected mode not supported by this device (enhanced IPoIB); "
-                                            "running datagram");
-                        error = 0;
-                }
-                break;
-        case ACTION_CHILD_CREATE: {
-                ChildSlot *c = link_child_slot(l, a->child.name);
+int link_address_add_done(Link *l, const Action *a, int error, const char **extack) {
+        static char why[256];
 
-                if (error == -EEXIST)
-                        error = 0; /* someone made it meanwhile: its own link event tells the rest */
-                else if (error == 0 && owner_set_child(&m->owner, a->child.name, l->kernel.ifname, a->child.pkey) < 0)
+        if (error == 0) {
+                (void) link_address_update(l, &a->address, false);
+                if (owner_add_address(&l->manager->owner, l->kernel.ifname, &a->address) < 0)
                         log_oom();
-                if (c) {
-                        c->failed = error < 0;
-                        free(c->reason);
-                        c->reason = NULL;
-                        if (error == -EOPNOTSUPP)
-                                c->reason = strdup("the kernel has no IPoIB support (is ib_ipoib loaded?)");
-                        else if (error < 0)
-                                c->reason = strdup(error_text(error, extack, err, sizeof(err)));
-                        if (error < 0)
-                                log_link_warning(l, "Cannot create P_Key child %s: %s", a->child.name,
-                                                 strna(c->reason));
-                }
-                /* A child that cannot be made does not fail its parent: the parent's own
-                 * configuration goes on. */
-                return;
+                return 0;
         }
-        case ACTION_CHILD_DELETE:
-                if (error == 0 || error == -ENODEV) {
-                        owner_forget(&m->owner, l->kernel.ifname);
-                        error = 0;
-                }
-                break;
-        case _ACTION_TYPE_MAX:
-        case _ACTION_TYPE_INVALID:
+        if (error != -EEXIST)
+                return error;
+        /* EEXIST is the state we asked for only when the address is there with our prefix length (its
+         * notification came first). IPv6 refuses the same address at any other prefix length
+         * (ipv6_add_addr()): someone else's, to be reported. */
+        FOREACH_ARRAY(x, l->addresses, l->n_addresses) {
+                if (x->family != a->address.family || !in_addr_equal(x->family, &x->addr, &a->address.addr))
+                        continue;
+                if (x->prefixlen == a->address.prefixlen)
+                        return 0;
+                snprintf(why, sizeof(why),
+                         "the address exists with prefix length %u, not created by the agent; remove it or "
+                         "change Address=",
+                         x->prefixlen);
+                *extack = why;
                 break;
         }
+        return error;
+}
 
-        if (error >= 0) {
-                log_link_debug(l, "done: %s", action_to_string(a, what, sizeof(what)));
+int link_address_del_done(Link *l, const Action *a, int error, const char **extack) {
+        if (error < 0 && error != -EADDRNOTAVAIL && error != -ENOENT && error != -ESRCH)
+                return error;
+        (void) link_address_update(l, &a->address, true);
+        owner_remove_address(&l->manager->owner, l->kernel.ifname, &a->address);
+        return 0;
+}
+
+int link_route_add_done(Link *l, const Action *a, int error, const char **extack) {
+        if (error == 0) {
+                (void) link_route_update(l, &a->route, false);
+                if (owner_add_route(&l->manager->owner, l->kernel.ifname, &a->route) < 0)
+                        log_oom();
+                return 0;
+        }
+        if (error != -EEXIST)
+                return error;
+        /* EEXIST is the state we asked for only when the route is there on this link (its notification
+         * came first). The kernel keys a route by table, destination, TOS and metric, not by device: the
+         * same default route with the same metric on another link is a conflict the user has to solve
+         * with Metric=. */
+        FOREACH_ARRAY(x, l->routes, l->n_routes)
+                if (kroute_equal(x, &a->route))
+                        return 0;
+        *extack = "a route with the same destination and metric exists, on another link; give one of them "
+                  "another Metric=";
+        return error;
+}
+
+int link_route_del_done(Link *l, const Action *a, int error, const char **extack) {
+        if (error < 0 && error != -ESRCH && error != -ENOENT)
+                return error;
+        (void) link_route_update(l, &a->route, true);
+        owner_remove_route(&l->manager->owner, l->kernel.ifname, &a->route);
+        return 0;
+}
+
+int link_set_up_done(Link *l, const Action *a, int error, const char **extack) {
+        if (error == 0)
+                l->kernel.flags |= IFF_UP;
+        return error;
+}
+
+int link_promote_done(Link *l, const Action *a, int error, const char **extack) {
+        if (error == 0)
+                l->kernel.promote_secondaries = true;
+        return error;
+}
+
+void link_request_done(Link *l, const Action *a, int error, const char *extack) {
+        const ActionOps *ops = action_ops(a->type);
+        char what[256], err[512];
+
+        if (!ops)
+                return;
+        error = ops->done(l, a, error, &extack);
+        if (error > 0)
+                return; /* handled, and not a failure of this link */
+        action_to_string(a, what, sizeof(what));
+        if (error == 0) {
+                log_link_debug(l, "done: %s", what);
                 return;
         }
-        action_to_string(a, what, sizeof(what));
-        l->failed = true;
         link_set_state(l, LINK_STATE_FAILED, "%s: %s", what + strlen(l->kernel.ifname) + 1,
-                       error_text(error, extack, err, sizeof(err)));
+                       link_error_text(error, extack, err, sizeof(err)));
 }

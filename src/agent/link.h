@@ -7,6 +7,7 @@
 
 #include "action.h"
 #include "ibnet.h"
+#include "ipoib.h"
 #include "kernel.h"
 #include "log.h"
 
@@ -45,18 +46,16 @@ typedef struct Link {
         /* IPoIB */
         IbPortInfo port;              /* the InfiniBand port behind it (a child: its parent's) */
         bool has_port;
-        bool connected_unsupported;   /* learned: the kernel refused Mode=connected */
-        uint32_t mtu_requested;       /* the last MTU the kernel accepted from us … */
-        uint32_t mtu_effective;       /* … and what it then ran (datagram clamp), 0 = not seen yet */
-        bool mtu_expect_answer;       /* the next link event is the kernel's answer to it */
+        IpoibState ipoib;             /* what the kernel's answers taught about mode and MTU (ipoib.c) */
         struct ChildSlot *children;   /* [Partition] files that match this link as parent */
         size_t n_children;
-        char *warning;                /* configured, but something the user should know */
+
+        /* LINK_STATE_FAILED also means: wait for a change before planning again (link_retry()). */
         LinkState state;
-        char *reason;         /* why it is not configured (or a warning when it is) */
+        char *reason;         /* why it is not configured (NULL when it is) */
+        char *warning;        /* configured, but something the user should know */
         unsigned outstanding; /* requests queued or in flight */
         bool dirty;           /* re-plan when nothing is outstanding */
-        bool failed;          /* wait for a change before retrying */
         bool seen;            /* during a re-dump: still exists */
         struct Link *dirty_next, *dirty_prev;
 } Link;
@@ -83,6 +82,23 @@ IbLinkIdentity link_identity(const Link *l);
 
 /* A request for this link finished: update the cache and the ownership record, or fail the link. */
 void link_request_done(Link *l, const Action *a, int error, const char *extack);
+
+static inline bool link_failed(const Link *l) {
+        return l->state == LINK_STATE_FAILED;
+}
+/* Something changed: a failed link may be planned again. */
+void link_retry(Link *l);
+
+/* "Invalid argument (the kernel's extended ack)" */
+const char *link_error_text(int error, const char *extack, char *buf, size_t size);
+
+/* Replies to requests on addresses, routes and link flags (action.c's table, ActionOps.done). */
+int link_address_add_done(Link *l, const Action *a, int error, const char **extack);
+int link_address_del_done(Link *l, const Action *a, int error, const char **extack);
+int link_route_add_done(Link *l, const Action *a, int error, const char **extack);
+int link_route_del_done(Link *l, const Action *a, int error, const char **extack);
+int link_set_up_done(Link *l, const Action *a, int error, const char **extack);
+int link_promote_done(Link *l, const Action *a, int error, const char **extack);
 
 #define log_link_full_errno(link, level, error, ...)                                                         \
         log_full_errno_ifname(level, error, (link) ? (link)->kernel.ifname : NULL, __VA_ARGS__)

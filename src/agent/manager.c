@@ -128,7 +128,7 @@ static void manager_all_dirty(Manager *m) {
         Link *l;
 
         for (size_t i = 0; intmap_iterate(&m->links, &i, NULL, (void **) &l);) {
-                l->failed = false;
+                link_retry(l);
                 link_rematch(m, l);
                 manager_link_dirty(m, l);
         }
@@ -220,8 +220,8 @@ static void link_restore_mtu(Manager *m, Link *l) {
         const OwnedLink *o = owner_get(&m->owner, l->kernel.ifname);
 
         if (o && o->mtu_requested > 0) {
-                l->mtu_requested = o->mtu_requested;
-                l->mtu_effective = o->mtu_effective;
+                l->ipoib.mtu_requested = o->mtu_requested;
+                l->ipoib.mtu_effective = o->mtu_effective;
         }
 }
 
@@ -309,7 +309,7 @@ static void on_link(void *userdata, const KLink *k, bool removed) {
                         link_rematch(m, l);
                 else
                         link_update_port(m, l);
-                l->failed = false;
+                link_retry(l);
                 manager_link_dirty(m, l);
                 if (renamed)
                         link_parent_dirty(m, l);
@@ -323,7 +323,7 @@ static void on_address(void *userdata, const KAddress *a, bool removed) {
 
         if (!l || !link_address_update(l, a, removed) || !link_is_managed(m, l))
                 return;
-        l->failed = false;
+        link_retry(l);
         manager_link_dirty(m, l);
         if (removed && a->family == AF_INET && !link_has_ipv4(l))
                 link_forget_ipv4_routes(l, "its last IPv4 address was removed");
@@ -334,7 +334,7 @@ static void on_route(void *userdata, const KRoute *r, bool removed) {
         Link *l = intmap_get(&m->links, r->ifindex);
 
         if (l && link_route_update(l, r, removed) && link_is_managed(m, l)) {
-                l->failed = false;
+                link_retry(l);
                 manager_link_dirty(m, l);
         }
 }

@@ -171,27 +171,10 @@ void owner_rename(Owner *o, const char *old_name, const char *new_name) {
 }
 
 void owner_request_gone_link(Owner *o, const Action *a) {
-        switch (a->type) {
-        case ACTION_CHILD_DELETE:
-                owner_forget(o, a->ifname);
-                break;
-        case ACTION_ADDRESS_DEL:
-                owner_remove_address(o, a->ifname, &a->address);
-                break;
-        case ACTION_ROUTE_DEL:
-                owner_remove_route(o, a->ifname, &a->route);
-                break;
-        case ACTION_ADDRESS_ADD:
-        case ACTION_ROUTE_ADD:
-        case ACTION_CHILD_CREATE: /* its parent is gone, and the child with it (ipoib_remove_one()) */
-        case ACTION_SET_IPOIB:
-        case ACTION_SET_PROMOTE_SECONDARIES:
-        case ACTION_SET_MTU:
-        case ACTION_SET_UP:
-        case _ACTION_TYPE_MAX:
-        case _ACTION_TYPE_INVALID:
-                break;
-        }
+        const ActionOps *ops = action_ops(a->type);
+
+        if (ops && ops->gone)
+                ops->gone(o, a);
 }
 
 /* Record lines:

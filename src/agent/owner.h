@@ -46,5 +46,5 @@ void owner_forget(Owner *o, const char *ifname);
 int owner_set_mtu(Owner *o, const char *ifname, uint32_t requested, uint32_t effective);
 /* The record moves with a renamed link. */
 void owner_rename(Owner *o, const char *old_name, const char *new_name);
-/* A successful request whose link is already gone: removals still leave the record. */
+/* A successful request whose link is already gone: removals still leave the record (ActionOps.gone). */
 void owner_request_gone_link(Owner *o, const Action *a);

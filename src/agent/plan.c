@@ -66,12 +66,6 @@ int network_desired_routes(const IbNetwork *n, int ifindex, KRoute **ret, size_t
         return 0;
 }
 
-uint32_t network_desired_mtu(const IbNetwork *n, uint32_t mtu_max) {
-        if (n->mtu_max)
-                return mtu_max;
-        return n->mtu;
-}
-
 static bool address_in(const KAddress *a, const KAddress *l, size_t n) {
         FOREACH_ARRAY(x, l, n)
                 if (kaddress_equal(a, x))
@@ -159,18 +153,12 @@ static bool network_has_ipv4(const IbNetwork *n) {
 }
 
 int plan_effective_mode(const PlanInput *in) {
-        const IbNetwork *n = in->network;
-
-        if (!n || n->match_type != IB_LINK_TYPE_INFINIBAND || n->mode < 0)
-                return -1;
-        if (n->mode == IB_MODE_CONNECTED && in->connected_unsupported)
-                return IB_MODE_DATAGRAM;
-        return (int) n->mode;
+        return ipoib_effective_mode(in->network, in->connected_unsupported);
 }
 
 static int plan_link_settings(const PlanInput *in, ActionList *out) {
         const IbNetwork *n = in->network;
-        uint32_t mtu = network_desired_mtu(n, in->mtu_max);
+        uint32_t mtu = ipoib_desired_mtu(n, in->mtu_max);
         int mode = plan_effective_mode(in);
         bool mode_change = false;
         Action a;

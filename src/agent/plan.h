@@ -20,6 +20,7 @@
 
 #include "action.h"
 #include "ibnet.h"
+#include "ipoib.h"
 #include "kernel.h"
 
 /* A P_Key child the parent should have (from a [Partition] file that matches the parent). */
@@ -41,7 +42,8 @@ typedef struct PlanInput {
         size_t n_owned_addresses;
         const KRoute *owned_routes;
         size_t n_owned_routes;
-        /* The MTU that MTU=max stands for on this link, 0 if unknown (then MTU=max does nothing). */
+        /* The IPoIB part, filled by ipoib_plan_input(). The MTU that MTU=max stands for on this link,
+         * 0 if unknown (then MTU=max does nothing). */
         uint32_t mtu_max;
         /* The device cannot do connected mode (enhanced IPoIB, or the kernel said EINVAL): plan
          * datagram instead of Mode=connected. */
@@ -75,5 +77,3 @@ int plan_effective_mode(const PlanInput *in);
 
 /* The routes a network wants on a link: Gateway= first, then [Route] sections. */
 int network_desired_routes(const IbNetwork *n, int ifindex, KRoute **ret, size_t *ret_n);
-/* The MTU the network wants on the link, 0 for "leave alone". */
-uint32_t network_desired_mtu(const IbNetwork *n, uint32_t mtu_max);

@@ -91,23 +91,32 @@ static void validate_ipoib_mtu(IbNetwork *n, DiagList *diags) {
         }
         if (n->mtu == 0)
                 return;
-        /* dev_set_mtu_ext(): max_mtu is IPOIB_CM_MTU (ipoib_ndo_init()). */
-        if (n->mtu > IPOIB_CM_MTU)
+        switch (ib_mtu_check(n->mtu, m)) {
+        case IB_MTU_ABOVE_MAX:
                 ERR(n, mtu, "MTU=%u exceeds the IPoIB maximum of %u (connected mode); use MTU=max or at most %u",
                     n->mtu, IPOIB_CM_MTU, IPOIB_CM_MTU);
-        else if (n->mtu < IPOIB_DATAGRAM_MTU_MIN && m != IB_MODE_CONNECTED)
+                break;
+        case IB_MTU_BELOW_DATAGRAM_MIN:
                 ERR(n, mtu, "MTU=%u is below the datagram minimum of %u (ipoib_change_mtu()); raise it", n->mtu,
                     IPOIB_DATAGRAM_MTU_MIN);
-        else if (n->mtu > IPOIB_DATAGRAM_MTU_MAX && m == IB_MODE_DATAGRAM)
+                break;
+        case IB_MTU_ABOVE_DATAGRAM_MAX:
                 ERR(n, mtu.line > 0 ? mtu : mode,
                     "MTU=%u exceeds the datagram maximum of %u (4096 − 4-byte IPoIB header); use MTU=max, "
                     "at most %u, or Mode=connected",
                     n->mtu, IPOIB_DATAGRAM_MTU_MAX, IPOIB_DATAGRAM_MTU_MAX);
-        else if (n->mtu > IPOIB_DATAGRAM_MTU_MAX && m < 0)
+                break;
+        case IB_MTU_NEEDS_CONNECTED:
                 WARN(n, mtu,
                      "MTU=%u works only in connected mode, and the file does not set the mode; add [IPoIB] "
                      "Mode=connected",
                      n->mtu);
+                break;
+        case IB_MTU_OK:
+        case _IB_MTU_CHECK_MAX:
+        case _IB_MTU_CHECK_INVALID:
+                break;
+        }
 }
 
 static void validate_addresses(IbNetwork *n, DiagList *diags) {

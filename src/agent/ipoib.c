@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+#include <linux/if_link.h>
+#include <net/if_arp.h>
+
+#include "ipoib.h"
+#include "link.h"
+#include "manager.h"
+#include "plan.h"
+
+void ipoib_forget_mtu(IpoibState *s) {
+        s->mtu_requested = s->mtu_effective = 0;
+}
+
+/* A datagram IPoIB link: the only kind whose MTU may end up below what the kernel accepted. */
+static bool mtu_can_clamp(const KLink *k) {
+        return k->arphrd == ARPHRD_INFINIBAND && k->has_ipoib && k->mode == IPOIB_MODE_DATAGRAM;
+}
+
+void ipoib_link_event(IpoibState *s, const KLink *k) {
+        /* ipoib_change_mtu() in datagram mode accepts an MTU above the broadcast group's and runs
+         * min(mcast_mtu, admin_mtu). Only the first link event after our request is its answer: a
+         * lower MTU there is the clamp, not drift; any later change is drift again. */
+        if (!s->mtu_expect_answer)
+                return;
+        s->mtu_expect_answer = false;
+        if (k->mtu == s->mtu_requested)
+                s->mtu_effective = 0;
+        else if (k->mtu < s->mtu_requested && mtu_can_clamp(k))
+                s->mtu_effective = k->mtu;
+}
+
+bool ipoib_is_child(const KLink *k) {
+        return k->arphrd == ARPHRD_INFINIBAND && k->parent > 0 && k->parent != k->ifindex;
+}
+
+bool ipoib_connected_unsupported(const IpoibState *s, const KLink *k, const IbPortInfo *port) {
+        /* IPOIB_CM_SUPPORTED(): the RC flag in byte 0 of the hardware address, set only by
+         * ipoib_cm_dev_init(); enhanced IPoIB never sets it, and ipoib_set_mode() refuses. */
+        return s->connected_unsupported || (k->hwaddr_len == INFINIBAND_ALEN && !(k->hwaddr[0] & 0x80)) ||
+                (port && port->enhanced == 1);
+}
+
+int ipoib_effective_mode(const IbNetwork *n, bool connected_unsupported) {
+        if (!n || n->match_type != IB_LINK_TYPE_INFINIBAND || n->mode < 0)
+                return -1;
+        if (n->mode == IB_MODE_CONNECTED && connected_unsupported)
+                return IB_MODE_DATAGRAM;
+        return (int) n->mode;
+}
+
+/* Connected mode allows IPOIB_CM_MTU (65520); datagram the IB link MTU minus the 4-byte IPoIB header
+ * (IPOIB_UD_MTU()); a plain link its IFLA_MAX_MTU. */
+uint32_t ipoib_mtu_max(const KLink *k, const IbPortInfo *port, int mode) {
+        if (k->arphrd != ARPHRD_INFINIBAND)
+                return k->max_mtu;
+        if (mode < 0)
+                mode = k->has_ipoib ? k->mode : IB_MODE_DATAGRAM;
+        return ib_mode_mtu_max((IbMode) mode, port && port->state_known ? port->active_mtu : 0);
+}
+
+uint32_t ipoib_desired_mtu(const IbNetwork *n, uint32_t mtu_max) {
+        if (n->mtu_max)
+                return mtu_max;
+        return n->mtu;
+}
+
+/* When the port data knows the broadcast group's MTU (the simulated fabric does; rdma-core does not
+ * tell it), a datagram link runs min(MTU, IPOIB_UD_MTU(group MTU)) whatever it was asked for: the
+ * join (ipoib_mcast_join_finish()) and ipoib_mcast_carrier_on_task() lower it after the link comes
+ * up, and ipoib_change_mtu() at once when it is up already. Running that value is the file's MTU,
+ * not drift, also right after a restart. Without the group MTU the planner learns the clamp from the
+ * kernel's answer instead (ipoib_mtu_done()). */
+static void expect_clamp(const IpoibState *s, const IbNetwork *n, const KLink *k, const IbPortInfo *port,
+                         PlanInput *in) {
+        uint32_t want = n ? ipoib_desired_mtu(n, in->mtu_max) : 0, clamp;
+        int mode = ipoib_effective_mode(n, in->connected_unsupported);
+
+        if (want == 0 || !port || port->bcast_mtu <= IPOIB_ENCAP_LEN || !k->has_ipoib ||
+            (mode >= 0 ? mode : k->mode) != IB_MODE_DATAGRAM)
+                return;
+        clamp = IPOIB_UD_MTU(port->bcast_mtu);
+        /* Only once the kernel has been asked: its admin_mtu then holds the file's value, and the
+         * link rises to it if the group's MTU grows (ipoib_mcast_join_finish()). */
+        if (clamp < want && k->mtu == clamp && s->mtu_requested == want) {
+                in->mtu_requested = want;
+                in->mtu_effective = clamp;
+        }
+}
+
+void ipoib_plan_input(const IpoibState *s, const IbNetwork *n, const KLink *k, const IbPortInfo *port,
+                      PlanInput *in) {
+        in->connected_unsupported = ipoib_connected_unsupported(s, k, port);
+        in->mtu_requested = s->mtu_requested;
+        in->mtu_effective = s->mtu_effective;
+        in->mtu_max = ipoib_mtu_max(k, port, ipoib_effective_mode(n, in->connected_unsupported));
+        expect_clamp(s, n, k, port, in);
+}
+
+bool ipoib_port_has_pkey(const IbPortInfo *p, uint16_t pkey) {
+        /* The table holds full and limited members; a limited-member entry (bit 15 clear) also grants
+         * the partition, but only full members can talk to limited ones. Compare the low 15 bits. */
+        FOREACH_ARRAY(k, p->pkeys, p->n_pkeys)
+                if ((*k & 0x7fff) == (pkey & 0x7fff) && (*k & 0x7fff) != 0)
+                        return true;
+        return false;
+}
+
+const char *ipoib_warning(const IbNetwork *n, const KLink *k, const IbPortInfo *port, const PlanInput *in,
+                          const char *other, char *buf, size_t size) {
+        if (!n)
+                return NULL;
+        if (n->mode == IB_MODE_CONNECTED && in->connected_unsupported)
+                return IPOIB_CONNECTED_UNSUPPORTED;
+        if (other)
+                return other;
+        if (n->has_partition && port && port->state_known && !ipoib_port_has_pkey(port, n->pkey)) {
+                snprintf(buf, size,
+                         "partition 0x%04x not granted by the subnet manager (not in the port's P_Key table); "
+                         "no carrier until it is",
+                         n->pkey);
+                return buf;
+        }
+        if (n->match_type == IB_LINK_TYPE_INFINIBAND && (n->mode >= 0 || n->umcast >= 0) && !k->has_ipoib)
+                return "the kernel reports no IPoIB settings for this link; [IPoIB] is not applied";
+        if (n->require_active_port > 0 && port && !port->state_known)
+                return "RequireActivePort=yes, but the port's state is unknown (no data from rdma-core); "
+                       "addresses are not held back";
+        if (n->mtu_max && in->mtu_max == 0)
+                return "MTU=max: the largest MTU is unknown (no port data from rdma-core); MTU left alone";
+        if (in->mtu_effective > 0 && k->mtu == in->mtu_effective) {
+                snprintf(buf, size, "MTU %u accepted; the kernel runs %u (the broadcast group's MTU is lower)",
+                         in->mtu_requested, in->mtu_effective);
+                return buf;
+        }
+        return NULL;
+}
+
+int ipoib_set_done(Link *l, const Action *a, int error, const char **extack) {
+        if (error == 0) {
+                if (a->ipoib.mode >= 0) {
+                        l->kernel.mode = (uint8_t) a->ipoib.mode;
+                        ipoib_forget_mtu(&l->ipoib); /* ipoib_set_mode() reset the MTU */
+                }
+                if (a->ipoib.umcast >= 0)
+                        l->kernel.umcast = (uint8_t) a->ipoib.umcast;
+        } else if (error == -EINVAL && a->ipoib.mode == IPOIB_MODE_CONNECTED) {
+                /* ipoib_set_mode(): no IPOIB_FLAGS_RC in dev_addr[0] (enhanced IPoIB, or no CM in the
+                 * kernel). Run datagram and say so; the link is not failed. */
+                l->ipoib.connected_unsupported = true;
+                link_set_warning(l, IPOIB_CONNECTED_UNSUPPORTED);
+                error = 0;
+        }
+        return error;
+}
+
+int ipoib_mtu_done(Link *l, const Action *a, int error, const char **extack) {
+        IpoibState *s = &l->ipoib;
+
+        if (error < 0)
+                return error;
+        s->mtu_requested = a->mtu;
+        s->mtu_effective = 0;
+        s->mtu_expect_answer = false;
+        /* A datagram IPoIB link may run less than it accepted (ipoib_change_mtu(): min(mcast_mtu,
+         * admin_mtu)). Its RTM_NEWLINK comes on the other socket, before or after this reply, and none
+         * comes at all when the clamped value is the one it had. So a lower MTU in the cache now is
+         * taken as the answer, and the next link event may still correct it (ipoib_link_event()). */
+        if (mtu_can_clamp(&l->kernel) && l->kernel.mtu < a->mtu) {
+                s->mtu_effective = l->kernel.mtu;
+                s->mtu_expect_answer = true;
+        } else if (l->kernel.mtu != a->mtu) {
+                l->kernel.mtu = a->mtu;
+                s->mtu_expect_answer = mtu_can_clamp(&l->kernel);
+        }
+        return 0;
+}
+
+int ipoib_child_create_done(Link *l, const Action *a, int error, const char **extack) {
+        ChildSlot *c = link_child_slot(l, a->child.name);
+        char err[512];
+
+        if (error == -EEXIST)
+                error = 0; /* someone made it meanwhile: its own link event tells the rest */
+        else if (error == 0 && owner_set_child(&l->manager->owner, a->child.name, l->kernel.ifname, a->child.pkey) < 0)
+                log_oom();
+        if (c) {
+                c->failed = error < 0;
+                c->reason = mfree(c->reason);
+                if (error == -EOPNOTSUPP)
+                        c->reason = strdup("the kernel has no IPoIB support (is ib_ipoib loaded?)");
+                else if (error < 0)
+                        c->reason = strdup(link_error_text(error, *extack, err, sizeof(err)));
+                if (error < 0)
+                        log_link_warning(l, "Cannot create P_Key child %s: %s", a->child.name, strna(c->reason));
+        }
+        /* A child that cannot be made does not fail its parent: the parent's own configuration goes on. */
+        return error < 0 ? 1 : 0;
+}
+
+int ipoib_child_delete_done(Link *l, const Action *a, int error, const char **extack) {
+        if (error < 0 && error != -ENODEV)
+                return error;
+        owner_forget(&l->manager->owner, l->kernel.ifname);
+        return 0;
+}
