@@ -32,8 +32,9 @@ typedef struct BackendOps {
         int (*start)(Backend *b);
         /* Dump everything again; the caller drops its cache first. */
         int (*dump)(Backend *b);
-        /* Send one change, without waiting. Exactly one reply() follows a return of 0, with the
-         * same cookie; replies come in submit order. A return < 0 means nothing was sent. */
+        /* Send one change, without waiting and without queueing it (the caller's RequestQueue does
+         * that, within max_in_flight). Exactly one reply() follows a return of 0, with the same cookie,
+         * in submit order (-ENOBUFS when the answer was lost). A return < 0 means nothing was sent. */
         int (*submit)(Backend *b, const Action *a, uint64_t cookie);
         /* The InfiniBand port behind a link: -ENODEV when the link has none, -ENXIO when no RDMA
          * device is known at all. Synchronous and cheap (cached). Optional. */
@@ -46,6 +47,10 @@ struct Backend {
         sd_event *event;
         BackendEvents events;
         void *userdata;
+        /* How many submitted requests may await their reply at once, 0 = no limit of the backend's own
+         * (the request queue caps them anyway). The backend may lower it at any time, e.g. when its
+         * socket turns out to hold fewer answers than it assumed. */
+        size_t max_in_flight;
 };
 
 static inline int backend_start(Backend *b) {
@@ -66,7 +71,7 @@ static inline Backend *backend_free(Backend *b) {
         return NULL;
 }
 
-/* The real kernel. trace: log every message sent and received (IPOIB_AGENT_NETLINK_TRACE=1). */
+/* The real kernel. IPOIB_AGENT_NETLINK_TRACE=1 in the environment logs every message sent and received. */
 int backend_netlink_new(sd_event *e, const BackendEvents *events, void *userdata, Backend **ret);
 
 /* The simulated fabric: an in-memory model of the kernel's IPoIB driver (see backend-sim.c), loaded

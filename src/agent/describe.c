@@ -246,7 +246,7 @@ json_object *describe_view(Manager *m) {
                 json_object_array_add(a, link_json(m, links[i]));
         add(root, "links", a);
         add_unmatched(root, m, links, n);
-        add(root, "changes", json_object_new_int64((int64_t) m->n_mutations));
+        add(root, "changes", json_object_new_int64((int64_t) m->queue.n_sent));
         return root;
 }
 

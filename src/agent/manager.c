@@ -46,8 +46,7 @@ Manager *manager_free(Manager *m) {
         strv_free(m->config_dirs);
         free(m->runtime_dir);
         owner_done(&m->owner);
-        request_queue_done(&m->pending);
-        request_queue_done(&m->in_flight);
+        request_queue_done(&m->queue);
         sd_event_source_unref(m->reconcile_source);
         sd_event_source_disable_unref(m->resync_timer);
         sd_event_unref(m->event);
@@ -137,7 +136,7 @@ static void manager_all_dirty(Manager *m) {
 static void manager_check_idle(Manager *m) {
         char status[256];
 
-        if (m->dumping || m->dirty || m->pending.n > 0 || m->in_flight.n > 0 || m->dns_pending > 0)
+        if (m->dumping || m->dirty || !request_queue_is_idle(&m->queue) || m->dns_pending > 0)
                 return;
 
         (void) owner_save(&m->owner);
@@ -187,7 +186,7 @@ static int on_reconcile(sd_event_source *s, void *userdata) {
                                 l->dirty = false; /* the last reply re-marks it */
                 }
         }
-        manager_dispatch(m);
+        request_queue_dispatch(&m->queue);
         manager_check_idle(m);
         return 0;
 }
@@ -403,13 +402,49 @@ static void on_overrun(void *userdata) {
         manager_resync(m, "events were lost");
 }
 
+int manager_enqueue(Manager *m, Link *l, const Action *a) {
+        int r;
+
+        r = request_queue_add(&m->queue, a);
+        if (r < 0)
+                return r;
+        l->outstanding++;
+        return 0;
+}
+
+static void on_request_finished(void *userdata, const Action *a, int error, const char *extack) {
+        Manager *m = userdata;
+        Link *l = intmap_get(&m->links, a->ifindex);
+
+        if (!l) {
+                /* The link went away before its answer came (the kernel sends RTM_DELLINK before the
+                 * ACK of a deletion). What the answer says about ownership still holds. */
+                if (error == 0)
+                        owner_request_gone_link(&m->owner, a);
+                return;
+        }
+        link_request_done(l, a, error, extack);
+        if (l->outstanding > 0 && --l->outstanding == 0)
+                manager_link_dirty(m, l); /* verify: re-plan against the updated cache */
+}
+
+static void on_reply(void *userdata, uint64_t cookie, int error, const char *extack) {
+        Manager *m = userdata;
+
+        request_queue_on_reply(&m->queue, cookie, error, extack);
+        /* The last answer may belong to a link that is gone: nothing is dirty then, but idleness
+         * (READY, STATUS, --oneshot's exit, saving the record) must still be noticed. */
+        if (request_queue_is_idle(&m->queue) && m->reconcile_source)
+                (void) sd_event_source_set_enabled(m->reconcile_source, SD_EVENT_ONESHOT);
+}
+
 static const BackendEvents manager_backend_events = {
         .link = on_link,
         .address = on_address,
         .route = on_route,
         .dump_done = on_dump_done,
         .overrun = on_overrun,
-        .reply = manager_on_reply,
+        .reply = on_reply,
 };
 
 int manager_reload(Manager *m) {
@@ -479,6 +514,7 @@ int manager_start(Manager *m, Backend *backend) {
         (void) sd_event_source_set_priority(m->reconcile_source, SD_EVENT_PRIORITY_IDLE);
 
         m->backend = backend;
+        request_queue_init(&m->queue, backend, on_request_finished, m);
         backend->events = manager_backend_events;
         backend->userdata = m;
         m->dumping = true;

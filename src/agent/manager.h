@@ -11,20 +11,8 @@
 #include "intmap.h"
 #include "link.h"
 #include "owner.h"
+#include "queue.h"
 #include "strmap.h"
-
-typedef struct Request {
-        Action action;
-        uint64_t cookie;
-} Request;
-
-/* A FIFO of requests: pending (not yet sent) and in flight (sent, reply due, in send order). */
-typedef struct RequestQueue {
-        Request *items;
-        size_t head, n, allocated; /* ring buffer */
-} RequestQueue;
-
-#define REQUESTS_IN_FLIGHT_MAX 256
 
 typedef struct Manager {
         sd_event *event;
@@ -37,9 +25,7 @@ typedef struct Manager {
         char *runtime_dir;
         Owner owner;
 
-        RequestQueue pending, in_flight;
-        uint64_t next_cookie;
-        uint64_t n_mutations; /* requests sent, for the summary and tests */
+        RequestQueue queue; /* every change to the kernel goes through it */
 
         Link *dirty; /* links to re-plan */
         sd_event_source *reconcile_source;
@@ -73,11 +59,8 @@ void manager_link_dirty(Manager *m, Link *l);
 /* The network a link matches, and the later files that match too. */
 IbNetwork *manager_match(Manager *m, const Link *l, char ***ret_shadowed);
 
-/* queue.c */
+/* Queues a change for the link; its answer comes to link_request_done(). */
 int manager_enqueue(Manager *m, Link *l, const Action *a);
-void manager_dispatch(Manager *m);
-void manager_on_reply(void *userdata, uint64_t cookie, int error, const char *extack);
-void request_queue_done(RequestQueue *q);
 
 /* The links in ifindex order, as ip link lists them: a new array (NULL on OOM). */
 Link **manager_links_sorted(Manager *m, size_t *ret_n);

@@ -1,20 +1,16 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
-/* The request queue (networkd-queue.c, kept small): changes wait in a FIFO, up to
- * REQUESTS_IN_FLIGHT_MAX are in flight at once, and replies are matched in send order. The kernel
- * runs rtnetlink requests of one socket in the order sent, so a link's ordered plan stays ordered
- * while many links are pipelined. Bounding what is in flight bounds the ACKs queued on our socket. */
-
 #include <inttypes.h>
 
-#include "manager.h"
+#include "log.h"
+#include "queue.h"
 
-void request_queue_done(RequestQueue *q) {
-        q->items = mfree(q->items);
-        q->head = q->n = q->allocated = 0;
+static void ring_done(RequestRing *r) {
+        r->items = mfree(r->items);
+        r->head = r->n = r->allocated = 0;
 }
 
-static int rq_push(RequestQueue *q, const Request *r) {
+static int ring_push(RequestRing *q, const Request *r) {
         if (q->n == q->allocated) {
                 size_t n = MAX(q->allocated * 2, (size_t) 64);
                 Request *items = malloc(n * sizeof(Request));
@@ -33,76 +29,83 @@ static int rq_push(RequestQueue *q, const Request *r) {
         return 0;
 }
 
-static Request *rq_peek(RequestQueue *q) {
+static Request *ring_peek(RequestRing *q) {
         return q->n > 0 ? &q->items[q->head] : NULL;
 }
 
-static void rq_pop(RequestQueue *q) {
+/* Removes the oldest; returns a copy, since finishing it may add requests. */
+static Request ring_pop(RequestRing *q) {
+        Request r = q->items[q->head];
+
         q->head = (q->head + 1) % q->allocated;
         q->n--;
+        return r;
 }
 
-int manager_enqueue(Manager *m, Link *l, const Action *a) {
-        Request r = { .action = *a, .cookie = ++m->next_cookie };
-        int k;
-
-        k = rq_push(&m->pending, &r);
-        if (k < 0)
-                return k;
-        l->outstanding++;
-        return 0;
+void request_queue_init(RequestQueue *q, Backend *backend, RequestFinish finish, void *userdata) {
+        q->backend = backend;
+        q->finish = finish;
+        q->userdata = userdata;
 }
 
-static void request_finish(Manager *m, const Request *r, int error, const char *extack) {
-        Link *l = intmap_get(&m->links, r->action.ifindex);
-
-        if (!l) {
-                /* The link went away before its answer came (the kernel sends RTM_DELLINK before the
-                 * ACK of a deletion). What the answer says about ownership still holds. */
-                if (error == 0)
-                        owner_request_gone_link(&m->owner, &r->action);
-                return;
-        }
-        link_request_done(l, &r->action, error, extack);
-        if (l->outstanding > 0 && --l->outstanding == 0)
-                manager_link_dirty(m, l); /* verify: re-plan against the updated cache */
+void request_queue_done(RequestQueue *q) {
+        ring_done(&q->pending);
+        ring_done(&q->in_flight);
 }
 
-void manager_dispatch(Manager *m) {
-        while (m->in_flight.n < REQUESTS_IN_FLIGHT_MAX && m->pending.n > 0) {
-                Request r = *rq_peek(&m->pending);
+int request_queue_add(RequestQueue *q, const Action *a) {
+        return ring_push(&q->pending, &(Request) { .action = *a, .cookie = ++q->next_cookie });
+}
+
+size_t request_queue_max_in_flight(const RequestQueue *q) {
+        size_t backend = q->backend ? q->backend->max_in_flight : 0;
+
+        return backend > 0 ? MIN(backend, (size_t) REQUESTS_IN_FLIGHT_MAX) : REQUESTS_IN_FLIGHT_MAX;
+}
+
+void request_queue_dispatch(RequestQueue *q) {
+        while (q->in_flight.n < request_queue_max_in_flight(q) && q->pending.n > 0) {
+                Request r = ring_pop(&q->pending);
                 int k;
 
-                rq_pop(&m->pending);
-                k = backend_submit(m->backend, &r.action, r.cookie);
+                k = backend_submit(q->backend, &r.action, r.cookie);
                 if (k < 0) {
-                        request_finish(m, &r, k, "could not send the request");
+                        q->finish(q->userdata, &r.action, k, "could not send the request");
                         continue;
                 }
-                m->n_mutations++;
-                if (rq_push(&m->in_flight, &r) < 0) {
+                q->n_sent++;
+                if (ring_push(&q->in_flight, &r) < 0) {
                         log_oom();
                         /* Cannot track it: treat it as done so the link is re-planned. */
-                        request_finish(m, &r, 0, NULL);
+                        q->finish(q->userdata, &r.action, 0, NULL);
                 }
         }
 }
 
-void manager_on_reply(void *userdata, uint64_t cookie, int error, const char *extack) {
-        Manager *m = userdata;
-        Request *r = rq_peek(&m->in_flight);
-        Request copy;
+void request_queue_on_reply(RequestQueue *q, uint64_t cookie, int error, const char *extack) {
+        Request *head = ring_peek(&q->in_flight);
 
-        if (!r || r->cookie != cookie) {
+        if (!head || head->cookie > cookie) {
+                /* Older than anything in flight: a barrier's answer for requests answered already. */
+                log_debug("Reply for request %" PRIu64 ", nothing in flight from then, ignoring.", cookie);
+                return;
+        }
+        if (q->in_flight.items[(q->in_flight.head + q->in_flight.n - 1) % q->in_flight.allocated].cookie < cookie) {
                 log_warning("Reply for unknown request %" PRIu64 ", ignoring.", cookie);
                 return;
         }
-        copy = *r;
-        rq_pop(&m->in_flight);
-        request_finish(m, &copy, error, extack);
-        manager_dispatch(m);
-        /* The last answer may belong to a link that is gone: nothing is dirty then, but idleness
-         * (READY, STATUS, --oneshot's exit, saving the record) must still be noticed. */
-        if (m->pending.n == 0 && m->in_flight.n == 0 && m->reconcile_source)
-                (void) sd_event_source_set_enabled(m->reconcile_source, SD_EVENT_ONESHOT);
+        /* Answers come in send order: an older request still waiting has lost its answer (ENOBUFS on
+         * the backend's socket). */
+        while ((head = ring_peek(&q->in_flight)) && head->cookie < cookie) {
+                Request r = ring_pop(&q->in_flight);
+
+                q->finish(q->userdata, &r.action, -ENOBUFS, NULL);
+        }
+        head = ring_peek(&q->in_flight);
+        if (head && head->cookie == cookie) {
+                Request r = ring_pop(&q->in_flight);
+
+                q->finish(q->userdata, &r.action, error, extack);
+        }
+        request_queue_dispatch(q);
 }

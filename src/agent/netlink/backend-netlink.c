@@ -7,8 +7,9 @@
  *   netlink_dump()), so a notification queued before it is older than the chunk and one queued after it
  *   is newer. With two sockets a stale dump entry could be read after the event that deleted it.
  * - The command socket sends the Actions with NLM_F_ACK and nothing else arrives on it, so every
- *   message read there is the answer to one request. Requests are pipelined: many are in flight, their
- *   NLMSG_ERROR answers are matched by sequence number against a FIFO.
+ *   message read there is the answer to one request. Requests are pipelined: the request queue
+ *   (queue.c) keeps up to max_in_flight of them in flight; each is sent at once, with its cookie as
+ *   sequence number, so an NLMSG_ERROR answer names its request without a table here.
  *
  * Only libnl's socket setup and message builders are used. We read with recvmsg() ourselves: libnl's
  * nl_recv() maps ENOBUFS (lost notifications) to NLE_NOMEM, which cannot be told apart from a failed
@@ -23,6 +24,7 @@
 #include <net/if_arp.h>
 
 #include <fcntl.h>
+#include <inttypes.h>
 #include <sys/ioctl.h>
 
 #include "backend.h"
@@ -38,7 +40,6 @@
 #define CMD_RCVBUF (1 * 1024 * 1024)
 /* A dump skb is at most 32 KiB (netlink_recvmsg() caps max_recvmsg_len), notifications are smaller. */
 #define RECV_BUF_SIZE (64 * 1024)
-#define MAX_IN_FLIGHT 256u
 /* What one answer may take of the command socket's receive buffer: the truesize of a small
  * NLMSG_ERROR skb with an extended ack. The kernel drops answers that do not fit (netlink_unicast()
  * to a full socket), so in-flight requests are capped at rcvbuf / REPLY_BUDGET. */
@@ -54,14 +55,11 @@ typedef enum DumpPhase {
         _DUMP_PHASE_MAX,
 } DumpPhase;
 
-typedef struct Request {
-        uint32_t seq;       /* given when sent, so that the in-flight ones are in sequence order */
+/* A sysfs create_child done at submit(), whose answer waits for the NLMSG_NOOP sent after it. */
+typedef struct LocalAnswer {
         uint64_t cookie;
-        bool failed;        /* sendmsg() failed after submit() had returned; error is the answer */
         int error;
-        struct nl_msg *msg; /* until sent */
-        Action *local;      /* done here instead of over netlink (sysfs create_child), until done */
-} Request;
+} LocalAnswer;
 
 typedef struct NetlinkBackend {
         Backend backend;
@@ -78,50 +76,20 @@ typedef struct NetlinkBackend {
         bool dump_intr;        /* the kernel flagged this phase NLM_F_DUMP_INTR */
         unsigned intr_retries; /* restarts for NLM_F_DUMP_INTR in a row */
 
-        /* A ring in submit order: the first n_sent are in flight (or failed), the rest wait. */
-        Request *queue;
-        size_t queue_size, head, n, n_sent;
-        size_t max_in_flight;
-        bool want_out;     /* EPOLLOUT requested after EAGAIN */
+        /* The requests sent and not answered yet are the cookies first…last (the request queue hands
+         * them out in increasing order; one that could not be sent is never answered). */
+        bool busy;
+        uint64_t first, last;
+        LocalAnswer *locals;
+        size_t n_locals, allocated_locals;
         bool need_barrier; /* answers were lost: send a NLMSG_NOOP to find out which */
-        sd_event_source *pump_source; /* answers local requests from the loop, never from submit() */
-        uint32_t seq_next;
+        uint32_t dump_seq_next;
 
         uint8_t *ev_buf, *cmd_buf;
 } NetlinkBackend;
 
 static NetlinkBackend *netlink_backend(Backend *b) {
         return (NetlinkBackend *) b; /* Backend is the first member */
-}
-
-static Request *queue_at(NetlinkBackend *b, size_t i) {
-        return &b->queue[(b->head + i) % b->queue_size];
-}
-
-static int queue_push(NetlinkBackend *b, const Request *r) {
-        if (b->n == b->queue_size) {
-                size_t size = MAX(b->queue_size * 2, (size_t) 64);
-                Request *q = calloc(size, sizeof(Request));
-
-                if (!q)
-                        return -ENOMEM;
-                for (size_t i = 0; i < b->n; i++)
-                        q[i] = *queue_at(b, i);
-                free(b->queue);
-                b->queue = q;
-                b->queue_size = size;
-                b->head = 0;
-        }
-        *queue_at(b, b->n++) = *r;
-        return 0;
-}
-
-/* Removes the oldest request; the caller took a copy. */
-static void queue_pop(NetlinkBackend *b) {
-        b->head = (b->head + 1) % b->queue_size;
-        b->n--;
-        if (b->n_sent > 0)
-                b->n_sent--;
 }
 
 static void set_rcvbuf(int fd, int size) {
@@ -207,7 +175,7 @@ static int dump_send(NetlinkBackend *b) {
         r = nl_build_dump(req[b->phase].type, req[b->phase].family, &m);
         if (r < 0)
                 return r;
-        b->dump_seq = b->seq_next++;
+        b->dump_seq = b->dump_seq_next++;
         nlmsg_hdr(m)->nlmsg_seq = b->dump_seq;
         return send_message(b, b->ev, nlmsg_hdr(m));
 }
@@ -367,48 +335,41 @@ static int on_event_io(sd_event_source *s, int fd, uint32_t revents, void *userd
 
 /* ---- requests and answers ---- */
 
-static void set_want_out(NetlinkBackend *b, bool want) {
-        int r;
-
-        if (b->want_out == want)
-                return;
-        r = sd_event_source_set_io_events(b->cmd_source, want ? EPOLLIN | EPOLLOUT : EPOLLIN);
-        if (r < 0)
-                log_error_errno(r, "netlink: failed to change the events of the command socket: %m");
-        else
-                b->want_out = want;
+/* The sequence number of a request is its cookie, doubled; odd numbers are barriers. */
+static uint32_t cookie_seq(uint64_t cookie) {
+        return (uint32_t) (cookie << 1);
 }
 
-static int send_request(NetlinkBackend *b, struct nlmsghdr *nlh, uint32_t *ret_seq) {
-        uint32_t seq = b->seq_next++;
+/* The cookie an answer stands for: the latest one sent with those low bits. */
+static uint64_t seq_cookie(const NetlinkBackend *b, uint32_t seq) {
+        return b->last - ((cookie_seq(b->last) - (seq & ~1u)) >> 1);
+}
+
+static int send_request(NetlinkBackend *b, struct nlmsghdr *nlh, uint64_t cookie) {
         int r;
 
-        nlh->nlmsg_seq = seq;
+        nlh->nlmsg_seq = cookie_seq(cookie);
         r = send_message(b, b->cmd, nlh);
-        if (r < 0) {
-                b->seq_next--; /* not sent: keep the in-flight ones consecutive */
+        if (r < 0)
                 return r;
-        }
-        *ret_seq = seq;
+        if (!b->busy)
+                b->first = cookie;
+        b->busy = true;
+        b->last = cookie;
         return 0;
 }
 
-static int send_barrier(NetlinkBackend *b) {
+/* netlink_rcv_skb() acks control messages that ask for it, after every request sent before. */
+static int send_noop(NetlinkBackend *b, uint32_t seq) {
         _cleanup_(nlmsg_freep) struct nl_msg *m = NULL;
-        uint32_t seq;
 
-        /* netlink_rcv_skb() acks control messages that ask for it. Its answer comes after those of every
-         * request sent before it, so those still waiting then have lost theirs (process_answer()). It
-         * is not in the queue and not counted in flight: it must go out even when the lost answers fill
-         * the in-flight window. */
         m = nlmsg_alloc_simple(NLMSG_NOOP, NLM_F_REQUEST | NLM_F_ACK);
         if (!m)
                 return -ENOMEM;
-        return send_request(b, nlmsg_hdr(m), &seq);
+        nlmsg_hdr(m)->nlmsg_seq = seq;
+        return send_message(b, b->cmd, nlmsg_hdr(m));
 }
 
-/* Sends queued requests while the in-flight cap allows. A request that cannot be sent becomes a
- * failed one, answered in its turn (answers keep submit order). */
 /* [Partition] Method=sysfs: ipoib_vlan.c create_child() → ipoib_vlan_add(). The kernel names the
  * child "%.10s.%04x" from the parent's name and the P_Key as written; another name is given with
  * SIOCSIFNAME while the new child is still down. No create_child file: no IPoIB driver behind the
@@ -454,80 +415,40 @@ static int sysfs_create_child(const Action *a) {
         return 0;
 }
 
-static int on_pump(sd_event_source *s, void *userdata);
+/* The answer of a request done here rather than by rtnetlink; the NOOP's own is 0. */
+static int local_take(NetlinkBackend *b, uint64_t cookie, int error) {
+        for (size_t i = 0; i < b->n_locals; i++)
+                if (b->locals[i].cookie <= cookie) {
+                        bool hit = b->locals[i].cookie == cookie;
+                        int e = b->locals[i].error;
 
-static void queue_flush(NetlinkBackend *b) {
-        int r;
-
-        if (b->need_barrier) {
-                r = send_barrier(b);
-                if (r == -EAGAIN || r == -EWOULDBLOCK) {
-                        set_want_out(b, true);
-                        return;
+                        b->locals[i--] = b->locals[--b->n_locals];
+                        if (hit)
+                                error = e;
                 }
-                if (r < 0)
-                        log_error_errno(r, "netlink: failed to send a barrier, answers may be missing: %m");
-                b->need_barrier = false;
-        }
-
-        while (b->n_sent < b->n && b->n_sent < b->max_in_flight) {
-                Request *q = queue_at(b, b->n_sent);
-
-                if (q->local) {
-                        /* Its turn: every request before it has been processed by the kernel already
-                         * (rtnetlink runs them inside sendmsg()), so the order holds. It is answered
-                         * like an older request whose answer is known. */
-                        q->error = sysfs_create_child(q->local);
-                        q->failed = true;
-                        q->seq = b->seq_next++;
-                        q->local = mfree(q->local);
-                        b->n_sent++;
-                        continue;
-                }
-
-                r = send_request(b, nlmsg_hdr(q->msg), &q->seq);
-                if (r == -EAGAIN || r == -EWOULDBLOCK) {
-                        /* Not seen with the kernel as peer (the request is processed inside sendmsg()),
-                         * but possible in principle: wait until the socket is writable. */
-                        set_want_out(b, true);
-                        return;
-                }
-                if (r < 0) {
-                        log_debug_errno(r, "netlink: failed to send a request: %m");
-                        q->failed = true;
-                        q->error = r;
-                        q->seq = b->seq_next++; /* a place in the order, answered as an older one */
-                }
-                nlmsg_free(q->msg);
-                q->msg = NULL;
-                b->n_sent++;
-        }
-        set_want_out(b, false);
+        return error;
 }
 
-static void reply_one(NetlinkBackend *b, const Request *q, int error, const char *extack) {
-        if (!b->backend.events.reply)
-                return;
-        b->backend.events.reply(b->backend.userdata, q->cookie, error, extack);
+static void reply(NetlinkBackend *b, uint64_t cookie, int error, const char *extack) {
+        if (b->backend.events.reply)
+                b->backend.events.reply(b->backend.userdata, cookie, error, extack);
 }
 
-/* Answers the failed requests at the head of the queue, then sends what now fits. */
-static void queue_pump(NetlinkBackend *b) {
-        for (;;) {
-                Request q;
-
-                queue_flush(b);
-                if (b->n_sent == 0 || !queue_at(b, 0)->failed)
-                        break;
-                q = *queue_at(b, 0);
-                queue_pop(b);
-                reply_one(b, &q, q.error, NULL);
-        }
+/* The answer for cookie (or the barrier sent after it) is in: every request sent before it without an
+ * answer has lost its own. Exactly one reply per request sent, in order. */
+static void answer_up_to(NetlinkBackend *b, uint64_t cookie, bool barrier, int error, const char *extack) {
+        if (!b->busy || cookie < b->first)
+                return; /* a barrier after requests answered already */
+        for (uint64_t k = b->first; k < cookie + barrier; k++)
+                reply(b, k, local_take(b, k, -ENOBUFS), NULL);
+        if (!barrier)
+                reply(b, cookie, local_take(b, cookie, error), extack);
+        b->first = cookie + 1;
+        b->busy = cookie < b->last;
 }
 
 static void process_answer(NetlinkBackend *b, const struct nlmsghdr *nlh) {
         const struct nlmsgerr *e = nlmsg_data(nlh);
-        const char *extack;
         int error;
 
         if (nlh->nlmsg_type != NLMSG_ERROR || !nlmsg_valid_hdr(nlh, sizeof(*e))) {
@@ -537,48 +458,36 @@ static void process_answer(NetlinkBackend *b, const struct nlmsghdr *nlh) {
         }
         /* The kernel sends -errno (netlink_ack()); 0 is the ACK. */
         error = e->error <= 0 ? e->error : -e->error;
-        extack = nl_parse_extack(nlh);
-
-        while (b->n_sent > 0) {
-                Request q = *queue_at(b, 0);
-                int32_t d = (int32_t) (q.seq - nlh->nlmsg_seq);
-
-                if (d > 0) /* a barrier's, or older than anything in flight */
-                        break;
-                queue_pop(b);
-                if (d == 0) {
-                        reply_one(b, &q, error, extack);
-                        break;
-                }
-                /* Answers come in send order, so an older request without one has lost it (ENOBUFS on
-                 * this socket), unless it failed to be sent at all. */
-                reply_one(b, &q, q.failed ? q.error : -ENOBUFS, NULL);
-        }
+        answer_up_to(b, seq_cookie(b, nlh->nlmsg_seq), nlh->nlmsg_seq & 1, error, nl_parse_extack(nlh));
 }
 
 static void lost_answers(NetlinkBackend *b) {
         /* The kernel dropped answers (netlink_overrun()). The requests that lost theirs would wait
-         * forever: a barrier (queue_flush()) finds them, the owner gets -ENOBUFS for those and an
-         * overrun, to re-dump and see what happened. */
-        log_warning("netlink: lost answers to requests (ENOBUFS), %zu in flight", b->n_sent);
+         * forever: a barrier finds them, the owner gets -ENOBUFS for those and an overrun, to re-dump
+         * and see what happened. */
+        log_warning("netlink: lost answers to requests (ENOBUFS), %" PRIu64 " in flight",
+                    b->busy ? b->last - b->first + 1 : 0);
         /* The receive buffer is smaller than we assumed (rmem_max without CAP_NET_ADMIN?): send less. */
-        b->max_in_flight = MAX(b->max_in_flight / 2, (size_t) 1);
+        b->backend.max_in_flight = MAX(b->backend.max_in_flight / 2, (size_t) 1);
         b->need_barrier = true;
         if (b->backend.events.overrun)
                 b->backend.events.overrun(b->backend.userdata);
 }
 
-static int on_pump(sd_event_source *s, void *userdata) {
-        queue_pump(userdata);
-        return 0;
+static void send_barrier(NetlinkBackend *b) {
+        int r;
+
+        b->need_barrier = false;
+        if (!b->busy)
+                return;
+        r = send_noop(b, cookie_seq(b->last) | 1);
+        if (r < 0)
+                log_error_errno(r, "netlink: failed to send a barrier, answers may be missing: %m");
 }
 
 static int on_cmd_io(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
         NetlinkBackend *b = userdata;
         ssize_t n;
-
-        if (revents & EPOLLOUT)
-                set_want_out(b, false);
 
         for (;;) {
                 int rem;
@@ -601,8 +510,8 @@ static int on_cmd_io(sd_event_source *s, int fd, uint32_t revents, void *userdat
                         process_answer(b, nlh);
                 }
         }
-
-        queue_pump(b);
+        if (b->need_barrier)
+                send_barrier(b);
         return 0;
 }
 
@@ -629,51 +538,38 @@ static int netlink_dump(Backend *backend) {
         return dump_begin(netlink_backend(backend));
 }
 
+/* Done now: every request submitted before has been run by the kernel inside its sendmsg(). Answered
+ * in its turn through the NLMSG_NOOP sent after it. */
+static int submit_local(NetlinkBackend *b, const Action *a, uint64_t cookie) {
+        int error, r;
+
+        if (!GREEDY_REALLOC(b->locals, b->allocated_locals, b->n_locals + 1))
+                return -ENOMEM;
+        error = sysfs_create_child(a);
+        r = send_noop(b, cookie_seq(cookie));
+        if (r < 0)
+                return r; /* a child made anyway shows up as a link the agent did not create */
+        b->locals[b->n_locals++] = (LocalAnswer) { .cookie = cookie, .error = error };
+        if (!b->busy)
+                b->first = cookie;
+        b->busy = true;
+        b->last = cookie;
+        return 0;
+}
+
 static int netlink_submit(Backend *backend, const Action *a, uint64_t cookie) {
         NetlinkBackend *b = netlink_backend(backend);
         _cleanup_(nlmsg_freep) struct nl_msg *m = NULL;
-        Request *q;
         int r;
 
-        if (a->type == ACTION_CHILD_CREATE && a->child.method == IB_CHILD_METHOD_SYSFS) {
-                Action *local = newdup(Action, a, 1);
-
-                if (!local)
-                        return -ENOMEM;
-                r = queue_push(b, &(Request) { .cookie = cookie, .local = local });
-                if (r < 0) {
-                        free(local);
-                        return r;
-                }
-                /* Done and answered from the loop, in order with what is in flight. */
-                return sd_event_source_set_enabled(b->pump_source, SD_EVENT_ONESHOT);
-        }
-
+        if (a->type == ACTION_CHILD_CREATE && a->child.method == IB_CHILD_METHOD_SYSFS)
+                return submit_local(b, a, cookie);
         r = nl_build_action(a, &m);
         if (r < 0)
                 return r;
-        r = queue_push(b, &(Request) { .cookie = cookie, .msg = m });
-        if (r < 0)
-                return r;
-        TAKE_PTR(m);
-
-        /* Send at once when nothing waits before it, so that a failure can still be returned here. */
-        if (b->n_sent + 1 < b->n || b->n_sent >= b->max_in_flight || b->want_out)
-                return 0;
-        q = queue_at(b, b->n_sent);
-        r = send_request(b, nlmsg_hdr(q->msg), &q->seq);
-        if (r == -EAGAIN || r == -EWOULDBLOCK) {
-                set_want_out(b, true);
-                return 0;
-        }
-        nlmsg_free(q->msg);
-        q->msg = NULL;
-        if (r < 0) {
-                b->n--; /* forget it: nothing was sent, no answer will follow */
-                return r;
-        }
-        b->n_sent++;
-        return 0;
+        /* EAGAIN is not seen with the kernel as peer (rtnetlink runs the request inside sendmsg()); like
+         * any other failure to send, nothing was sent. */
+        return send_request(b, nlmsg_hdr(m), cookie);
 }
 
 static void netlink_free(Backend *backend) {
@@ -686,12 +582,7 @@ static void netlink_free(Backend *backend) {
         sd_event_source_disable_unref(b->cmd_source);
         nl_socket_free(b->ev);
         nl_socket_free(b->cmd);
-        sd_event_source_disable_unref(b->pump_source);
-        for (size_t i = 0; i < b->n; i++) {
-                nlmsg_free(queue_at(b, i)->msg);
-                free(queue_at(b, i)->local);
-        }
-        free(b->queue);
+        free(b->locals);
         free(b->ev_buf);
         free(b->cmd_buf);
         sd_event_unref(b->backend.event);
@@ -733,7 +624,7 @@ int backend_netlink_new(sd_event *e, const BackendEvents *events, void *userdata
                 .events = events ? *events : (BackendEvents) {}, /* the owner may set them later */
                 .userdata = userdata,
         };
-        b->seq_next = 1;
+        b->dump_seq_next = 1;
         b->ev_buf = malloc(RECV_BUF_SIZE);
         b->cmd_buf = malloc(RECV_BUF_SIZE);
         if (!b->ev_buf || !b->cmd_buf)
@@ -751,7 +642,7 @@ int backend_netlink_new(sd_event *e, const BackendEvents *events, void *userdata
                 return log_error_errno(r, "netlink: failed to open the command socket: %m");
         if (getsockopt(nl_socket_get_fd(b->cmd), SOL_SOCKET, SO_RCVBUF, &rcvbuf, &sl) < 0)
                 rcvbuf = 212992;
-        b->max_in_flight = MIN(MAX((size_t) rcvbuf / REPLY_BUDGET, (size_t) 8), (size_t) MAX_IN_FLIGHT);
+        b->backend.max_in_flight = MAX((size_t) rcvbuf / REPLY_BUDGET, (size_t) 8);
 
         r = sd_event_add_io(e, &b->ev_source, nl_socket_get_fd(b->ev), EPOLLIN, on_event_io, b);
         if (r < 0)
@@ -761,12 +652,7 @@ int backend_netlink_new(sd_event *e, const BackendEvents *events, void *userdata
         if (r < 0)
                 return r;
         (void) sd_event_source_set_description(b->cmd_source, "netlink-requests");
-        r = sd_event_add_defer(e, &b->pump_source, on_pump, b);
-        if (r < 0)
-                return r;
-        (void) sd_event_source_set_enabled(b->pump_source, SD_EVENT_OFF);
-
-        log_debug("netlink: backend ready, %zu requests in flight at most%s", b->max_in_flight,
+        log_debug("netlink: backend ready, %zu requests in flight at most%s", b->backend.max_in_flight,
                   nl_trace_enabled() ? ", tracing" : "");
         *ret = TAKE_PTR(backend);
         return 0;
