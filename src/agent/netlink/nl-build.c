@@ -127,93 +127,97 @@ static int put_ipoib_linkinfo(struct nl_msg *m, int pkey, int mode, int umcast) 
         return 0;
 }
 
-static int build_link(const Action *a, struct nl_msg **ret) {
+/* RTM_NEWLINK (or type) for a->ifindex, with its header ready for attributes. */
+static int link_msg(const Action *a, uint16_t type, uint16_t flags, unsigned ifflags, struct nl_msg **ret) {
+        struct ifinfomsg ifi = {
+                .ifi_family = AF_UNSPEC,
+                .ifi_index = a->ifindex,
+                .ifi_flags = ifflags,
+                .ifi_change = ifflags,
+        };
+
+        if (a->ifindex <= 0)
+                return -EINVAL;
+        return msg_new(type, flags, &ifi, sizeof(ifi), ret);
+}
+
+static int build_child_create(const Action *a, struct nl_msg **ret) {
         _cleanup_(nlmsg_freep) struct nl_msg *m = NULL;
-        struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC, .ifi_index = a->ifindex };
-        uint16_t type = RTM_NEWLINK, flags = 0;
+        struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
         int r;
 
-        switch (a->type) {
-        case ACTION_CHILD_CREATE:
-                /* `ip link add link P name C type ipoib …`: iplink_modify(RTM_NEWLINK, CREATE|EXCL); the
-                 * parent goes in IFLA_LINK, the index stays 0. */
-                ifi.ifi_index = 0;
-                flags = NLM_F_CREATE | NLM_F_EXCL;
-                if (a->ifindex <= 0 || isempty(a->child.name) || strlen(a->child.name) >= IFNAMSIZ)
-                        return -EINVAL;
-                break;
-        case ACTION_SET_IPOIB:
-                if (a->ipoib.mode < 0 && a->ipoib.umcast < 0)
-                        return -EINVAL; /* nothing to change */
-                break;
-        case ACTION_SET_UP:
-                ifi.ifi_flags = IFF_UP;
-                ifi.ifi_change = IFF_UP;
-                break;
-        case ACTION_CHILD_DELETE:
-                type = RTM_DELLINK;
-                break;
-        case ACTION_SET_MTU:
-        case ACTION_SET_PROMOTE_SECONDARIES:
-                break;
-        case ACTION_ADDRESS_ADD:
-        case ACTION_ADDRESS_DEL:
-        case ACTION_ROUTE_ADD:
-        case ACTION_ROUTE_DEL:
-        case _ACTION_TYPE_MAX:
-        case _ACTION_TYPE_INVALID:
+        /* `ip link add link P name C type ipoib …`: iplink_modify(RTM_NEWLINK, CREATE|EXCL); the parent
+         * goes in IFLA_LINK, the index stays 0. */
+        if (a->ifindex <= 0 || isempty(a->child.name) || strlen(a->child.name) >= IFNAMSIZ)
                 return -EINVAL;
-        }
-        if (a->type != ACTION_CHILD_CREATE && a->ifindex <= 0)
-                return -EINVAL;
-
-        r = msg_new(type, flags, &ifi, sizeof(ifi), &m);
+        r = msg_new(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, &ifi, sizeof(ifi), &m);
         if (r < 0)
                 return r;
+        /* iplink_parse() order: IFLA_LINK, IFLA_IFNAME (with its NUL), then IFLA_LINKINFO. */
+        PUT(nla_put_u32(m, IFLA_LINK, (uint32_t) a->ifindex));
+        PUT(nla_put(m, IFLA_IFNAME, strlen(a->child.name) + 1, a->child.name));
+        r = put_ipoib_linkinfo(m, a->child.pkey, a->child.mode, a->child.umcast);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(m);
+        return 0;
+}
 
-        switch (a->type) {
-        case ACTION_CHILD_CREATE:
-                /* iplink_parse() order: IFLA_LINK, IFLA_IFNAME (with its NUL), then IFLA_LINKINFO. */
-                PUT(nla_put_u32(m, IFLA_LINK, (uint32_t) a->ifindex));
-                PUT(nla_put(m, IFLA_IFNAME, strlen(a->child.name) + 1, a->child.name));
-                r = put_ipoib_linkinfo(m, a->child.pkey, a->child.mode, a->child.umcast);
-                if (r < 0)
-                        return r;
-                break;
-        case ACTION_SET_IPOIB:
-                /* `ip link set dev C type ipoib mode M`: ifi_index only, no IFLA_IFNAME. */
-                r = put_ipoib_linkinfo(m, -1, a->ipoib.mode, a->ipoib.umcast);
-                if (r < 0)
-                        return r;
-                break;
-        case ACTION_SET_MTU:
-                PUT(nla_put_u32(m, IFLA_MTU, a->mtu));
-                break;
-        case ACTION_SET_PROMOTE_SECONDARIES: {
-                /* inet_set_link_af(): IFLA_AF_SPEC { AF_INET { IFLA_INET_CONF { [devconf id] u32 } } } */
-                struct nlattr *af, *inet, *conf;
+static int build_child_delete(const Action *a, struct nl_msg **ret) {
+        return link_msg(a, RTM_DELLINK, 0, 0, ret);
+}
 
-                af = nla_nest_start(m, IFLA_AF_SPEC);
-                inet = af ? nla_nest_start(m, AF_INET) : NULL;
-                conf = inet ? nla_nest_start(m, IFLA_INET_CONF) : NULL;
-                if (!conf)
-                        return -ENOMEM;
-                PUT(nla_put_u32(m, IPV4_DEVCONF_PROMOTE_SECONDARIES, 1));
-                PUT(nla_nest_end(m, conf));
-                PUT(nla_nest_end(m, inet));
-                PUT(nla_nest_end(m, af));
-                break;
-        }
-        case ACTION_SET_UP:
-        case ACTION_CHILD_DELETE:
-        case ACTION_ADDRESS_ADD:
-        case ACTION_ADDRESS_DEL:
-        case ACTION_ROUTE_ADD:
-        case ACTION_ROUTE_DEL:
-        case _ACTION_TYPE_MAX:
-        case _ACTION_TYPE_INVALID:
-                break;
-        }
+static int build_set_up(const Action *a, struct nl_msg **ret) {
+        return link_msg(a, RTM_NEWLINK, 0, IFF_UP, ret);
+}
+
+static int build_set_ipoib(const Action *a, struct nl_msg **ret) {
+        _cleanup_(nlmsg_freep) struct nl_msg *m = NULL;
+        int r;
+
+        if (a->ipoib.mode < 0 && a->ipoib.umcast < 0)
+                return -EINVAL; /* nothing to change */
+        r = link_msg(a, RTM_NEWLINK, 0, 0, &m);
+        if (r < 0)
+                return r;
+        /* `ip link set dev C type ipoib mode M`: ifi_index only, no IFLA_IFNAME. */
+        r = put_ipoib_linkinfo(m, -1, a->ipoib.mode, a->ipoib.umcast);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(m);
+        return 0;
+}
+
+static int build_set_mtu(const Action *a, struct nl_msg **ret) {
+        _cleanup_(nlmsg_freep) struct nl_msg *m = NULL;
+        int r;
+
+        r = link_msg(a, RTM_NEWLINK, 0, 0, &m);
+        if (r < 0)
+                return r;
+        PUT(nla_put_u32(m, IFLA_MTU, a->mtu));
+        *ret = TAKE_PTR(m);
+        return 0;
+}
+
+static int build_set_promote_secondaries(const Action *a, struct nl_msg **ret) {
+        _cleanup_(nlmsg_freep) struct nl_msg *m = NULL;
+        struct nlattr *af, *inet, *conf;
+        int r;
+
+        r = link_msg(a, RTM_NEWLINK, 0, 0, &m);
+        if (r < 0)
+                return r;
+        /* inet_set_link_af(): IFLA_AF_SPEC { AF_INET { IFLA_INET_CONF { [devconf id] u32 } } } */
+        af = nla_nest_start(m, IFLA_AF_SPEC);
+        inet = af ? nla_nest_start(m, AF_INET) : NULL;
+        conf = inet ? nla_nest_start(m, IFLA_INET_CONF) : NULL;
+        if (!conf)
+                return -ENOMEM;
+        PUT(nla_put_u32(m, IPV4_DEVCONF_PROMOTE_SECONDARIES, 1));
+        PUT(nla_nest_end(m, conf));
+        PUT(nla_nest_end(m, inet));
+        PUT(nla_nest_end(m, af));
         *ret = TAKE_PTR(m);
         return 0;
 }
@@ -317,25 +321,23 @@ static int build_route(const Action *a, struct nl_msg **ret) {
 }
 
 int nl_build_action(const Action *a, struct nl_msg **ret) {
-        switch (a->type) {
-        case ACTION_ADDRESS_ADD:
-        case ACTION_ADDRESS_DEL:
-                return build_address(a, ret);
-        case ACTION_ROUTE_ADD:
-        case ACTION_ROUTE_DEL:
-                return build_route(a, ret);
-        case ACTION_CHILD_DELETE:
-        case ACTION_CHILD_CREATE:
-        case ACTION_SET_IPOIB:
-        case ACTION_SET_MTU:
-        case ACTION_SET_PROMOTE_SECONDARIES:
-        case ACTION_SET_UP:
-                return build_link(a, ret);
-        case _ACTION_TYPE_MAX:
-        case _ACTION_TYPE_INVALID:
-                break;
-        }
-        return -EINVAL;
+        /* One builder per action type (action.h lists where else a new type needs a row). */
+        static int (*const builders[_ACTION_TYPE_MAX])(const Action *a, struct nl_msg **ret) = {
+                [ACTION_ADDRESS_DEL] = build_address,
+                [ACTION_ROUTE_DEL] = build_route,
+                [ACTION_CHILD_DELETE] = build_child_delete,
+                [ACTION_CHILD_CREATE] = build_child_create,
+                [ACTION_SET_IPOIB] = build_set_ipoib,
+                [ACTION_SET_PROMOTE_SECONDARIES] = build_set_promote_secondaries,
+                [ACTION_SET_MTU] = build_set_mtu,
+                [ACTION_SET_UP] = build_set_up,
+                [ACTION_ADDRESS_ADD] = build_address,
+                [ACTION_ROUTE_ADD] = build_route,
+        };
+
+        if (a->type < 0 || a->type >= _ACTION_TYPE_MAX || !builders[a->type])
+                return -EINVAL;
+        return builders[a->type](a, ret);
 }
 
 int nl_build_dump(uint16_t type, int family, struct nl_msg **ret) {

@@ -203,77 +203,123 @@ static int sim_dump(Backend *b) {
         return queue_dump(backend_sim(b));
 }
 
-/* One Action on the model, as the kernel would handle the message the real backend sends for it. */
-static int apply_action(SimModel *m, const Action *a, const char **extack) {
-        SimNetdev *nd = a->type == ACTION_CHILD_CREATE ? NULL : sim_model_find_ifindex(m, a->ifindex);
+/* One Action on the model, as the kernel would handle the message the real backend sends for it:
+ * one function per action type. */
+
+static int apply_address_add(SimModel *m, const Action *a, const char **extack) {
         KAddress addr = a->address;
+
+        addr.ifindex = a->ifindex;
+        /* nl-build sends `brd +` for IPv4 prefixes shorter than /31. */
+        return sim_address_add(m, &addr, true, extack);
+}
+
+static int apply_address_del(SimModel *m, const Action *a, const char **extack) {
+        KAddress addr = a->address;
+
+        addr.ifindex = a->ifindex;
+        return sim_address_del(m, &addr, extack);
+}
+
+static int apply_route_add(SimModel *m, const Action *a, const char **extack) {
         KRoute route = a->route;
+
+        route.ifindex = a->ifindex;
+        return sim_route_add(m, &route, extack);
+}
+
+static int apply_route_del(SimModel *m, const Action *a, const char **extack) {
+        KRoute route = a->route;
+
+        route.ifindex = a->ifindex;
+        return sim_route_del(m, &route, extack);
+}
+
+static int apply_child_create_sysfs(SimModel *m, const Action *a) {
+        SimNetdev *parent = sim_model_find_ifindex(m, a->ifindex), *c = NULL;
+        char buf[16];
         int r;
 
-        switch (a->type) {
-        case ACTION_ADDRESS_ADD:
-                addr.ifindex = a->ifindex;
-                /* nl-build sends `brd +` for IPv4 prefixes shorter than /31. */
-                return sim_address_add(m, &addr, true, extack);
-        case ACTION_ADDRESS_DEL:
-                addr.ifindex = a->ifindex;
-                return sim_address_del(m, &addr, extack);
-        case ACTION_ROUTE_ADD:
-                route.ifindex = a->ifindex;
-                return sim_route_add(m, &route, extack);
-        case ACTION_ROUTE_DEL:
-                route.ifindex = a->ifindex;
-                return sim_route_del(m, &route, extack);
-        case ACTION_CHILD_CREATE:
-                if (a->child.method == IB_CHILD_METHOD_SYSFS) {
-                        SimNetdev *parent = sim_model_find_ifindex(m, a->ifindex), *c = NULL;
-                        char buf[16];
-
-                        if (!parent)
-                                return -ENODEV;
-                        /* echo 0xPKEY > create_child, then a rename when the name differs, then the
-                         * options through changelink (a failure leaves the child in place). */
-                        snprintf(buf, sizeof(buf), "0x%04x\n", a->child.pkey);
-                        r = sim_sysfs_create_child(m, parent, buf, &c);
-                        if (r < 0)
-                                return r;
-                        if (!isempty(a->child.name)) {
-                                r = sim_set_name(m, c, a->child.name);
-                                if (r < 0)
-                                        return r;
-                        }
-                        return sim_rtnl_changelink(m, c, -1, a->child.mode, a->child.umcast);
-                } else {
-                        SimNewLink req = {
-                                .link = a->ifindex,
-                                .name = isempty(a->child.name) ? NULL : a->child.name,
-                                .has_data = true, /* nl-build always sends IFLA_IPOIB_PKEY */
-                                .pkey = a->child.pkey,
-                                .mode = a->child.mode,
-                                .umcast = a->child.umcast,
-                        };
-
-                        return sim_rtnl_newlink(m, &req, extack, NULL);
-                }
-        case ACTION_CHILD_DELETE:
-                return nd ? sim_rtnl_dellink(m, nd) : -ENODEV;
-        case ACTION_SET_IPOIB:
-                if (a->ipoib.mode < 0 && a->ipoib.umcast < 0)
-                        return -EINVAL;
-                return nd ? sim_rtnl_changelink(m, nd, -1, a->ipoib.mode, a->ipoib.umcast) : -ENODEV;
-        case ACTION_SET_MTU:
-                return nd ? sim_set_mtu(m, nd, a->mtu, extack) : -ENODEV;
-        case ACTION_SET_UP:
-                return nd ? sim_set_up(m, nd, true) : -ENODEV;
-        case ACTION_SET_PROMOTE_SECONDARIES:
-                /* The model has no secondary addresses and reports no IFLA_INET_CONF, so the planner
-                 * never asks for this. */
-                return -EOPNOTSUPP;
-        case _ACTION_TYPE_MAX:
-        case _ACTION_TYPE_INVALID:
-                break;
+        if (!parent)
+                return -ENODEV;
+        /* echo 0xPKEY > create_child, then a rename when the name differs, then the options through
+         * changelink (a failure leaves the child in place). */
+        snprintf(buf, sizeof(buf), "0x%04x\n", a->child.pkey);
+        r = sim_sysfs_create_child(m, parent, buf, &c);
+        if (r < 0)
+                return r;
+        if (!isempty(a->child.name)) {
+                r = sim_set_name(m, c, a->child.name);
+                if (r < 0)
+                        return r;
         }
-        return -EINVAL;
+        return sim_rtnl_changelink(m, c, -1, a->child.mode, a->child.umcast);
+}
+
+static int apply_child_create(SimModel *m, const Action *a, const char **extack) {
+        SimNewLink req = {
+                .link = a->ifindex,
+                .name = isempty(a->child.name) ? NULL : a->child.name,
+                .has_data = true, /* nl-build always sends IFLA_IPOIB_PKEY */
+                .pkey = a->child.pkey,
+                .mode = a->child.mode,
+                .umcast = a->child.umcast,
+        };
+
+        if (a->child.method == IB_CHILD_METHOD_SYSFS)
+                return apply_child_create_sysfs(m, a);
+        return sim_rtnl_newlink(m, &req, extack, NULL);
+}
+
+static int apply_child_delete(SimModel *m, const Action *a, const char **extack) {
+        SimNetdev *nd = sim_model_find_ifindex(m, a->ifindex);
+
+        return nd ? sim_rtnl_dellink(m, nd) : -ENODEV;
+}
+
+static int apply_set_ipoib(SimModel *m, const Action *a, const char **extack) {
+        SimNetdev *nd = sim_model_find_ifindex(m, a->ifindex);
+
+        if (a->ipoib.mode < 0 && a->ipoib.umcast < 0)
+                return -EINVAL;
+        return nd ? sim_rtnl_changelink(m, nd, -1, a->ipoib.mode, a->ipoib.umcast) : -ENODEV;
+}
+
+static int apply_set_mtu(SimModel *m, const Action *a, const char **extack) {
+        SimNetdev *nd = sim_model_find_ifindex(m, a->ifindex);
+
+        return nd ? sim_set_mtu(m, nd, a->mtu, extack) : -ENODEV;
+}
+
+static int apply_set_up(SimModel *m, const Action *a, const char **extack) {
+        SimNetdev *nd = sim_model_find_ifindex(m, a->ifindex);
+
+        return nd ? sim_set_up(m, nd, true) : -ENODEV;
+}
+
+static int apply_set_promote_secondaries(SimModel *m, const Action *a, const char **extack) {
+        /* The model has no secondary addresses and reports no IFLA_INET_CONF, so the planner never asks
+         * for this. */
+        return -EOPNOTSUPP;
+}
+
+static int apply_action(SimModel *m, const Action *a, const char **extack) {
+        static int (*const appliers[_ACTION_TYPE_MAX])(SimModel *m, const Action *a, const char **extack) = {
+                [ACTION_ADDRESS_DEL] = apply_address_del,
+                [ACTION_ROUTE_DEL] = apply_route_del,
+                [ACTION_CHILD_DELETE] = apply_child_delete,
+                [ACTION_CHILD_CREATE] = apply_child_create,
+                [ACTION_SET_IPOIB] = apply_set_ipoib,
+                [ACTION_SET_PROMOTE_SECONDARIES] = apply_set_promote_secondaries,
+                [ACTION_SET_MTU] = apply_set_mtu,
+                [ACTION_SET_UP] = apply_set_up,
+                [ACTION_ADDRESS_ADD] = apply_address_add,
+                [ACTION_ROUTE_ADD] = apply_route_add,
+        };
+
+        if (a->type < 0 || a->type >= _ACTION_TYPE_MAX || !appliers[a->type])
+                return -EINVAL;
+        return appliers[a->type](m, a, extack);
 }
 
 static int sim_submit(Backend *b, const Action *a, uint64_t cookie) {
