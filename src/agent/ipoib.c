@@ -204,3 +204,67 @@ int ipoib_child_delete_done(Link *l, const Action *a, int error, const char **ex
         owner_forget(&l->manager->owner, l->kernel.ifname);
         return 0;
 }
+
+/* A P_Key child is configured by the [Partition] file that defines it: the file matches the parent and
+ * names the child, explicitly or <parent>.<pkey %04x> (ib_network_child_name()). */
+IbNetwork *ipoib_child_network(const IbConfig *c, const Link *parent, const char *ifname) {
+        IbLinkIdentity pid = link_identity(parent);
+
+        FOREACH_ARRAY(e, c->entries, c->n) {
+                char name[IFNAMSIZ];
+
+                if (!e->network || !ib_network_is_child(e->network) || !ib_network_matches(e->network, &pid) ||
+                    ib_network_child_name(e->network, parent->kernel.ifname, name, sizeof(name)) < 0 ||
+                    !streq(name, ifname))
+                        continue;
+                return e->network;
+        }
+        return NULL;
+}
+
+/* One slot per [Partition] file that names this link as its parent. */
+static int children_add(const IbConfig *c, Link *l, ChildSlot *old, size_t n_old, size_t *allocated) {
+        IbLinkIdentity id = link_identity(l);
+
+        FOREACH_ARRAY(e, c->entries, c->n) {
+                ChildSlot slot = {};
+
+                if (!e->network || !ib_network_is_child(e->network) || !ib_network_matches(e->network, &id))
+                        continue;
+                if (ib_network_child_name(e->network, l->kernel.ifname, slot.name, sizeof(slot.name)) < 0) {
+                        log_link_warning(l, "%s: the child name is longer than 15 characters; set Name=.",
+                                         e->network->path);
+                        continue;
+                }
+                /* Failures of a child already tried are kept while the same file still asks for it. */
+                for (size_t i = 0; i < n_old; i++)
+                        if (old[i].network == e->network && streq(old[i].name, slot.name)) {
+                                slot.failed = old[i].failed;
+                                slot.reason = TAKE_PTR(old[i].reason);
+                        }
+                if (!GREEDY_REALLOC(l->children, *allocated, l->n_children + 1)) {
+                        free(slot.reason);
+                        return -ENOMEM;
+                }
+                slot.network = ib_network_ref(e->network);
+                l->children[l->n_children++] = slot;
+        }
+        return 0;
+}
+
+void ipoib_update_children(const IbConfig *c, Link *l) {
+        ChildSlot *old = l->children;
+        size_t n_old = l->n_children, allocated = 0;
+
+        l->children = NULL;
+        l->n_children = 0;
+        /* Only a parent has children: ipoib_new_child_link() refuses a child's child. */
+        if (l->kernel.arphrd == ARPHRD_INFINIBAND && !ipoib_is_child(&l->kernel) &&
+            children_add(c, l, old, n_old, &allocated) < 0)
+                log_oom();
+        for (size_t i = 0; i < n_old; i++) {
+                ib_network_unref(old[i].network);
+                free(old[i].reason);
+        }
+        free(old);
+}

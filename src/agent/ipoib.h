@@ -9,6 +9,7 @@
 
 #include "action.h"
 #include "ib-tables.h"
+#include "ibnet-load.h"
 #include "ibnet.h"
 #include "kernel.h"
 
@@ -51,6 +52,11 @@ bool ipoib_port_has_pkey(const IbPortInfo *p, uint16_t pkey) _pure_;
  * IPoIB port rule too. */
 const char *ipoib_warning(const IbNetwork *n, const KLink *k, const IbPortInfo *port,
                           const struct PlanInput *in, const char *other, char *buf, size_t size);
+
+/* The [Partition] file that configures the child ifname of parent, NULL if none. */
+IbNetwork *ipoib_child_network(const IbConfig *c, const struct Link *parent, const char *ifname);
+/* The P_Key children a link should have (Link.children), from the [Partition] files that match it. */
+void ipoib_update_children(const IbConfig *c, struct Link *l);
 
 /* Replies to IPoIB requests (action.c's table, ActionOps.done). */
 int ipoib_set_done(struct Link *l, const Action *a, int error, const char **extack);

@@ -21,21 +21,11 @@ IbNetwork *manager_match(Manager *m, const Link *l, char ***ret_shadowed) {
                 return NULL;
         id.is_child = ipoib_is_child(&l->kernel);
 
-        /* A P_Key child is configured by the [Partition] file that defines it: the file matches the
-         * parent and names the child (explicitly or <parent>.<pkey>). */
+        /* A P_Key child: the [Partition] file that defines it comes first. */
         if (parent) {
-                IbLinkIdentity pid = link_identity(parent);
-
-                FOREACH_ARRAY(e, m->config.entries, m->config.n) {
-                        char name[IFNAMSIZ];
-
-                        if (!e->network || !ib_network_is_child(e->network) ||
-                            !ib_network_matches(e->network, &pid) ||
-                            ib_network_child_name(e->network, parent->kernel.ifname, name, sizeof(name)) < 0 ||
-                            !streq(name, l->kernel.ifname))
-                                continue;
-                        return e->network;
-                }
+                found = ipoib_child_network(&m->config, parent, l->kernel.ifname);
+                if (found)
+                        return found;
         }
         FOREACH_ARRAY(e, m->config.entries, m->config.n) {
                 if (!e->network || ib_network_is_child(e->network) || !ib_network_matches(e->network, &id))
@@ -46,47 +36,6 @@ IbNetwork *manager_match(Manager *m, const Link *l, char ***ret_shadowed) {
                         (void) strv_extend(ret_shadowed, e->network->path);
         }
         return found;
-}
-
-/* The [Partition] files that name this link as their parent. Failures of a child already tried are
- * kept while the same file still asks for it. */
-static void link_update_children(Manager *m, Link *l) {
-        IbLinkIdentity id = link_identity(l);
-        ChildSlot *old = l->children;
-        size_t n_old = l->n_children, allocated = 0;
-
-        l->children = NULL;
-        l->n_children = 0;
-        if (id.type == IB_LINK_TYPE_INFINIBAND && !ipoib_is_child(&l->kernel))
-                FOREACH_ARRAY(e, m->config.entries, m->config.n) {
-                        ChildSlot c = {};
-
-                        if (!e->network || !ib_network_is_child(e->network) || !ib_network_matches(e->network, &id))
-                                continue;
-                        if (ib_network_child_name(e->network, l->kernel.ifname, c.name, sizeof(c.name)) < 0) {
-                                log_link_warning(l, "%s: the child name is longer than 15 characters; set Name=.",
-                                                 e->network->path);
-                                continue;
-                        }
-                        for (size_t i = 0; i < n_old; i++)
-                                if (old[i].network == e->network && streq(old[i].name, c.name)) {
-                                        c.failed = old[i].failed;
-                                        c.reason = TAKE_PTR(old[i].reason);
-                                }
-                        c.network = ib_network_ref(e->network);
-                        if (!GREEDY_REALLOC(l->children, allocated, l->n_children + 1)) {
-                                ib_network_unref(c.network);
-                                free(c.reason);
-                                log_oom();
-                                break;
-                        }
-                        l->children[l->n_children++] = c;
-                }
-        for (size_t i = 0; i < n_old; i++) {
-                ib_network_unref(old[i].network);
-                free(old[i].reason);
-        }
-        free(old);
 }
 
 /* rdma-core's view of the port; a child shares its parent's port (ipoib_child_init() sets no
@@ -162,7 +111,7 @@ void link_rematch(Manager *m, Link *l) {
                         log_link_warning(l, "%s matches too, but %s comes first; ignoring it.", *s, n->path);
         strv_free(l->shadowed);
         l->shadowed = TAKE_PTR(shadowed);
-        link_update_children(m, l);
+        ipoib_update_children(&m->config, l);
 }
 
 /* Owned objects that are neither present nor wanted are history: forget them, so that a foreign
