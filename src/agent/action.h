@@ -46,8 +46,9 @@ typedef struct Action {
 struct Link;
 struct Owner;
 
-/* Everything that depends on the type of an action, one row per type (action.c): adding a type adds a
- * row here, a message builder (netlink/nl-build.c) and a model of it (sim/backend-sim.c). */
+/* What the type of an action means to the core, one row per type in action.c's table. Adding a type
+ * adds a row there, a row to nl_build_action()'s builders (netlink/nl-build.c) and one to the simulated
+ * fabric's apply_action() (sim/backend-sim.c); suite-ipoib checks that the core's row is complete. */
 typedef struct ActionOps {
         const char *name; /* "add-address": logs, ipoibctl plan */
         /* What it acts on, with a leading space (" 192.0.2.1/24"), or "" for nothing. */
@@ -63,6 +64,6 @@ typedef struct ActionOps {
 
 const ActionOps *action_ops(ActionType t) _const_;
 const char *action_type_to_string(ActionType t) _const_;
-/* "add address 192.0.2.1/24 on ib0": for logs, ipoibctl plan and test expectations. */
+/* "ib0 add-address 192.0.2.1/24": for logs, ipoibctl plan and test expectations. */
 char *action_to_string(const Action *a, char *buf, size_t size);
 
