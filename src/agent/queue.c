@@ -33,6 +33,10 @@ static Request *ring_peek(RequestRing *q) {
         return q->n > 0 ? &q->items[q->head] : NULL;
 }
 
+static Request *ring_last(RequestRing *q) {
+        return q->n > 0 ? &q->items[(q->head + q->n - 1) % q->allocated] : NULL;
+}
+
 /* Removes the oldest; returns a copy, since finishing it may add requests. */
 static Request ring_pop(RequestRing *q) {
         Request r = q->items[q->head];
@@ -86,11 +90,12 @@ void request_queue_on_reply(RequestQueue *q, uint64_t cookie, int error, const c
         Request *head = ring_peek(&q->in_flight);
 
         if (!head || head->cookie > cookie) {
-                /* Older than anything in flight: a barrier's answer for requests answered already. */
+                /* Older than anything in flight: answered already, or never sent (submit() failed, and
+                 * the backend answers the requests between two of its own by range). */
                 log_debug("Reply for request %" PRIu64 ", nothing in flight from then, ignoring.", cookie);
                 return;
         }
-        if (q->in_flight.items[(q->in_flight.head + q->in_flight.n - 1) % q->in_flight.allocated].cookie < cookie) {
+        if (ring_last(&q->in_flight)->cookie < cookie) {
                 log_warning("Reply for unknown request %" PRIu64 ", ignoring.", cookie);
                 return;
         }

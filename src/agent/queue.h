@@ -34,7 +34,7 @@ typedef struct RequestQueue {
         RequestRing pending;   /* not sent yet */
         RequestRing in_flight; /* sent, answer due, in send order */
         uint64_t next_cookie;
-        uint64_t n_sent;       /* for the summary and tests */
+        uint64_t n_sent;       /* requests sent: for the summary and tests */
 } RequestQueue;
 
 void request_queue_init(RequestQueue *q, Backend *backend, RequestFinish finish, void *userdata);
