@@ -94,7 +94,10 @@ void link_set_state(Link *l, LinkState state, const char *reason_fmt, ...) {
         if (l->state == state && streq_ptr(l->reason, reason))
                 return;
 
-        if (state == LINK_STATE_FAILED)
+        /* A retry that ends where it started is no news (link_retry() keeps the reason). */
+        if (l->state == LINK_STATE_PENDING && state == LINK_STATE_FAILED && streq_ptr(l->reason, reason))
+                log_link_debug(l, "pending → failed again: %s", reason);
+        else if (state == LINK_STATE_FAILED)
                 log_link_warning(l, "%s → %s: %s", link_state_to_string(l->state), link_state_to_string(state),
                                  strna(reason));
         else if (state == LINK_STATE_CONFIGURED || l->state == LINK_STATE_CONFIGURED ||
@@ -196,8 +199,12 @@ const char *link_error_text(int error, const char *extack, char *buf, size_t siz
 }
 
 void link_retry(Link *l) {
-        if (link_failed(l))
-                link_set_state(l, LINK_STATE_PENDING, "retrying after a change");
+        if (!link_failed(l))
+                return;
+        /* The reason stays until the next plan replaces it, so that a link that fails the same way
+         * again (a foreign P_Key child, say) does not log it once per kernel event. */
+        log_link_debug(l, "failed → pending: retrying after a change");
+        l->state = LINK_STATE_PENDING;
 }
 
 /* The kernel answers with the state it has: an object that exists already, or one that is gone
