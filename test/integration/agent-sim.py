@@ -136,12 +136,14 @@ class Sim:
         os.unlink(os.path.join(self.conf, name))
 
     def copy_examples(self):
+        # copyfile, not copy: the checkout's modes (0664 in a "git archive" tarball) are not the
+        # configuration's; new files get 0644 from the harness's umask.
         for e in os.listdir(EXAMPLES):
             src = os.path.join(EXAMPLES, e)
             if e.endswith(".ibnet"):
-                shutil.copy(src, self.conf)
+                shutil.copyfile(src, os.path.join(self.conf, e))
             elif e.endswith(".ibnet.d"):
-                shutil.copytree(src, os.path.join(self.conf, e))
+                shutil.copytree(src, os.path.join(self.conf, e), copy_function=shutil.copyfile)
 
     # --- running the agent ------------------------------------------------------------------------
 

@@ -4,9 +4,14 @@ Skip, eq() and a bounded wait_for(). Each script gives a context factory (a name
 fabric, a bus) with close(), and a function that returns the logs worth printing on failure."""
 
 import json
+import os
 import subprocess
 import time
 import traceback
+
+# The agent, run as root, refuses configuration files writable by group or others (as it should), so
+# the files the tests write must not depend on the caller's umask (002 on many desktops).
+os.umask(0o022)
 
 
 class Skip(Exception):
