@@ -7,7 +7,7 @@
 # reads it, the route protocol name matches src/shared/ipoib-proto.h, the man pages and examples are
 # there, and the installed binaries validate and apply the installed examples.
 # The expected locations come from meson (environment: SBINDIR BINDIR UNITDIR DBUSPOLICYDIR DOCDIR
-# MANDIR RTPROTOSDIR), so a build with other options checks its own layout.
+# MANDIR DATADIR RTPROTOSDIR), so a build with other options checks its own layout.
 # Prints "N passed, N failed"; exit 77 (skip) with the reason when it cannot run here.
 set -uo pipefail
 
@@ -51,7 +51,8 @@ fi
 for f in "$SBINDIR/ipoib-agent" "$BINDIR/ipoibctl" "$UNITDIR/ipoib-agent.service" \
     "$DBUSPOLICYDIR/org.ipoib.Agent1.conf" "$MANDIR/man5/ibnet.5" "$MANDIR/man1/ipoibctl.1" \
     "$MANDIR/man8/ipoib-agent.8" "$MANDIR/man5/org.ipoib.Agent1.5" "$DOCDIR/examples/10-mlx4_ib0.ibnet" \
-    "$DOCDIR/examples/fabric/cx3-cx6.json" ${RTPROTOSDIR:+"$RTPROTOSDIR/ipoib.conf"}; do
+    "$DOCDIR/examples/fabric/cx3-cx6.json" "$DOCDIR/examples/ansible/ipoib.yml" \
+    "$DATADIR/ansible/roles/ipoib/tasks/main.yml" ${RTPROTOSDIR:+"$RTPROTOSDIR/ipoib.conf"}; do
     if [[ -f $D$f ]]; then
         pass "installed: $f"
     else
