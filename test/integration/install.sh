@@ -115,6 +115,7 @@ if [[ -n ${RTPROTOSDIR:-} ]]; then
     # bind-mounted over the host's in a private mount namespace; "show" changes nothing.
     if ((EUID == 0)) && [[ $RTPROTOSDIR == /etc/iproute2/rt_protos.d && -d /etc/iproute2/rt_protos.d ]] &&
         command -v ip >/dev/null && unshare -m true 2>/dev/null; then
+        # shellcheck disable=SC2016 # $1 is expanded by the inner sh
         out=$(unshare -m --propagation private sh -c \
             'mount --bind "$1" /etc/iproute2/rt_protos.d && ip route show proto ipoib' sh "$D$RTPROTOSDIR" 2>&1)
         if [[ $? == 0 && $out != *rror* ]]; then
