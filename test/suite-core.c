@@ -17,6 +17,10 @@ static void set_down(KLink *k) {
         k->flags &= ~IFF_UP;
 }
 
+static void set_mtu_1500(KLink *k) {
+        k->mtu = 1500;
+}
+
 static void set_operstate_down(KLink *k) {
         k->operstate = 2; /* IF_OPER_DOWN */
 }
@@ -625,6 +629,30 @@ START_TEST(test_core_mtu_clamp) {
 }
 END_TEST
 
+/* Drift after a clamp is drift: someone sets another MTU, the agent asks for the file's again. */
+START_TEST(test_core_mtu_clamp_then_drift) {
+        const struct ClampCase *t = &clamp_cases[_i];
+        KLink *k;
+        Core c;
+
+        core_new(&c);
+        k = fake_backend_get_link(c.f, "ib0");
+        k->mtu = t->start_mtu;
+        k->flags |= IFF_UP;
+        core_write(&c, "10-ib0.ibnet", "[Match]\nName=ib0\n[Link]\nMTU=4092\n");
+        fake_backend_script(c.f, &(FakeScript) { "ib0 set-mtu 4092", 0, NULL, 0, clamp_2044 });
+        c.f->notify_after_reply = t->notify_after_reply;
+        core_start(&c);
+        core_expect_sent(&c, "ib0 set-mtu 4092");
+
+        core_kernel_link(&c, "ib0", set_mtu_1500);
+        core_expect_sent(&c, "ib0 set-mtu 4092");
+        ck_assert_uint_eq(fake_backend_get_link(c.f, "ib0")->mtu, 2044);
+        core_expect_link(&c, "ib0", LINK_STATE_CONFIGURED, NULL, CLAMP_WARNING);
+        core_free(&c);
+}
+END_TEST
+
 /* ---- Mode=connected refused by the kernel ---- */
 
 static const struct ConnectedCase {
@@ -850,6 +878,7 @@ Suite *make_core_suite(void) {
         tcase_add_test(tc, test_core_foreign_child);
         tcase_add_test(tc, test_core_child_unsupported);
         tcase_add_loop_test(tc, test_core_mtu_clamp, 0, ELEMENTSOF(clamp_cases));
+        tcase_add_loop_test(tc, test_core_mtu_clamp_then_drift, 0, ELEMENTSOF(clamp_cases));
         tcase_add_loop_test(tc, test_core_connected_refused, 0, ELEMENTSOF(connected_cases));
         tcase_add_test(tc, test_core_reload_keeps_last_good);
         tcase_add_loop_test(tc, test_core_failure_retry, 0, ELEMENTSOF(retry_cases));

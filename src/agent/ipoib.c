@@ -17,6 +17,13 @@ static bool mtu_can_clamp(const KLink *k) {
         return k->arphrd == ARPHRD_INFINIBAND && k->has_ipoib && k->mode == IPOIB_MODE_DATAGRAM;
 }
 
+void ipoib_answer_window_closed(IpoibState *s) {
+        /* The kernel notifies before it acks, and planning runs at idle priority after the pending
+         * events. When no answer came (the clamped value is the one the link had), a later link event
+         * is drift, not the answer. */
+        s->mtu_expect_answer = false;
+}
+
 void ipoib_link_event(IpoibState *s, const KLink *k) {
         /* ipoib_change_mtu() in datagram mode accepts an MTU above the broadcast group's and runs
          * min(mcast_mtu, admin_mtu). Only the first link event after our request is its answer: a

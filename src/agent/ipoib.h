@@ -31,6 +31,8 @@ typedef struct IpoibState {
 void ipoib_forget_mtu(IpoibState *s);
 /* A link event: the first one after an MTU request is the kernel's answer to it. */
 void ipoib_link_event(IpoibState *s, const KLink *k);
+/* The link is planned again: the kernel's answer to our MTU, if it sends one, is in by now. */
+void ipoib_answer_window_closed(IpoibState *s);
 
 /* A P_Key child: an IPoIB link whose IFLA_LINK names another link. */
 bool ipoib_is_child(const KLink *k) _pure_;

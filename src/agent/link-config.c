@@ -232,6 +232,7 @@ int link_reconcile(Manager *m, Link *l) {
         if (l->outstanding > 0)
                 return 0; /* re-planned when the last reply is in */
         l->dirty = false;
+        ipoib_answer_window_closed(&l->ipoib);
         if (link_failed(l))
                 return 0; /* until something changes (link_retry()) */
         if (!l->network && !o && l->n_children == 0) {
