@@ -170,6 +170,16 @@ static const struct ColdCase {
                 "ib0 pending\nveth0 unmanaged",
         },
         {
+                "Two files match: the first in name order configures the link",
+                { { "10-ib0.ibnet", "[Match]\nName=ib0\n[Network]\nAddress=192.0.2.1/24\n" },
+                  { "20-ib.ibnet", "[Match]\nName=ib*\n[Network]\nAddress=192.0.2.2/24\n" } },
+                NULL,
+                "ib0 set-promote-secondaries\n"
+                "ib0 set-up\n"
+                "ib0 add-address 192.0.2.1/24",
+                "ib0 configured\nveth0 unmanaged",
+        },
+        {
                 "A file that matches no link: nothing sent",
                 { { "10-ib9.ibnet", "[Match]\nName=ib9\n[Network]\nAddress=192.0.2.1/24\n" } },
                 NULL,
@@ -251,6 +261,62 @@ START_TEST(test_core_require_active_port) {
         core_settle(&c);
         core_expect_sent(&c, "ib0 add-address 192.0.2.1/24");
         core_expect_link(&c, "ib0", LINK_STATE_CONFIGURED, NULL, NULL);
+        core_free(&c);
+}
+END_TEST
+
+/* A link that comes later is configured when it comes, and forgotten when it goes. */
+START_TEST(test_core_hotplug) {
+        KLink ib1 = ib_link(5, "ib1");
+        Core c;
+
+        core_new(&c);
+        core_write(&c, "10-ib1.ibnet", "[Match]\nName=ib1\n[Network]\nAddress=192.0.2.1/24\n");
+        core_start(&c);
+        core_expect_sent(&c, "");
+
+        ib1.flags |= IFF_UP;
+        ib1.promote_secondaries = true;
+        fake_backend_link_event(c.f, &ib1, false);
+        core_settle(&c);
+        core_expect_sent(&c, "ib1 add-address 192.0.2.1/24");
+        core_expect_link(&c, "ib1", LINK_STATE_CONFIGURED, NULL, NULL);
+
+        fake_backend_link_event(c.f, &ib1, true);
+        core_settle(&c);
+        core_expect_sent(&c, "");
+        ck_assert_ptr_null(strmap_get(&c.m->links_by_name, "ib1"));
+        ck_assert_ptr_null(intmap_get(&c.m->links, 5));
+        core_free(&c);
+}
+END_TEST
+
+/* What the agent created stays its own when the link is renamed (udev at boot). */
+START_TEST(test_core_rename_keeps_ownership) {
+        KAddress foreign = addr(VETH0, "192.0.2.99/24");
+        KLink k;
+        Core c;
+
+        core_new(&c);
+        core_write(&c, "10-veth0.ibnet", VETH0_MATCH "Name=vx0\n[Network]\nAddress=192.0.2.1/24\n");
+        fake_backend_add_address(c.f, &foreign);
+        core_start(&c);
+        core_expect_sent(&c, "veth0 add-address 192.0.2.1/24");
+
+        k = *fake_backend_get_link(c.f, "veth0");
+        snprintf(k.ifname, sizeof(k.ifname), "vx0");
+        fake_backend_link_event(c.f, &k, false);
+        core_settle(&c);
+        core_expect_sent(&c, "");
+        core_expect_link(&c, "vx0", LINK_STATE_CONFIGURED, NULL, NULL);
+        ck_assert_ptr_null(owner_get(&c.m->owner, "veth0"));
+        core_expect_record(&c, "address vx0 192.0.2.1/24");
+
+        core_remove(&c, "10-veth0.ibnet");
+        core_reload(&c);
+        core_expect_sent(&c, "vx0 remove-address 192.0.2.1/24");
+        ck_assert(fake_backend_has_address(c.f, &foreign));
+        core_expect_record(&c, "");
         core_free(&c);
 }
 END_TEST
@@ -869,6 +935,8 @@ Suite *make_core_suite(void) {
         tcase_add_unchecked_fixture(tc, test_tmp_setup, test_tmp_teardown);
         tcase_add_loop_test(tc, test_core_cold_apply, 0, ELEMENTSOF(cold_cases));
         tcase_add_test(tc, test_core_require_active_port);
+        tcase_add_test(tc, test_core_hotplug);
+        tcase_add_test(tc, test_core_rename_keeps_ownership);
         tcase_add_test(tc, test_core_restart_sends_nothing);
         tcase_add_loop_test(tc, test_core_add_answers, 0, ELEMENTSOF(answer_cases));
         tcase_add_test(tc, test_core_lingering);
