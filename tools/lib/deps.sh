@@ -8,7 +8,7 @@
 IPOIB_BUILD_DEPS=(meson ninja-build pkg-config gcc libsystemd-dev libnl-route-3-dev libibverbs-dev
                   libinih-dev check libjson-c-dev scdoc iproute2 git dbus)
 # What the tests need on top.
-IPOIB_TEST_DEPS=(strace python3 systemd util-linux)
+IPOIB_TEST_DEPS=(strace python3 systemd util-linux clang)
 # Test dependencies installed without their Recommends: ansible-core recommends "ansible", the
 # whole community collection (hundreds of MB); the role test needs ansible-core only (8 packages,
 # 4 MB, about 33 s here). dpkg-dev, debhelper (16 packages, 36 s) and lintian (128 packages,
