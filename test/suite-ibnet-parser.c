@@ -42,12 +42,27 @@ static void check_match_name(const IbNetwork *n) {
         ck_assert_str_eq(n->match_name[2], "mlx?_ib*");
 }
 static void check_match_guid(const IbNetwork *n) {
-        ck_assert(n->has_match_guid);
-        ck_assert(n->match_guid == UINT64_C(0x0002c90300012345));
+        ck_assert_uint_eq(n->n_match_guids, 1);
+        ck_assert(n->match_guids[0] == UINT64_C(0x0002c90300012345));
 }
 static void check_match_device(const IbNetwork *n) {
-        ck_assert_str_eq(n->match_device, "mlx5_0");
+        ck_assert_uint_eq(strv_length(n->match_device), 1);
+        ck_assert_str_eq(n->match_device[0], "mlx5_0");
         ck_assert_uint_eq(n->match_port, 0);
+}
+static void check_match_guids(const IbNetwork *n) {
+        ck_assert_uint_eq(n->n_match_guids, 3); /* in the order written */
+        ck_assert(n->match_guids[0] == UINT64_C(0x0002c90300012345));
+        ck_assert(n->match_guids[1] == UINT64_C(0x0002c90300012346));
+        ck_assert(n->match_guids[2] == UINT64_C(0x0002c9030001ab00));
+        ck_assert(ib_network_multi_port(n));
+}
+static void check_match_devices(const IbNetwork *n) {
+        ck_assert_uint_eq(strv_length(n->match_device), 3);
+        ck_assert_str_eq(n->match_device[0], "mlx5_0");
+        ck_assert_str_eq(n->match_device[1], "mlx5_[4-7]");
+        ck_assert_str_eq(n->match_device[2], "ib?");
+        ck_assert(ib_network_multi_port(n));
 }
 static void check_match_port(const IbNetwork *n) {
         ck_assert_uint_eq(n->match_port, 2);
@@ -166,11 +181,15 @@ static const KeyCase key_cases[] = {
         { "Match", "GUID", "80:00:02:08:fe:80:00:00:00:00:00:00:00:00:00:00:00:00:00:00", NULL, NULL,
           "the all-zero GUID never identifies a port" },
         { "Match", "GUID", "0002:c903:0001", NULL, NULL,
-          "invalid GUID= value \"0002:c903:0001\": not a port GUID; expected a port GUID such as" },
+          "invalid GUID= value \"0002:c903:0001\": not a port GUID; expected space-separated port GUIDs such as" },
         { "Match", "GUID", "0x0000000000000000", NULL, NULL, "the all-zero GUID never identifies a port" },
         { "Match", "Device", "mlx5_0", NULL, check_match_device, NULL },
+        { "Match", "Device", "mlx5_0 mlx5_[4-7] ib?", NULL, check_match_devices, NULL },
+        { "Match", "GUID", "0x0002c90300012345 0002:c903:0001:2346 0x0002c9030001ab00", NULL, check_match_guids,
+          NULL },
+        { "Match", "GUID", "0x0002c90300012345 nope", NULL, NULL, "invalid GUID= value \"nope\": not a port GUID" },
         { "Match", "Device", "mlx5/0", NULL, NULL,
-          "invalid Device= value \"mlx5/0\": not an RDMA device name" },
+          "invalid Device= value \"mlx5/0\": not an RDMA device name or glob" },
         { "Match", "Port", "2", "Device=mlx5_0\n", check_match_port, NULL },
         { "Match", "Port", "0", "Device=mlx5_0\n", NULL,
           "invalid Port= value \"0\": not a port number; expected a port number 1…255" },
@@ -357,8 +376,11 @@ static const DiagCase diag_cases[] = {
           "MTU= is already set at line 4 of this file; keep one of them", 1 },
         { M "[Link]\nMTU=2044\n[Link]\nMTU=4092\n", NULL, DIAG_ERROR, false, 6,
           "MTU= is already set at line 4 of this file", 1 },
-        { "[Match]\nGUID=0x0002c90300012345\nGUID=0x0002c90300012346\n", NULL, DIAG_ERROR, false, 3,
-          "GUID= is already set at line 2 of this file", 1 },
+        /* GUID= and Device= are lists (multi-rail files): a repeat of one entry is the error. */
+        { "[Match]\nGUID=0x0002c90300012345\nGUID=0x0002c90300012346 0002:c903:0001:2345\n", NULL, DIAG_ERROR,
+          false, 3, "invalid GUID= value \"0002:c903:0001:2345\": the GUID is listed twice", 1 },
+        { "[Match]\nDevice=mlx5_0 mlx5_*\nDevice=mlx5_0\n", NULL, DIAG_ERROR, false, 3,
+          "invalid Device= value \"mlx5_0\": the device is listed twice", 1 },
         { M "[Link]\nMTU=2044\n", "[Link]\nMTU=4092\nMTU=2044\n", DIAG_ERROR, true, 3,
           "MTU= is already set at line 2 of this file", 1 },
         { M "[Link]\nMTU=2044\n", "[Link]\nMTUU=1\n", DIAG_ERROR, true, 2, "unknown key MTUU=", 1 },
@@ -457,7 +479,7 @@ START_TEST(test_full_parent) {
         ck_assert_uint_eq(strv_length(n->files), 1);
         ck_assert_str_eq(n->match_name[0], "mlx4_ib0");
         ck_assert_str_eq(ib_network_literal_name(n), "mlx4_ib0");
-        ck_assert(!n->has_match_guid && !n->match_device && n->match_port == 0);
+        ck_assert(n->n_match_guids == 0 && !n->match_device && n->match_port == 0);
         ck_assert_int_eq(n->match_type, IB_LINK_TYPE_INFINIBAND);
         ck_assert(!ib_network_is_child(n));
         ck_assert_uint_eq(n->mtu, 65520);

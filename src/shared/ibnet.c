@@ -41,7 +41,8 @@ IbNetwork *ib_network_unref(IbNetwork *n) {
         free(n->path);
         strv_free(n->files);
         strv_free(n->match_name);
-        free(n->match_device);
+        free(n->match_guids);
+        strv_free(n->match_device);
         free(n->child_name);
         free(n->addresses);
         free(n->dns);
@@ -86,24 +87,87 @@ const char *ib_network_literal_name(const IbNetwork *n) {
         return n->match_name[0];
 }
 
-bool ib_network_match_equal(const IbNetwork *a, const IbNetwork *b) {
-        _cleanup_strv_free_ char **x = strv_copy(a->match_name), **y = strv_copy(b->match_name);
+static bool strv_equal_unordered(char **a, char **b) {
+        _cleanup_strv_free_ char **x = strv_copy(a), **y = strv_copy(b);
 
-        if (!x || !y)
+        if ((a && !x) || (b && !y))
                 return false;
         strv_sort(x);
         strv_sort(y);
-        return strv_equal(x, y) && a->has_match_guid == b->has_match_guid &&
-                (!a->has_match_guid || a->match_guid == b->match_guid) &&
-                streq_ptr(a->match_device, b->match_device) &&
+        return strv_equal(x, y);
+}
+
+static int guid_cmp(const void *a, const void *b) {
+        uint64_t x = *(const uint64_t *) a, y = *(const uint64_t *) b;
+
+        return x < y ? -1 : x > y;
+}
+
+static bool guids_equal_unordered(const IbNetwork *a, const IbNetwork *b) {
+        _cleanup_free_ uint64_t *x = NULL, *y = NULL;
+        size_t n = a->n_match_guids;
+
+        if (n != b->n_match_guids)
+                return false;
+        if (n == 0)
+                return true;
+        x = newdup(uint64_t, a->match_guids, n);
+        y = newdup(uint64_t, b->match_guids, n);
+        if (!x || !y)
+                return false;
+        qsort(x, n, sizeof(uint64_t), guid_cmp);
+        qsort(y, n, sizeof(uint64_t), guid_cmp);
+        return memcmp(x, y, n * sizeof(uint64_t)) == 0;
+}
+
+bool ib_network_match_equal(const IbNetwork *a, const IbNetwork *b) {
+        return strv_equal_unordered(a->match_name, b->match_name) && guids_equal_unordered(a, b) &&
+                strv_equal_unordered(a->match_device, b->match_device) &&
                 (a->match_port ?: IB_PORT_DEFAULT) == (b->match_port ?: IB_PORT_DEFAULT) &&
                 a->match_type == b->match_type;
 }
 
+static bool is_glob(const char *s) {
+        return strpbrk(s, "*?[");
+}
+
+bool ib_network_multi_port(const IbNetwork *n) {
+        if (n->n_match_guids > 1 || strv_length(n->match_device) > 1)
+                return true;
+        return n->match_device && is_glob(n->match_device[0]);
+}
+
+/* Position of the entry that matches, or -ENOENT. */
+static int guid_index(const IbNetwork *n, const IbLinkIdentity *id) {
+        if (!id->has_guid)
+                return -ENOENT;
+        for (size_t i = 0; i < n->n_match_guids; i++)
+                if (n->match_guids[i] == id->guid)
+                        return (int) i;
+        return -ENOENT;
+}
+
+static int device_index(const IbNetwork *n, const IbLinkIdentity *id, bool literal_only) {
+        if (!id->device || (n->match_port ?: IB_PORT_DEFAULT) != id->port)
+                return -ENOENT;
+        for (size_t i = 0; n->match_device && n->match_device[i]; i++) {
+                const char *d = n->match_device[i];
+
+                if (is_glob(d) ? !literal_only && fnmatch(d, id->device, 0) == 0 : streq(d, id->device))
+                        return (int) i;
+        }
+        return -ENOENT;
+}
+
+int ib_network_rail_index(const IbNetwork *n, const IbLinkIdentity *id) {
+        if (n->n_match_guids > 0)
+                return guid_index(n, id);
+        return device_index(n, id, true);
+}
 bool ib_network_matches(const IbNetwork *n, const IbLinkIdentity *id) {
         if (n->match_type != id->type)
                 return false;
-        if (id->is_child && (n->has_match_guid || n->match_device))
+        if (id->is_child && ib_network_matches_port(n))
                 return false;
         if (n->match_name) {
                 bool any = false;
@@ -116,10 +180,9 @@ bool ib_network_matches(const IbNetwork *n, const IbLinkIdentity *id) {
                 if (!any)
                         return false;
         }
-        if (n->has_match_guid && (!id->has_guid || id->guid != n->match_guid))
+        if (n->n_match_guids > 0 && guid_index(n, id) < 0)
                 return false;
-        if (n->match_device &&
-            (!id->device || !streq(n->match_device, id->device) || (n->match_port ?: IB_PORT_DEFAULT) != id->port))
+        if (n->match_device && device_index(n, id, false) < 0)
                 return false;
         return true;
 }

@@ -80,6 +80,11 @@ typedef struct IbGuid {
         bool set;
 } IbGuid;
 
+typedef struct IbGuidList {
+        uint64_t *items;
+        size_t n, allocated;
+} IbGuidList;
+
 typedef struct IbPKey {
         uint16_t pkey; /* normalised: always with IB_PKEY_FULL_MEMBER; 0 = unset */
         uint16_t raw;  /* as written */
@@ -181,10 +186,11 @@ typedef struct IbNetwork {
 
         /* [Match] */
         char **match_name; /* globs */
-        SCHEMA_FIELD(IbGuid, match_guid_setting,
-                     uint64_t match_guid;
-                     bool has_match_guid;);
-        char *match_device;
+        /* GUID=: the ports, in the order written (a port's rail index, %i, is its position). */
+        SCHEMA_FIELD(IbGuidList, match_guid_list,
+                     uint64_t *match_guids;
+                     size_t n_match_guids, allocated_match_guids;);
+        char **match_device; /* RDMA device names or globs, in the order written */
         uint32_t match_port; /* 0 = unset (means IB_PORT_DEFAULT when Device= is set) */
         IbLinkType match_type;
         ConfigLoc match;     /* the first [Match] header, {NULL, 0} if none */
@@ -284,3 +290,15 @@ typedef struct IbLinkIdentity {
  * Device= identify a port, so they match only the port's own netdev, never a P_Key child of it
  * (children carry the parent's hardware address): a child is matched by Name= alone. */
 bool ib_network_matches(const IbNetwork *n, const IbLinkIdentity *id) _pure_;
+
+/* Does the file name several ports (more than one GUID= or Device=, or a Device= glob)? */
+bool ib_network_multi_port(const IbNetwork *n) _pure_;
+
+/* The port's rail index: the position of the GUID= entry it matches, else of the Device= entry
+ * (a literal name; a glob has no position). -ENOENT if neither identifies it. */
+int ib_network_rail_index(const IbNetwork *n, const IbLinkIdentity *id) _pure_;
+
+/* The file matches on a port identity (GUID= or Device=). */
+static inline bool ib_network_matches_port(const IbNetwork *n) {
+        return n->n_match_guids > 0 || n->match_device;
+}

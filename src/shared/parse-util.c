@@ -225,6 +225,17 @@ bool rdma_device_name_valid(const char *s) {
         return true;
 }
 
+bool rdma_device_glob_valid(const char *s) {
+        size_t l = strlen(s);
+
+        if (l == 0 || l > 63)
+                return false;
+        for (; *s; s++)
+                if (!isalnum((unsigned char) *s) && !strchr("_.-*?[]!", *s))
+                        return false;
+        return true;
+}
+
 bool dns_domain_valid(const char *s) {
         size_t label = 0, total = 0;
 

@@ -40,6 +40,8 @@ int parse_mtu(const char *s, uint32_t *ret, bool *ret_max);
 bool ifname_valid(const char *s);
 /* An RDMA device name such as mlx5_0: 1..63 of [A-Za-z0-9_.-]. */
 bool rdma_device_name_valid(const char *s);
+/* A name, or a glob of one (* ? [...]). */
+bool rdma_device_glob_valid(const char *s);
 /* DNS search domain, optionally prefixed with "~" (route-only, as systemd-resolved). */
 bool dns_domain_valid(const char *s);
 /* A name glob: an ifname with fnmatch wildcards allowed. */

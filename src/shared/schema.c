@@ -41,14 +41,9 @@ static int config_parse_name_globs(ConfigContext *ctx, const char *value, void *
         return 0;
 }
 
-static int config_parse_guid(ConfigContext *ctx, const char *value, void *data, int ltype) {
-        IbGuid *guid = data;
-        uint64_t g;
+static int parse_one_guid(ConfigContext *ctx, const char *value, uint64_t *ret) {
+        uint64_t g = 0;
 
-        if (isempty(value)) {
-                *guid = (IbGuid) {};
-                return 0;
-        }
         if (parse_guid(value, &g) < 0) {
                 char buf[GUID_STRING_MAX];
 
@@ -64,22 +59,66 @@ static int config_parse_guid(ConfigContext *ctx, const char *value, void *data, 
         }
         if (g == 0)
                 return config_bad_value(ctx, value, "the all-zero GUID never identifies a port");
-        *guid = (IbGuid) { .guid = g, .set = true };
+        *ret = g;
         return 0;
 }
 
-static int config_parse_rdma_device(ConfigContext *ctx, const char *value, void *data, int ltype) {
-        char **s = data;
+/* Space-separated port GUIDs; each line adds to the list (a port's rail index is its position). */
+static int config_parse_guids(ConfigContext *ctx, const char *value, void *data, int ltype) {
+        IbGuidList *l = data;
+        _cleanup_strv_free_ char **words = NULL;
+        int r;
 
         if (isempty(value)) {
-                *s = mfree(*s);
+                l->items = mfree(l->items);
+                l->n = l->allocated = 0;
                 return 0;
         }
-        if (!rdma_device_name_valid(value))
-                return config_bad_value(ctx, value, "not an RDMA device name");
-        free(*s);
-        *s = strdup(value);
-        return *s ? 0 : -ENOMEM;
+        r = strv_split_ws(value, &words);
+        if (r < 0)
+                return r;
+        STRV_FOREACH(w, words) {
+                uint64_t g = 0;
+
+                if (**w == '#' || **w == ';')
+                        return config_bad_value(ctx, value, "comments go on a line of their own");
+                if (parse_one_guid(ctx, *w, &g) < 0)
+                        return -EINVAL;
+                for (size_t i = 0; i < l->n; i++)
+                        if (l->items[i] == g)
+                                return config_bad_value(ctx, *w, "the GUID is listed twice");
+                if (!GREEDY_REALLOC(l->items, l->allocated, l->n + 1))
+                        return -ENOMEM;
+                l->items[l->n++] = g;
+        }
+        return 0;
+}
+
+/* Space-separated RDMA device names or globs (mlx5_*), in order. */
+static int config_parse_rdma_devices(ConfigContext *ctx, const char *value, void *data, int ltype) {
+        char ***devices = data;
+        _cleanup_strv_free_ char **words = NULL;
+        int r;
+
+        if (isempty(value)) {
+                *devices = strv_free(*devices);
+                return 0;
+        }
+        r = strv_split_ws(value, &words);
+        if (r < 0)
+                return r;
+        STRV_FOREACH(w, words) {
+                if (**w == '#' || **w == ';')
+                        return config_bad_value(ctx, value, "comments go on a line of their own");
+                if (!rdma_device_glob_valid(*w))
+                        return config_bad_value(ctx, *w, "not an RDMA device name or glob");
+                if (strv_contains(*devices, *w))
+                        return config_bad_value(ctx, *w, "the device is listed twice");
+                r = strv_extend(devices, *w);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
 }
 
 static int config_parse_ifname(ConfigContext *ctx, const char *value, void *data, int ltype) {
@@ -377,7 +416,7 @@ static int config_parse_u32(ConfigContext *ctx, const char *value, void *data, i
 #define VIEW_CHECK(outer, as, type, member, field)                                                           \
         _Static_assert(offsetof(outer, field) == offsetof(outer, as) + offsetof(type, member),                \
                        #outer "." #field " is not " #type "." #member)
-VIEW_CHECK(IbNetwork, match_guid_setting, IbGuid, set, has_match_guid);
+VIEW_CHECK(IbNetwork, match_guid_list, IbGuidList, allocated, allocated_match_guids);
 VIEW_CHECK(IbNetwork, pkey_setting, IbPKey, raw, pkey_raw);
 VIEW_CHECK(IbNetwork, mtu_setting, IbMtu, max, mtu_max);
 VIEW_CHECK(IbNetwork, address_list, IbAddressList, allocated, allocated_addresses);
@@ -400,8 +439,8 @@ const char *const ibnet_sections[_SCHEMA_SECTION_MAX + 1] = {
 
 const ConfigTableItem ibnet_config_table[_SCHEMA_KEY_MAX] = {
         ROW(MATCH_NAME, "Match", "Name", config_parse_name_globs, NET(match_name), CONFIG_REPEATABLE, "space-separated interface name globs"),
-        ROW(MATCH_GUID, "Match", "GUID", config_parse_guid, NET(match_guid_setting), 0, "a port GUID such as 0002:c903:0001:2345, 00:02:c9:03:00:01:23:45 or 0x0002c90300012345"),
-        ROW(MATCH_DEVICE, "Match", "Device", config_parse_rdma_device, NET(match_device), 0, "an RDMA device name such as mlx5_0"),
+        ROW(MATCH_GUID, "Match", "GUID", config_parse_guids, NET(match_guid_list), CONFIG_REPEATABLE, "space-separated port GUIDs such as 0002:c903:0001:2345, 00:02:c9:03:00:01:23:45 or 0x0002c90300012345"),
+        ROW(MATCH_DEVICE, "Match", "Device", config_parse_rdma_devices, NET(match_device), CONFIG_REPEATABLE, "space-separated RDMA device names or globs such as mlx5_0 or mlx5_*"),
         ROW(MATCH_PORT, "Match", "Port", config_parse_port, NET(match_port), 0, "a port number 1…255"),
         ROW(MATCH_TYPE, "Match", "Type", config_parse_link_type, NET(match_type), 0, "infiniband or ether"),
         ROW(PARTITION_PKEY, "Partition", "PKey", config_parse_pkey, NET(pkey_setting), 0, "0x and 4 hex digits, 0x0001…0xffff (not 0x8000), e.g. 0x8002"),

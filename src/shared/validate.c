@@ -33,14 +33,14 @@ static void validate_match(IbNetwork *n, DiagList *diags) {
         ConfigLoc port = ib_network_loc(n, SCHEMA_KEY_MATCH_PORT);
 
         /* After "[Macth]" or a rejected Name= the missing criterion is no news. */
-        if (!n->match_name && !n->has_match_guid && !n->match_device &&
+        if (!n->match_name && !ib_network_matches_port(n) &&
             !(n->rejected_sections & (IBNET_SECTION_UNKNOWN | IBNET_SECTION_BIT(SCHEMA_SECTION_MATCH))))
                 ERR(n, first_match_loc(n),
                     "[Match] needs Name=, GUID= or Device=; without one the file would match every link");
         if (n->match_port > 0 && !n->match_device)
                 ERR(n, port, "Port= needs Device=; name the RDMA device, e.g. Device=mlx5_0");
-        if (n->match_type == IB_LINK_TYPE_ETHER && (n->has_match_guid || n->match_device))
-                ERR(n, ib_network_loc(n, n->has_match_guid ? SCHEMA_KEY_MATCH_GUID : SCHEMA_KEY_MATCH_DEVICE),
+        if (n->match_type == IB_LINK_TYPE_ETHER && ib_network_matches_port(n))
+                ERR(n, ib_network_loc(n, n->n_match_guids > 0 ? SCHEMA_KEY_MATCH_GUID : SCHEMA_KEY_MATCH_DEVICE),
                     "GUID= and Device= identify InfiniBand ports; remove them or set Type=infiniband");
 }
 
@@ -295,20 +295,46 @@ void ib_config_done(IbConfig *c) {
 
 /* The [Match] criteria as one string, equal exactly when ib_network_match_equal() holds: the same
  * globs in any order, GUID, device, port and type. Globs hold no newline (ifname_glob_valid()). */
+static int u64_cmp(const void *a, const void *b) {
+        uint64_t x = *(const uint64_t *) a, y = *(const uint64_t *) b;
+
+        return x < y ? -1 : x > y;
+}
+
+/* The sorted list joined by sep, "" for none. */
+static char *sorted_join(char **l, const char *sep) {
+        _cleanup_strv_free_ char **x = strv_copy(l);
+
+        if (!x)
+                return NULL;
+        strv_sort(x);
+        return strv_join(x, sep);
+}
+
+static char *guids_key(const IbNetwork *n) {
+        _cleanup_free_ uint64_t *g = newdup(uint64_t, n->match_guids, n->n_match_guids);
+        char *k = calloc(n->n_match_guids + 1, 17);
+
+        if (!k || (n->n_match_guids > 0 && !g))
+                return mfree(k);
+        if (n->n_match_guids > 0)
+                qsort(g, n->n_match_guids, sizeof(uint64_t), u64_cmp);
+        for (size_t i = 0; i < n->n_match_guids; i++)
+                sprintf(k + i * 17, "%016" PRIx64 " ", g[i]);
+        return k;
+}
+
+/* The [Match] criteria as one string, equal exactly when ib_network_match_equal() holds: the same
+ * globs in any order, GUIDs, devices, port and type. Globs hold no newline (ifname_glob_valid()). */
 static char *match_key(const IbNetwork *n) {
-        _cleanup_strv_free_ char **names = strv_copy(n->match_name);
-        _cleanup_free_ char *joined = NULL;
+        _cleanup_free_ char *names = sorted_join(n->match_name, "\n"), *devices = sorted_join(n->match_device, " "),
+                            *guids = guids_key(n);
         char *k;
 
-        if (!names)
+        if (!names || !devices || !guids)
                 return NULL;
-        strv_sort(names);
-        joined = strv_join(names, "\n");
-        if (!joined)
-                return NULL;
-        if (asprintf(&k, "%s\n|%d %" PRIx64 " %s %u %d", joined, n->has_match_guid,
-                     n->has_match_guid ? n->match_guid : 0, strempty(n->match_device),
-                     n->match_port ?: IB_PORT_DEFAULT, (int) n->match_type) < 0)
+        if (asprintf(&k, "%s\n|%s|%s|%u %d", names, guids, devices, n->match_port ?: IB_PORT_DEFAULT,
+                     (int) n->match_type) < 0)
                 return NULL;
         return k;
 }
