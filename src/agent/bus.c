@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
 /* The D-Bus adapter: translates between the bus and the manager, no policy here beyond "Reload is for
- * root". The API is documented in man/org.ipoib.Agent1.5.scd. */
+ * root". The API is documented in man/org.ipoib.Agent1.5.scd. The same vtable is served on the system
+ * bus and, peer to peer, on the control socket RUNTIME-DIR/control (root only). */
 
 #include <stdarg.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <systemd/sd-bus.h>
 
 #include "bus-errors.h"
@@ -22,6 +26,11 @@ _printf_(3, 4) static int bus_error_set_errnof(sd_bus_error *error, int r, const
         k = vasprintf(&message, fmt, ap);
         va_end(ap);
         return sd_bus_error_set(error, bus_error_name_from_errno(r), k < 0 ? NULL : message);
+}
+
+/* Root, or the user the agent runs as (a --simulate run as an ordinary user controls itself). */
+static bool uid_is_privileged(uid_t uid) {
+        return uid == 0 || uid == geteuid();
 }
 
 static int reply_json(sd_bus_message *msg, char *json, sd_bus_error *error) {
@@ -47,13 +56,14 @@ static int method_reload(sd_bus_message *msg, void *userdata, sd_bus_error *erro
         uint32_t rejected = 0;
         int r;
 
-        /* The bus policy says so too; the daemon does not rely on it alone. */
+        /* The bus policy says so too; the daemon does not rely on it alone. On the control socket
+         * the creds are the peer's SO_PEERCRED, checked at accept() already. */
         r = sd_bus_query_sender_creds(msg, SD_BUS_CREDS_EUID, &creds);
         if (r >= 0)
                 r = sd_bus_creds_get_euid(creds, &uid);
         if (r < 0)
                 return bus_error_set_errnof(error, r, "Cannot tell who is calling: %m");
-        if (uid != 0)
+        if (!uid_is_privileged(uid))
                 return bus_error_set_errnof(error, -EPERM, "Only root may reload ipoib-agent.");
 
         r = manager_reload(m);
@@ -111,5 +121,113 @@ int manager_bus_start(Manager *m) {
                                          AGENT_BUS_NAME);
         m->bus = TAKE_PTR(bus);
         log_debug("Control API on the system bus as %s.", AGENT_BUS_NAME);
+        return 0;
+}
+
+/* ——— the control socket: the same API peer to peer, for root, without a bus daemon ——— */
+
+#define CONTROL_CONNECTIONS_MAX 64
+
+static void control_forget(Manager *m, sd_bus *bus) {
+        for (size_t i = 0; i < m->n_control; i++)
+                if (m->control[i] == bus) {
+                        m->control[i] = m->control[--m->n_control];
+                        sd_bus_flush_close_unref(bus);
+                        return;
+                }
+}
+
+static int on_control_disconnected(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        control_forget(userdata, sd_bus_message_get_bus(msg));
+        return 0;
+}
+
+/* One accepted connection: a server-side sd_bus with the vtable on it. */
+static int control_serve(Manager *m, int fd) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        sd_id128_t id;
+        int r;
+
+        r = sd_id128_randomize(&id);
+        if (r >= 0)
+                r = sd_bus_new(&bus);
+        if (r >= 0)
+                r = sd_bus_set_fd(bus, fd, fd);
+        if (r < 0)
+                return r;
+        /* The bus owns the fd from here; on a later failure unref closes it. */
+        r = sd_bus_set_server(bus, true, id);
+        if (r >= 0)
+                r = sd_bus_add_object_vtable(bus, NULL, AGENT_BUS_PATH, AGENT_BUS_INTERFACE, manager_vtable, m);
+        if (r >= 0)
+                r = sd_bus_match_signal_async(bus, NULL, "org.freedesktop.DBus.Local", "/org/freedesktop/DBus/Local",
+                                              "org.freedesktop.DBus.Local", "Disconnected", on_control_disconnected,
+                                              NULL, m);
+        if (r >= 0)
+                r = sd_bus_attach_event(bus, m->event, SD_EVENT_PRIORITY_NORMAL);
+        if (r >= 0)
+                r = sd_bus_start(bus);
+        if (r < 0)
+                return r;
+        m->control[m->n_control++] = TAKE_PTR(bus);
+        return 0;
+}
+
+static int on_control_connection(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+        Manager *m = userdata;
+        struct ucred cred = {};
+        socklen_t len = sizeof(cred);
+        int cfd, r;
+
+        cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+        if (cfd < 0) {
+                if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
+                        log_warning_errno(errno, "Failed to accept a control connection, ignoring: %m");
+                return 0;
+        }
+        /* The socket's mode (0600) keeps others out already; this holds also if someone changes it. */
+        if (getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 || !uid_is_privileged(cred.uid)) {
+                log_notice("Refusing a control connection from uid %u (pid %d): root only.", (unsigned) cred.uid,
+                           (int) cred.pid);
+                close(cfd);
+                return 0;
+        }
+        if (m->n_control >= CONTROL_CONNECTIONS_MAX) {
+                log_warning("Refusing a control connection: %d are open already.", CONTROL_CONNECTIONS_MAX);
+                close(cfd);
+                return 0;
+        }
+        r = control_serve(m, cfd);
+        if (r < 0)
+                log_warning_errno(r, "Failed to serve a control connection, ignoring: %m");
+        return 0;
+}
+
+int manager_control_start(Manager *m) {
+        _cleanup_close_ int fd = -EBADF;
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        int r;
+
+        if (snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/control", m->runtime_dir) >= (int) sizeof(sa.sun_path))
+                return log_warning_errno(-ENAMETOOLONG, "No control socket in %s: %m; going on without it.",
+                                         m->runtime_dir);
+        m->control = calloc(CONTROL_CONNECTIONS_MAX, sizeof(sd_bus *));
+        if (!m->control)
+                return log_oom();
+        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        if (fd < 0)
+                return log_warning_errno(errno, "No control socket: %m; going on without it.");
+        /* The mode is the socket inode's, less the umask, at bind(): 0600 from the start, no window. */
+        (void) unlink(sa.sun_path);
+        if (fchmod(fd, 0600) < 0 || bind(fd, (struct sockaddr *) &sa, sizeof(sa)) < 0 || chmod(sa.sun_path, 0600) < 0 ||
+            listen(fd, SOMAXCONN) < 0)
+                return log_warning_errno(errno, "No control socket %s: %m; going on without it.", sa.sun_path);
+        r = sd_event_add_io(m->event, &m->control_source, fd, EPOLLIN, on_control_connection, m);
+        if (r < 0)
+                return log_warning_errno(r, "No control socket %s: %m; going on without it.", sa.sun_path);
+        (void) sd_event_source_set_io_fd_own(m->control_source, true);
+        TAKE_FD(fd);
+        m->control_path = strdup(sa.sun_path); /* NULL on OOM: then it stays after exit, no harm */
+        log_debug("Control API on %s.", sa.sun_path);
         return 0;
 }

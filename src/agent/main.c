@@ -147,6 +147,9 @@ static int run(int argc, char *argv[]) {
         r = manager_start(m, b);
         if (r < 0)
                 return r;
+        /* A --oneshot run beside a running agent must not take over its socket. */
+        if (!m->oneshot)
+                (void) manager_control_start(m);
         r = manager_run(m);
         if (r < 0)
                 return log_error_errno(r, "Event loop failed: %m");

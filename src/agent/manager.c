@@ -40,6 +40,13 @@ Manager *manager_free(Manager *m) {
         intmap_done(&m->links);
         strmap_done(&m->links_by_name);
         sd_bus_flush_close_unref(m->bus);
+        for (size_t k = 0; k < m->n_control; k++)
+                sd_bus_flush_close_unref(m->control[k]);
+        free(m->control);
+        sd_event_source_disable_unref(m->control_source);
+        if (m->control_path)
+                (void) unlink(m->control_path);
+        free(m->control_path);
         link_dns_free(m->dns);
         backend_free(m->backend);
         ib_config_done(&m->config);

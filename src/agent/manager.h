@@ -32,6 +32,10 @@ typedef struct Manager {
 
         struct LinkDns *dns;       /* DNS= and Domains= go there (link-dns.h) */
         struct sd_bus *bus;        /* the control API (bus.c), NULL without a system bus */
+        sd_event_source *control_source; /* the control socket (bus.c) */
+        char *control_path;        /* RUNTIME-DIR/control, removed at exit */
+        struct sd_bus **control;   /* its connections, n_control of them */
+        size_t n_control;
         const char *backend_name;
         unsigned dns_pending;      /* its operations in flight */
 

@@ -5,6 +5,7 @@
 
 #include <getopt.h>
 
+#include "agent-bus.h"
 #include "ipoibctl.h"
 #include "macros.h"
 #include "strv.h"
@@ -20,18 +21,21 @@ static void help(void) {
                "     --json       Print JSON\n"
                "     --no-legend  Do not print the summary line\n"
                "     --config-dir=DIR  Read configuration from DIR instead of the search path\n"
-               "                       (repeatable)\n\n"
+               "                       (repeatable)\n"
+               "     --runtime-dir=DIR Reach the agent on DIR/control (default: $IPOIB_RUNTIME_DIR,\n"
+               "                       else " RUNTIME_DIR ", when it is not on the system bus)\n\n"
                "See the ipoibctl(1) man page for details.\n");
 }
 
 static int parse_argv(int argc, char *argv[]) {
-        enum { ARG_VERSION = 0x100, ARG_JSON, ARG_NO_LEGEND, ARG_CONFIG_DIR };
+        enum { ARG_VERSION = 0x100, ARG_JSON, ARG_NO_LEGEND, ARG_CONFIG_DIR, ARG_RUNTIME_DIR };
         static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' },
                 { "version", no_argument, NULL, ARG_VERSION },
                 { "json", no_argument, NULL, ARG_JSON },
                 { "no-legend", no_argument, NULL, ARG_NO_LEGEND },
                 { "config-dir", required_argument, NULL, ARG_CONFIG_DIR },
+                { "runtime-dir", required_argument, NULL, ARG_RUNTIME_DIR },
                 {},
         };
         int c;
@@ -52,6 +56,12 @@ static int parse_argv(int argc, char *argv[]) {
                         break;
                 case ARG_CONFIG_DIR:
                         if (strv_extend(&arg_config_dirs, optarg) < 0)
+                                return -ENOMEM;
+                        break;
+                case ARG_RUNTIME_DIR:
+                        free(arg_runtime_dir);
+                        arg_runtime_dir = strdup(optarg);
+                        if (!arg_runtime_dir)
                                 return -ENOMEM;
                         break;
                 case '?':
@@ -92,6 +102,7 @@ int main(int argc, char *argv[]) {
                 return r < 0 ? 2 : 0;
         r = dispatch_verb(argc - optind, argv + optind);
         arg_config_dirs = strv_free(arg_config_dirs);
+        arg_runtime_dir = mfree(arg_runtime_dir);
         if (r < 0) {
                 if (r != -EINVAL)
                         fprintf(stderr, "ipoibctl: %s\n", strerror(-r));

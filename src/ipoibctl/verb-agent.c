@@ -6,37 +6,10 @@
 #include <json-c/json.h>
 #include <systemd/sd-bus.h>
 
-#include "bus-names.h"
+#include "agent-bus.h"
 #include "ipoibctl.h"
 #include "macros.h"
 #include "status-print.h"
-
-static int agent_call(const char *method, sd_bus_message **ret_reply) {
-        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
-        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
-        int r;
-
-        r = sd_bus_open_system(&bus);
-        if (r >= 0)
-                r = sd_bus_set_allow_interactive_authorization(bus, false);
-        if (r < 0) {
-                fprintf(stderr, "ipoibctl: cannot connect to the system bus: %s\n", strerror(-r));
-                return r;
-        }
-        r = sd_bus_call_method(bus, AGENT_BUS_NAME, AGENT_BUS_PATH, AGENT_BUS_INTERFACE, method, &error, ret_reply,
-                               "");
-        if (r < 0) {
-                if (sd_bus_error_has_names(&error, SD_BUS_ERROR_SERVICE_UNKNOWN, SD_BUS_ERROR_NAME_HAS_NO_OWNER))
-                        fprintf(stderr, "ipoibctl: ipoib-agent is not running (%s is not on the system bus)\n",
-                                AGENT_BUS_NAME);
-                else if (sd_bus_error_has_name(&error, SD_BUS_ERROR_ACCESS_DENIED))
-                        fprintf(stderr, "ipoibctl: %s: permission denied; only root may do that\n", method);
-                else
-                        fprintf(stderr, "ipoibctl: %s failed: %s\n", method, error.message ?: strerror(-r));
-                return r;
-        }
-        return 0;
-}
 
 static int agent_json(const char *method, json_object **ret) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;

@@ -59,6 +59,9 @@ class World:
         with open(os.path.join(self.dir, "bus.conf"), "w") as f:
             f.write(BUS_CONF.format(sock=sock, policy=os.path.join(SRC, "units/org.ipoib.Agent1.conf")))
         self.env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=f"unix:path={sock}")
+        self.env.pop("IPOIB_RUNTIME_DIR", None)
+        self.no_bus_env = dict(self.env, DBUS_SYSTEM_BUS_ADDRESS=f"unix:path={self.dir}/no-bus")
+        self.run_dir = os.path.join(self.dir, "run")
         self.bus = subprocess.Popen(["dbus-daemon", "--nofork", "--config-file", os.path.join(self.dir, "bus.conf")],
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for _ in range(100):
@@ -93,8 +96,8 @@ class World:
         with open(self.log.name) as f:
             return f.read()
 
-    def ctl(self, *args, user=None):
-        return run((user or []) + [IPOIBCTL, *args], self.env)
+    def ctl(self, *args, user=None, env=None):
+        return run((user or []) + [IPOIBCTL, *args], env or self.env)
 
     def close(self):
         for p in (self.agent, self.bus):
@@ -110,7 +113,53 @@ class World:
 def test_not_running(w):
     p = w.ctl("status")
     eq(p.returncode, 1, "exit status")
-    assert "ipoib-agent is not running (org.ipoib.Agent1 is not on the system bus)" in p.stderr, p.stderr
+    assert "ipoib-agent is not running (org.ipoib.Agent1 is not on the system bus; no /run/ipoib-agent/control)" \
+        in p.stderr, p.stderr
+    p = w.ctl("--runtime-dir", w.run_dir, "status", env=w.no_bus_env)
+    eq(p.returncode, 1, "exit status without a bus")
+    assert f"ipoib-agent is not running (no system bus: No such file or directory; no {w.run_dir}/control)" \
+        in p.stderr, p.stderr
+
+
+def test_control_socket(w):
+    """Without a bus, ipoibctl reaches the agent on RUNTIME-DIR/control (--runtime-dir or $IPOIB_RUNTIME_DIR);
+    the socket is root's, mode 0600, and goes away with the agent."""
+    w.start_agent()
+    sock = os.path.join(w.run_dir, "control")
+    st = os.stat(sock)
+    eq((oct(st.st_mode & 0o777), st.st_uid), ("0o600", os.geteuid()), "mode and owner of the socket")
+    p = w.ctl("--runtime-dir", w.run_dir, "status", "mlx4_ib0", env=w.no_bus_env)
+    eq(p.returncode, 0, f"status over the socket ({p.stderr})")
+    assert "State: configured" in p.stdout, p.stdout
+    p = w.ctl("reload", env=dict(w.no_bus_env, IPOIB_RUNTIME_DIR=w.run_dir))
+    eq(p.returncode, 0, f"reload over the socket, $IPOIB_RUNTIME_DIR ({p.stderr})")
+    assert "Reloaded 4 files." in p.stdout, p.stdout
+    # Beside a bus with the agent on it, --runtime-dir still means that agent's socket.
+    p = w.ctl("--runtime-dir", w.run_dir, "plan")
+    eq((p.returncode, p.stdout), (0, "Nothing to change.\n"), "plan over the socket, bus present")
+    w.agent.send_signal(signal.SIGTERM)
+    w.agent.wait(10)
+    assert not os.path.exists(sock), "the socket outlived the agent"
+
+
+def test_control_socket_refuses_others(w):
+    """Another user: the socket's mode keeps them out, and with the mode opened up the agent still
+    refuses them (SO_PEERCRED)."""
+    if os.geteuid() != 0 or not shutil.which("setpriv"):
+        raise Skip("needs root and setpriv to act as nobody")
+    w.start_agent()
+    env = dict(w.no_bus_env, IPOIB_RUNTIME_DIR=w.run_dir)
+    p = w.ctl("status", user=NOBODY, env=env)
+    eq(p.returncode, 1, "status as nobody over the socket")
+    eq(p.stderr, f"ipoibctl: {w.run_dir}/control: permission denied; only root may use the control socket\n",
+       "the refusal")
+    os.chmod(os.path.join(w.run_dir, "control"), 0o666)
+    for verb in ("status", "reload"):
+        p = w.ctl(verb, user=NOBODY, env=env)
+        eq((p.returncode, p.stderr), (1, "ipoibctl: the agent closed the control connection (it serves root only)\n"),
+           f"{verb} as nobody on an open socket")
+    assert "Refusing a control connection from uid 65534" in w.output(), w.output()[-2000:]
+    eq(w.ctl("status", env=env).returncode, 0, "root still gets in")
 
 
 def test_status(w):
