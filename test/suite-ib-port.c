@@ -63,6 +63,36 @@ START_TEST(test_no_verbs_devices) {
 }
 END_TEST
 
+/* Kernels where IPoIB set only dev_id (ipoib_parent_init() before dev_port was set too) read dev_port 0
+ * on every port: 0 is then no answer and dev_id ("%#x", dev_id_show()) names the port (§4). */
+START_TEST(test_dev_port_fallback) {
+        static const struct {
+                const char *dev_port, *dev_id;
+                uint32_t port;
+        } cases[] = {
+                { "1\n", "0x1\n", 2 },   /* current kernels: both */
+                { "0\n", "0x1\n", 2 },   /* old kernel, port 2: dev_port 0, dev_id 0x1 */
+                { "0\n", "0x0\n", 1 },
+                { NULL, "0x1\n", 2 },    /* no dev_port file at all */
+                { "0\n", NULL, 1 },
+                { "3\n", NULL, 4 },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                _cleanup_free_ char *root = test_mkdir_tmp();
+                IbPortInfo p;
+
+                free(test_write(root, "class/net/ib1/device/infiniband/fake_rdma9/node_type", "1: CA\n"));
+                if (cases[i].dev_port)
+                        free(test_write(root, "class/net/ib1/dev_port", cases[i].dev_port));
+                if (cases[i].dev_id)
+                        free(test_write(root, "class/net/ib1/dev_id", cases[i].dev_id));
+                ck_assert_int_eq(ib_port_query(root, "ib1", &p, NULL), 0);
+                ck_assert_msg(p.port == cases[i].port, "#%zu: port %u, expected %u", i, p.port, cases[i].port);
+        }
+}
+END_TEST
+
 Suite *make_ib_port_suite(void) {
         Suite *s = suite_create("ib_port");
         TCase *tc = tcase_create("ib_port");
@@ -71,6 +101,7 @@ Suite *make_ib_port_suite(void) {
         tcase_add_test(tc, test_mtu_enum);
         tcase_add_test(tc, test_not_an_rdma_netdev);
         tcase_add_test(tc, test_no_verbs_devices);
+        tcase_add_test(tc, test_dev_port_fallback);
         suite_add_tcase(s, tc);
         return s;
 }

@@ -96,6 +96,14 @@ START_TEST(test_mtu_max) {
         /* No IPoIB settings reported: taken for datagram. */
         ck_assert_uint_eq(ipoib_mtu_max(&bare, &p2048, -1), 2044);
         ck_assert_uint_eq(ib_mode_mtu_max(IB_MODE_DATAGRAM, 4096), 4092);
+        /* §3 ipoib_parent_init(): max_ib_mtu = rdma_mtu_from_attr() = attr->max_mtu, so a 4K port that
+         * runs 2K still takes 4092 in datagram mode (MTU=max); only without max_mtu the active MTU. */
+        p2048.max_mtu = 4096;
+        ck_assert_uint_eq(ipoib_mtu_max(&dgram, &p2048, -1), 4092);
+        ck_assert_uint_eq(ipoib_mtu_max(&cm, &p2048, IB_MODE_DATAGRAM), 4092);
+        ck_assert_uint_eq(ipoib_mtu_max(&cm, &p2048, IB_MODE_CONNECTED), 65520);
+        p2048.max_mtu = 2048;
+        ck_assert_uint_eq(ipoib_mtu_max(&dgram, &p2048, -1), 2044);
         ck_assert_uint_eq(ib_mode_mtu_max(IB_MODE_DATAGRAM, 0), 0);
 }
 END_TEST

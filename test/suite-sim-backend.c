@@ -355,6 +355,32 @@ START_TEST(test_backend_missing_link) {
 }
 END_TEST
 
+START_TEST(test_backend_sysfs_rename_fails) {
+        /* backend-netlink's sysfs_create_child() deletes the sysfs child again (delete_child with the
+         * stored P_Key, §6) when the rename to the wanted name fails; the simulated backend does the
+         * same: the answer is the rename's error and no mlx4_ib0.8002 is left behind. */
+        Fixture x;
+        Action a;
+
+        fixture_start(&x);
+        run_until(&x, &x.rec.n_dump_done, 1);
+        a = action(ACTION_CHILD_CREATE, 5);
+        a.child = (typeof(a.child)) { .pkey = 0x8002, .mode = -1, .umcast = -1, .method = IB_CHILD_METHOD_SYSFS };
+        snprintf(a.child.name, sizeof(a.child.name), "mlx4_ib1"); /* taken: SIOCSIFNAME → -EEXIST */
+        ck_assert_int_eq(backend_submit(x.backend, &a, 1), 0);
+        run_until(&x, &x.rec.n_replies, 1);
+        ck_assert_int_eq(x.rec.errors[0], -EEXIST);
+        ck_assert_ptr_nonnull(strstr(x.rec.log, "link+ 8 mlx4_ib0.8002\n"));
+        ck_assert_ptr_nonnull(strstr(x.rec.log, "link- 8 mlx4_ib0.8002\n"));
+        {
+                _cleanup_free_ char *p = test_path(x.state, "sys/class/net/mlx4_ib0.8002");
+
+                ck_assert_int_eq(access(p, F_OK), -1);
+        }
+        fixture_done(&x);
+}
+END_TEST
+
 void sim_test_add_backend_tcase(Suite *s) {
         TCase *tc = tcase_create("backend");
 
@@ -363,6 +389,7 @@ void sim_test_add_backend_tcase(Suite *s) {
         tcase_add_test(tc, test_backend_submit_order);
         tcase_add_test(tc, test_backend_fabric_edit);
         tcase_add_test(tc, test_backend_missing_link);
+        tcase_add_test(tc, test_backend_sysfs_rename_fails);
         tcase_set_timeout(tc, 30);
         suite_add_tcase(s, tc);
 }

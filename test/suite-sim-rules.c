@@ -397,6 +397,36 @@ START_TEST(test_rules_mtu_admin) {
 }
 END_TEST
 
+START_TEST(test_rules_max_mtu) {
+        /* §3 ipoib_parent_init(): max_ib_mtu = rdma_mtu_from_attr() = ib_mtu_enum_to_int(attr->max_mtu),
+         * not the active MTU; ipoib_child_init() copies it. A port whose maximum is 4K but that runs 2K:
+         * the datagram limit of ipoib_change_mtu() is IPOIB_UD_MTU(4096) = 4092, the running MTU still
+         * follows the 2K group, and the port data reports both MTUs. */
+        static const char fabric[] =
+                "{ \"hcas\": [ { \"name\": \"mlx4_0\", \"ports\": ["
+                "  { \"guid\": \"0002:c903:0004:0011\", \"active_mtu\": 2048, \"max_mtu\": 4096,"
+                "    \"sm_lid\": 1, \"pkeys\": [\"0xffff\", \"0x8002\"], \"netdev\": \"ibm\" } ] } ] }";
+        _cleanup_(sim_model_freep) SimModel *m = sim_test_model(fabric);
+        SimNetdev *nd = sim_test_dev(m, "ibm"), *c;
+        IbPortInfo info;
+
+        ck_assert_uint_eq(nd->max_ib_mtu, 4096);
+        ck_assert_uint_eq(nd->mtu, 4092); /* ipoib_ndo_init(): IPOIB_UD_MTU(max_ib_mtu) */
+        ck_assert_int_eq(sim_set_up(m, nd, true), 0);
+        ck_assert_uint_eq(nd->mtu, 2044); /* the 2K broadcast group (bcast_mtu defaults to active_mtu) */
+        ck_assert_int_eq(sim_set_mtu(m, nd, 4092, NULL), 0);
+        ck_assert_uint_eq(nd->admin_mtu, 4092);
+        ck_assert_uint_eq(nd->mtu, 2044);
+        ck_assert_int_eq(sim_set_mtu(m, nd, 4093, NULL), -EINVAL);
+        c = newlink(m, "ibm", "ibm.8002", true, 0x8002, -1);
+        ck_assert_uint_eq(c->max_ib_mtu, 4096);
+        ck_assert_int_eq(sim_set_mtu(m, c, 4092, NULL), 0);
+        ck_assert_int_eq(sim_netdev_port_info(c, &info), 0);
+        ck_assert_uint_eq(info.active_mtu, 2048);
+        ck_assert_uint_eq(info.max_mtu, 4096);
+}
+END_TEST
+
 START_TEST(test_rules_mtu_unchanged_is_noop) {
         /* dev_set_mtu_ext(): an unchanged MTU returns 0 before ipoib_change_mtu() (which would refuse
          * anything below 72 in datagram). Connected has no lower bound; going to datagram at 60 gives
@@ -463,6 +493,57 @@ START_TEST(test_rules_dev_port) {
 }
 END_TEST
 
+/* ——— §5/§6 what a child without carrier says, and which files there are ——— */
+
+START_TEST(test_rules_child_operstate) {
+        /* default_operstate() (net/core/link_watch.c, since "first check whether lower is indeed the
+         * source of its down state"): a child (ipoib_get_iflink() is its parent) without carrier is
+         * LOWERLAYERDOWN only while its parent has no carrier either, DOWN when the parent has one. */
+        _cleanup_(sim_model_freep) SimModel *m = sim_test_model(rules_fabric);
+        SimNetdev *p = sim_test_dev(m, "ib4k"), *c = newlink(m, "ib4k", "ib4k.8009", true, 0x8009, -1);
+        KLink k;
+
+        ck_assert_int_eq(sim_set_up(m, c, true), 0); /* the parent stays down: no carrier */
+        ck_assert(!c->carrier);
+        ck_assert_uint_eq(sim_netdev_operstate(c), 3);
+        ck_assert_str_eq(sysfs(c, "operstate"), "lowerlayerdown\n");
+        ck_assert_int_eq(sim_set_up(m, p, true), 0);
+        ck_assert(p->carrier && !c->carrier);
+        ck_assert_uint_eq(sim_netdev_operstate(c), 2);
+        ck_assert_str_eq(sysfs(c, "operstate"), "down\n");
+        sim_netdev_to_klink(c, &k);
+        ck_assert_uint_eq(k.operstate, 2);
+        ck_assert_uint_eq(sim_netdev_operstate(p), 6);
+}
+END_TEST
+
+START_TEST(test_rules_mode_file) {
+        /* ipoib_cm_add_mode_attr() (ipoib_cm.c) makes the mode file; without CONFIG_INFINIBAND_IPOIB_CM
+         * it is a stub that makes none, on parents and sysfs children alike. Enhanced IPoIB has the file
+         * (the kernel has CM; the hardware cannot), and refuses "connected" through it (§2). */
+        static const char fabric[] =
+                "{ \"hcas\": ["
+                "  { \"name\": \"nocm\", \"connected_mode\": false, \"ports\": ["
+                "    { \"guid\": \"0002:c903:0004:0021\", \"active_mtu\": 2048, \"netdev\": \"ibn\" } ] },"
+                "  { \"name\": \"mlx5_0\", \"enhanced\": true, \"ports\": ["
+                "    { \"guid\": \"0002:c903:0004:0022\", \"active_mtu\": 4096, \"netdev\": \"ibe\" } ] } ] }";
+        _cleanup_(sim_model_freep) SimModel *m = sim_test_model(fabric);
+        SimNetdev *n = sim_test_dev(m, "ibn"), *e = sim_test_dev(m, "ibe"), *legacy = NULL;
+
+        ck_assert_ptr_null(sysfs(n, "mode"));
+        ck_assert_int_eq(sim_sysfs_mode_store(m, n, "datagram\n"), -ENOENT);
+        ck_assert_str_eq(sysfs(n, "umcast"), "0\n");
+        ck_assert_int_eq(sim_sysfs_create_child(m, n, "0x8002\n", &legacy), 0);
+        ck_assert_ptr_null(sysfs(legacy, "mode"));
+        ck_assert_str_eq(sysfs(legacy, "pkey"), "0x8002\n");
+        ck_assert_str_eq(sysfs(e, "mode"), "datagram\n");
+        ck_assert_int_eq(sim_sysfs_mode_store(m, e, "connected\n"), -EINVAL);
+        /* Netlink still answers: IFLA_IPOIB_MODE 0 is a no-op, 1 is -EINVAL (ipoib_set_mode()). */
+        ck_assert_int_eq(sim_rtnl_changelink(m, n, -1, 0, -1), 0);
+        ck_assert_int_eq(sim_rtnl_changelink(m, n, -1, 1, -1), -EINVAL);
+}
+END_TEST
+
 /* ——— §5 ipoib_remove_one() ——— */
 
 START_TEST(test_rules_hca_remove_order) {
@@ -503,10 +584,13 @@ Suite *make_sim_rules_suite(void) {
         tcase_add_test(tc, test_rules_cm_capable);
         tcase_add_test(tc, test_rules_create_check_order);
         tcase_add_test(tc, test_rules_mtu_admin);
+        tcase_add_test(tc, test_rules_max_mtu);
         tcase_add_test(tc, test_rules_mtu_unchanged_is_noop);
         tcase_add_test(tc, test_rules_mtu_parent_child_independent);
         tcase_add_test(tc, test_rules_dev_port);
         tcase_add_test(tc, test_rules_hca_remove_order);
+        tcase_add_test(tc, test_rules_child_operstate);
+        tcase_add_test(tc, test_rules_mode_file);
         suite_add_tcase(s, tc);
         return s;
 }

@@ -164,11 +164,12 @@ START_TEST(test_sysfs_files) {
         ck_assert_int_eq(sim_set_up(m, p, true), 0);
         ck_assert_str_eq(sysfs(p, "carrier"), "1\n");
         ck_assert_str_eq(sysfs(p, "operstate"), "up\n");
-        /* A child without its pkey in the table: up, no carrier, lowerlayerdown. */
+        /* A child without its pkey in the table under a parent with carrier: up, no carrier, and down,
+         * not lowerlayerdown (default_operstate() looks at the peer's carrier, §5). */
         ck_assert_int_eq(newlink(m, "mlx4_ib0", "nl.8009", 0x8009), 0);
         ck_assert_int_eq(sim_set_up(m, sim_test_dev(m, "nl.8009"), true), 0);
         ck_assert_str_eq(sysfs(sim_test_dev(m, "nl.8009"), "carrier"), "0\n");
-        ck_assert_str_eq(sysfs(sim_test_dev(m, "nl.8009"), "operstate"), "lowerlayerdown\n");
+        ck_assert_str_eq(sysfs(sim_test_dev(m, "nl.8009"), "operstate"), "down\n");
 }
 END_TEST
 
@@ -409,6 +410,8 @@ START_TEST(test_fabric_parse_errors) {
                   "hcas[0].ports[0].state: expected down, init, armed or active" },
                 { PORT "\"active_mtu\": 3000, \"netdev\": \"x\"" END,
                   "hcas[0].ports[0].active_mtu: expected an IB MTU" },
+                { PORT "\"active_mtu\": 4096, \"max_mtu\": 2048, \"netdev\": \"x\"" END,
+                  "hcas[0].ports[0]: max_mtu 2048 is below active_mtu 4096" },
                 { PORT "\"netdev\": {\"name\": \"x\", \"children\": [{\"name\": \"y\"}]}" END,
                   "hcas[0].ports[0].netdev.children[0]: a child needs \"pkey\"" },
                 { PORT "\"netdev\": {\"name\": \"x\", \"colour\": 1}" END,
@@ -561,7 +564,7 @@ START_TEST(test_view_ip_address) {
                 "    link/infiniband 80:00:02:09:fe:80:00:00:00:00:00:00:00:02:c9:03:00:01:23:46 brd "
                 "00:ff:ff:ff:ff:12:40:1b:ff:ff:00:00:00:00:00:00:ff:ff:ff:ff\n"
                 "7: mlx4_ib0.8003@mlx4_ib0: <NO-CARRIER,BROADCAST,MULTICAST,UP> mtu 2044 qdisc mq state "
-                "LOWERLAYERDOWN group default qlen 256\n"
+                "DOWN group default qlen 256\n"
                 "    link/infiniband 80:00:02:0a:fe:80:00:00:00:00:00:00:00:02:c9:03:00:01:23:45 brd "
                 "00:ff:ff:ff:ff:12:40:1b:80:03:00:00:00:00:00:00:ff:ff:ff:ff\n");
 }

@@ -50,6 +50,8 @@ static json_object *port_json(const Link *l) {
                 return o;
         add(o, "state", jstr(ib_port_state_to_string(l->port.state)));
         add(o, "active_mtu", json_object_new_int((int) l->port.active_mtu));
+        if (l->port.max_mtu > 0)
+                add(o, "max_mtu", json_object_new_int((int) l->port.max_mtu));
         add(o, "lid", json_object_new_int(l->port.lid));
         add(o, "sm_lid", json_object_new_int(l->port.sm_lid));
         pk = json_object_new_array();

@@ -56,14 +56,22 @@ int ipoib_effective_mode(const IbNetwork *n, bool connected_unsupported) {
         return (int) n->mode;
 }
 
-/* Connected mode allows IPOIB_CM_MTU (65520); datagram the IB link MTU minus the 4-byte IPoIB header
- * (IPOIB_UD_MTU()); a plain link its IFLA_MAX_MTU. */
+/* Connected mode allows IPOIB_CM_MTU (65520); datagram the port's maximum IB MTU minus the 4-byte IPoIB
+ * header: ipoib_parent_init() sets priv->max_ib_mtu = rdma_mtu_from_attr(…, &attr) =
+ * ib_mtu_enum_to_int(attr.max_mtu), ipoib_child_init() copies it, and ipoib_change_mtu() refuses more
+ * than IPOIB_UD_MTU(max_ib_mtu) (docs/kernel-ipoib.md §3). The active MTU is not the limit: a 4K port
+ * running 2K still takes 4092 (and runs the broadcast group's MTU). Without max_mtu (an rdma-core that
+ * did not say) the active MTU is the best guess. A plain link: its IFLA_MAX_MTU. */
 uint32_t ipoib_mtu_max(const KLink *k, const IbPortInfo *port, int mode) {
+        uint32_t ib_mtu = 0;
+
         if (k->arphrd != ARPHRD_INFINIBAND)
                 return k->max_mtu;
         if (mode < 0)
                 mode = k->has_ipoib ? k->mode : IB_MODE_DATAGRAM;
-        return ib_mode_mtu_max((IbMode) mode, port && port->state_known ? port->active_mtu : 0);
+        if (port && port->state_known)
+                ib_mtu = port->max_mtu ?: port->active_mtu;
+        return ib_mode_mtu_max((IbMode) mode, ib_mtu);
 }
 
 uint32_t ipoib_desired_mtu(const IbNetwork *n, uint32_t mtu_max) {

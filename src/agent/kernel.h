@@ -82,6 +82,10 @@ typedef struct IbPortInfo {
         bool state_known;
         IbPortState state;
         uint32_t active_mtu; /* IB link MTU in bytes: 256…4096 */
+        /* The port's maximum MTU in bytes (ibv_port_attr.max_mtu), 0 if unknown: ipoib_parent_init()
+         * takes max_ib_mtu from it (rdma_mtu_from_attr()), so the datagram limit is IPOIB_UD_MTU of it,
+         * not of active_mtu (docs/kernel-ipoib.md §3). */
+        uint32_t max_mtu;
         uint16_t lid, sm_lid;
         bool link_layer_ib; /* false: RoCE (Ethernet link layer) */
         uint16_t pkeys[IB_PKEY_TABLE_MAX];

@@ -57,7 +57,7 @@ void link_update_port(Manager *m, Link *l) {
 
 static bool port_info_equal(const IbPortInfo *a, const IbPortInfo *b) {
         return streq(a->device, b->device) && a->port == b->port && a->state == b->state &&
-                a->active_mtu == b->active_mtu && a->lid == b->lid && a->sm_lid == b->sm_lid &&
+                a->active_mtu == b->active_mtu && a->max_mtu == b->max_mtu && a->lid == b->lid && a->sm_lid == b->sm_lid &&
                 a->link_layer_ib == b->link_layer_ib && a->enhanced == b->enhanced && a->bcast_mtu == b->bcast_mtu &&
                 a->n_pkeys == b->n_pkeys && memcmp(a->pkeys, b->pkeys, a->n_pkeys * sizeof(uint16_t)) == 0;
 }

@@ -22,8 +22,10 @@ static int read_small_file(const char *path, char *buf, size_t size) {
         return 0;
 }
 
-/* /sys/class/net/IF/device/infiniband/<dev> names the RDMA device; dev_port (or, on old kernels,
- * dev_id) is port - 1 on the parent (ipoib_parent_init()). */
+/* /sys/class/net/IF/device/infiniband/<dev> names the RDMA device; dev_port is port - 1 on the parent
+ * (ipoib_parent_init(): priv->dev->dev_port = priv->dev->dev_id = port - 1). Kernels before dev_port
+ * existed for IPoIB set only dev_id, and dev_port reads 0 there: a 0 is no answer, dev_id (printed
+ * "%#x" by dev_id_show()) then tells the port, as systemd's net_id does (docs/kernel-ipoib.md §4). */
 static int sysfs_port(const char *root, const char *ifname, char *dev, size_t size, uint32_t *ret_port) {
         _cleanup_free_ char *dir = NULL, *p1 = NULL, *p2 = NULL;
         _cleanup_closedir_ DIR *d = NULL;
@@ -47,7 +49,7 @@ static int sysfs_port(const char *root, const char *ifname, char *dev, size_t si
                 }
         if (!found)
                 return -ENODEV;
-        if (read_small_file(p1, buf, sizeof(buf)) >= 0 && safe_atou32(buf, &port) >= 0)
+        if (read_small_file(p1, buf, sizeof(buf)) >= 0 && safe_atou32(buf, &port) >= 0 && port > 0)
                 *ret_port = port + 1;
         else if (read_small_file(p2, buf, sizeof(buf)) >= 0 && safe_atou32_base(buf, &port) >= 0)
                 *ret_port = port + 1;
@@ -91,6 +93,7 @@ static int verbs_query(IbPortInfo *info) {
         info->state_known = true;
         info->state = (IbPortState) attr.state;
         info->active_mtu = ib_mtu_enum_to_bytes(attr.active_mtu);
+        info->max_mtu = ib_mtu_enum_to_bytes(attr.max_mtu);
         info->lid = attr.lid;
         info->sm_lid = attr.sm_lid;
         info->link_layer_ib = attr.link_layer != IBV_LINK_LAYER_ETHERNET;

@@ -250,8 +250,13 @@ static int apply_child_create_sysfs(SimModel *m, const Action *a) {
                 return r;
         if (!isempty(a->child.name)) {
                 r = sim_set_name(m, c, a->child.name);
-                if (r < 0)
+                if (r < 0) {
+                        /* As backend-netlink's sysfs_create_child(): no child is left under a name nobody
+                         * asked for; delete_child takes the P_Key as stored (§6). */
+                        snprintf(buf, sizeof(buf), "0x%04x\n", c->pkey);
+                        (void) sim_sysfs_delete_child(m, parent, buf);
                         return r;
+                }
         }
         return sim_rtnl_changelink(m, c, -1, a->child.mode, a->child.umcast);
 }

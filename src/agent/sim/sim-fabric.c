@@ -6,7 +6,7 @@
  *   { "hcas": [ { "name": "mlx4_0", "model": "ConnectX-3", "enhanced": false, "connected_mode": true,
  *                 "first_qpn": "0x000208", "present": true,
  *                 "ports": [ { "port": 1, "guid": "0002:c903:0001:2345", "subnet_prefix": "fec0::",
- *                              "state": "active", "active_mtu": 2048, "bcast_mtu": 2048,
+ *                              "state": "active", "active_mtu": 2048, "max_mtu": 4096, "bcast_mtu": 2048,
  *                              "lid": 3, "sm_lid": 1, "pkeys": [ "0xffff", "0x8002" ],
  *                              "netdev": { "name": "mlx4_ib0", "ifindex": 5, "qpn": "0x000208",
  *                                          "up": true, "mode": "datagram", "umcast": false, "mtu": 2044,
@@ -254,7 +254,7 @@ static int parse_port_state(JsonObject *v, IbPortState *ret) {
 static int parse_port(JsonObject *o, const char *path, SimHcaConf *h, SimFabric *f, char **err) {
         SimPortConf *p = &h->ports[h->n_ports];
         JsonObject *netdev = NULL;
-        bool has_bcast = false, has_guid = false;
+        bool has_bcast = false, has_guid = false, has_max = false;
         uint32_t u;
         size_t idx;
         int r;
@@ -296,12 +296,15 @@ static int parse_port(JsonObject *o, const char *path, SimHcaConf *h, SimFabric 
                         memcpy(p->subnet_prefix, &a, 8);
                 } else if (streq(key, "state"))
                         CHECK(parse_port_state(v, &p->state), q, "expected down, init, armed or active");
-                else if (streq(key, "active_mtu") || streq(key, "bcast_mtu")) {
+                else if (streq(key, "active_mtu") || streq(key, "max_mtu") || streq(key, "bcast_mtu")) {
                         CHECK(get_u32(v, 4096, &u) < 0 || u < 256 || (u & (u - 1)) != 0 ? -EINVAL : 0, q,
                               "expected an IB MTU: 256, 512, 1024, 2048 or 4096");
                         if (streq(key, "active_mtu"))
                                 p->active_mtu = u;
-                        else {
+                        else if (streq(key, "max_mtu")) {
+                                p->max_mtu = u;
+                                has_max = true;
+                        } else {
                                 p->bcast_mtu = u;
                                 has_bcast = true;
                         }
@@ -332,6 +335,11 @@ static int parse_port(JsonObject *o, const char *path, SimHcaConf *h, SimFabric 
                 return fail(err, path, "a port needs \"netdev\"");
         if (!has_bcast)
                 p->bcast_mtu = p->active_mtu;
+        /* ibv_port_attr: the active MTU is negotiated down from the maximum, never above it. */
+        if (!has_max)
+                p->max_mtu = p->active_mtu;
+        else if (p->max_mtu < p->active_mtu)
+                return fail(err, path, "max_mtu %u is below active_mtu %u", p->max_mtu, p->active_mtu);
         for (size_t i = 0; i < h->n_ports; i++)
                 if (h->ports[i].number == p->number)
                         return fail(err, path, "port %u given twice", p->number);
@@ -662,7 +670,7 @@ int sim_model_load(SimModel *m, const SimFabric *f, char **ret_error) {
 /* What a port event can change (the number, netdev name and QPN only count at registration). */
 static bool port_conf_live_equal(const SimPortConf *a, const SimPortConf *b) {
         return a->guid == b->guid && memcmp(a->subnet_prefix, b->subnet_prefix, 8) == 0 && a->state == b->state &&
-                a->active_mtu == b->active_mtu && a->bcast_mtu == b->bcast_mtu && a->lid == b->lid &&
+                a->active_mtu == b->active_mtu && a->max_mtu == b->max_mtu && a->bcast_mtu == b->bcast_mtu && a->lid == b->lid &&
                 a->sm_lid == b->sm_lid && a->n_pkeys == b->n_pkeys &&
                 memcmp(a->pkeys, b->pkeys, a->n_pkeys * sizeof(uint16_t)) == 0;
 }

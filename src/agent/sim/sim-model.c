@@ -107,6 +107,12 @@ bool sim_pkey_valid_for_child(uint32_t pkey) {
         return pkey != 0 && pkey != 0x8000 && pkey <= 0xffff;
 }
 
+bool sim_netdev_has_mode_file(const SimNetdev *nd) {
+        /* §6 ipoib_cm_add_mode_attr(): only in a kernel with CONFIG_INFINIBAND_IPOIB_CM, which the
+         * fabric says with connected_mode; enhanced IPoIB lacks CM in hardware, not in the kernel. */
+        return nd->port->hca->cm || nd->port->hca->enhanced;
+}
+
 bool sim_port_cm_capable(const SimHca *h) {
         /* §2 IPOIB_CM_SUPPORTED(dev_addr): the 0x80 flag is set only by ipoib_cm_dev_init(), which the
          * enhanced (mlx5i_dev_init) path never reaches. */
@@ -178,13 +184,16 @@ void sim_legacy_child_name(const char *parent, uint16_t requested_pkey, char ret
 }
 
 uint8_t sim_netdev_operstate(const SimNetdev *nd) {
-        /* rfc2863_policy()/default_operstate(): without carrier a stacked device (iflink != ifindex,
-         * which ipoib_get_iflink() gives children) is LOWERLAYERDOWN, a parent DOWN. */
+        /* §5 rfc2863_policy()/default_operstate() (net/core/link_watch.c): without carrier a device whose
+         * iflink is another (ipoib_get_iflink() gives children their parent) is LOWERLAYERDOWN only when
+         * that peer has no carrier either; with the parent's carrier it is DOWN. Kernels before the 2022
+         * change ("first check whether lower is indeed the source of its down state") said
+         * LOWERLAYERDOWN for every child without carrier. A parent without carrier is DOWN. */
         if (!nd->up)
                 return SIM_OPER_DOWN;
         if (nd->carrier)
                 return SIM_OPER_UP;
-        return nd->parent ? SIM_OPER_LOWERLAYERDOWN : SIM_OPER_DOWN;
+        return nd->parent && !nd->parent->carrier ? SIM_OPER_LOWERLAYERDOWN : SIM_OPER_DOWN;
 }
 
 void sim_netdev_to_klink(const SimNetdev *nd, KLink *ret) {
@@ -231,6 +240,7 @@ int sim_netdev_port_info(const SimNetdev *nd, IbPortInfo *ret) {
                 .state_known = true,
                 .state = p->state,
                 .active_mtu = p->active_mtu,
+                .max_mtu = p->max_mtu,
                 .lid = p->lid,
                 .sm_lid = p->sm_lid,
                 .link_layer_ib = true,
@@ -247,12 +257,15 @@ int sim_netdev_port_info(const SimNetdev *nd, IbPortInfo *ret) {
 
 int sim_netdev_sysfs_read(const SimNetdev *nd, const char *attr, char *buf, size_t size) {
         /* §6: pkey/mode/umcast exist on parents and legacy children only ("RTNL childs don't need
-         * proprietary sysfs entries", __ipoib_vlan_add); parent on legacy children only. */
+         * proprietary sysfs entries", __ipoib_vlan_add); parent on legacy children only. mode is made
+         * by ipoib_cm_add_mode_attr() (ipoib_cm.c), a stub that creates nothing in a kernel without
+         * CONFIG_INFINIBAND_IPOIB_CM; with it the file is there on enhanced IPoIB too. */
         bool ipoib_files = nd->child_type != SIM_RTNL_CHILD;
+        bool mode_file = ipoib_files && sim_netdev_has_mode_file(nd);
 
         if (streq(attr, "pkey") && ipoib_files)
                 snprintf(buf, size, "0x%04x\n", nd->pkey); /* pkey_show() */
-        else if (streq(attr, "mode") && ipoib_files)
+        else if (streq(attr, "mode") && mode_file)
                 snprintf(buf, size, "%s\n", nd->connected ? "connected" : "datagram"); /* mode_show() */
         else if (streq(attr, "umcast") && ipoib_files)
                 snprintf(buf, size, "%d\n", nd->umcast ? 1 : 0); /* show_umcast() */
@@ -414,9 +427,10 @@ static int netdev_register(SimModel *m, SimPort *p, SimNetdev *parent, SimChildT
         nd->pkey = sim_pkey_normalize(pkey);
         nd->qpn = qpn ?: p->hca->next_qpn++;
         /* §3 initial state: mtu = mcast_mtu = admin_mtu = IPOIB_UD_MTU(max_ib_mtu), max_ib_mtu from the
-         * port (ipoib_parent_init) or copied from the parent (ipoib_child_init). This also overwrites an
-         * IFLA_MTU given at creation (§1.3). A new device starts datagram with umcast 0 (kzalloc). */
-        nd->max_ib_mtu = parent ? parent->max_ib_mtu : p->conf.active_mtu;
+         * port's maximum MTU (ipoib_parent_init(): rdma_mtu_from_attr() → attr->max_mtu, not active_mtu)
+         * or copied from the parent (ipoib_child_init). This also overwrites an IFLA_MTU given at creation
+         * (§1.3). A new device starts datagram with umcast 0 (kzalloc). */
+        nd->max_ib_mtu = parent ? parent->max_ib_mtu : p->conf.max_mtu ?: p->conf.active_mtu;
         nd->mtu = nd->mcast_mtu = nd->admin_mtu = sim_ud_mtu(nd->max_ib_mtu);
         m->netdevs[m->n_netdevs++] = nd;
         netdev_announce(m, nd);
@@ -734,7 +748,7 @@ int sim_sysfs_delete_child(SimModel *m, SimNetdev *parent, const char *buf) {
 
 int sim_sysfs_mode_store(SimModel *m, SimNetdev *nd, const char *buf) {
         /* §6 mode_store(): the buffer goes to ipoib_set_mode() verbatim ("echo -n connected" fails). */
-        if (nd->child_type == SIM_RTNL_CHILD)
+        if (nd->child_type == SIM_RTNL_CHILD || !sim_netdev_has_mode_file(nd))
                 return -ENOENT;
         return sim_set_mode(m, nd, buf);
 }

@@ -47,6 +47,7 @@ typedef struct SimPortConf {
         uint8_t subnet_prefix[8]; /* the SM's prefix, used while ACTIVE under an SM */
         IbPortState state;
         uint32_t active_mtu; /* IB MTU in bytes */
+        uint32_t max_mtu;    /* the port's maximum IB MTU (ibv_port_attr.max_mtu): max_ib_mtu, §3 */
         uint32_t bcast_mtu;  /* IB MTU of the broadcast group */
         uint16_t lid, sm_lid;
         uint16_t pkeys[IB_PKEY_TABLE_MAX];
@@ -157,6 +158,8 @@ int sim_model_alloc_ifindex(SimModel *m, int want);
 uint16_t sim_pkey_normalize(uint16_t pkey) _const_;
 bool sim_pkey_valid_for_child(uint32_t pkey) _const_;
 bool sim_port_cm_capable(const SimHca *h) _pure_;
+/* The sysfs mode file exists (parents and legacy children of a kernel with IPoIB CM). */
+bool sim_netdev_has_mode_file(const SimNetdev *nd) _pure_;
 void sim_port_gid_prefix(const SimPortConf *p, uint8_t ret[static 8]);
 void sim_hwaddr_build(bool cm, uint32_t qpn, const uint8_t prefix[static 8], uint64_t guid,
                       uint8_t ret[static INFINIBAND_ALEN]);
