@@ -76,16 +76,32 @@ static const Verb *verb_find(const char *name) {
         return NULL;
 }
 
-/* The arguments a verb takes, as its man page writes them: "" or "[_LINK_...]", from the "[LINK…]"
- * that starts its --help text. */
+/* The arguments a verb takes, as its man page writes them, from the "ARGS  what it does" of its --help
+ * text: each upper-case word W becomes "_W_" and "…" (or "...") becomes "...", so that "[LINK…]" is
+ * "[_LINK_...]" and "NAME [OPTION…]" is "_NAME_ [_OPTION_...]". No arguments: "". */
 static char *verb_man_args(const Verb *v) {
-        const char *e;
-        char *s;
+        const char *h = v->help, *end = strstr(h, "  ");
+        char *s, *o;
 
-        if (v->max_args == 1)
+        if (h[0] == ' ' || !end)
                 return strdup("");
-        ck_assert_msg(v->help[0] == '[' && (e = strstr(v->help, "…]")), "verb %s: help without [ARG…]", v->name);
-        ck_assert_int_ge(asprintf(&s, "[_%.*s_...]", (int) (e - v->help - 1), v->help + 1), 0);
+        o = s = malloc((end - h) * 3 + 1);
+        ck_assert_ptr_nonnull(s);
+        while (h < end) {
+                if (startswith(h, "…") || startswith(h, "...")) {
+                        o = stpcpy(o, "...");
+                        h += startswith(h, "…") ? strlen("…") : 3;
+                } else if (h[0] >= 'A' && h[0] <= 'Z') {
+                        *o++ = '_';
+                        while (h < end && ((h[0] >= 'A' && h[0] <= 'Z') || h[0] == '_'))
+                                *o++ = *h++;
+                        *o++ = '_';
+                } else
+                        *o++ = *h++;
+        }
+        *o = 0;
+        if (v->max_args == 1)
+                ck_assert_msg(isempty(s), "verb %s takes no arguments, its help says \"%s\"", v->name, s);
         return s;
 }
 

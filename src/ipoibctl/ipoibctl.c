@@ -73,13 +73,16 @@ static int parse_argv(int argc, char *argv[]) {
 }
 
 static int dispatch_verb(int argc, char *argv[]) {
-        const char *name = argc > 0 ? argv[0] : NULL;
+        static char *list_argv[] = { (char *) "list", NULL };
+        const char *name;
         int n;
 
-        if (!name) {
-                fprintf(stderr, "ipoibctl: a command is needed; see ipoibctl --help\n");
-                return -EINVAL;
+        /* No verb: list, as networkctl does. */
+        if (argc <= 0) {
+                argc = 1;
+                argv = list_argv;
         }
+        name = argv[0];
         FOREACH_ARRAY(v, ipoibctl_verbs, ipoibctl_verbs_size) {
                 if (!streq(v->name, name))
                         continue;

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <json-c/json.h>
 #include <stdbool.h>
 #include <stddef.h>
+
+#include "macros.h"
 
 /* One row per verb, exact names only (networkctl's verb table). */
 typedef struct Verb {
@@ -19,6 +22,31 @@ extern bool arg_json;
 extern bool arg_no_legend;
 extern char **arg_config_dirs; /* replaces the search path when set */
 
+/* The search path: the --config-dir directories, else the default one. */
+char *const *config_dirs(void);
+/* An error in diags for each --config-dir that is not a directory; returns how many. */
+struct DiagList;
+int check_config_dirs(struct DiagList *diags);
+
+/* output.c: colour only on a terminal and never with $NO_COLOR; "" when off. */
+#define ANSI_RED "\x1B[0;31m"
+#define ANSI_GREEN "\x1B[0;32m"
+#define ANSI_YELLOW "\x1B[0;33m"
+#define ANSI_HIGHLIGHT "\x1B[0;1;39m"
+#define ANSI_NORMAL "\x1B[0m"
+bool colors_enabled(void);
+const char *ansi(const char *code);
+const char *link_state_color(const char *state);
+bool is_utf8_locale(void);
+void json_print(json_object *j);
+
+/* verb-agent.c: the JSON answer of a method of the agent that takes no argument (Describe, Plan);
+ * says why on stderr when it fails. */
+int agent_json(const char *method, json_object **ret);
+/* "ipoibctl: no link NAME" for each name or glob in argv[1..] that matches no link of the view;
+ * returns 1 if there was one, else 0. */
+int names_check(json_object *view, int argc, char *argv[]);
+
 /* Verbs return 0 on success, a positive exit status for "ran, but the answer is no" (check: 1 =
  * invalid), or -errno for failures. */
 int verb_check(int argc, char *argv[]);
@@ -26,3 +54,4 @@ int verb_cat(int argc, char *argv[]);
 int verb_status(int argc, char *argv[]);
 int verb_plan(int argc, char *argv[]);
 int verb_reload(int argc, char *argv[]);
+int verb_list(int argc, char *argv[]);

@@ -11,7 +11,7 @@
 #include "macros.h"
 #include "status-print.h"
 
-static int agent_json(const char *method, json_object **ret) {
+int agent_json(const char *method, json_object **ret) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         const char *text;
         json_object *j;
@@ -41,7 +41,7 @@ static bool name_wanted(const char *name, int argc, char *argv[]) {
 
 /* Every name or glob given must match a link the agent knows: "no link NAME" for each that does not,
  * and then exit status 1, as networkctl does. The links that did match are still shown. */
-static int names_check(json_object *view, int argc, char *argv[]) {
+int names_check(json_object *view, int argc, char *argv[]) {
         json_object *links = json_get(view, "links");
         int r = 0;
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
-/* Verbs that read configuration files only: check and cat. They need no running agent. */
+/* check: validates configuration files, needs no running agent. (cat is in verb-cat.c.) */
 
 #include <json-c/json.h>
 #include <sys/stat.h>
@@ -12,13 +12,13 @@
 
 char **arg_config_dirs = NULL;
 
-static char *const *config_dirs(void) {
+char *const *config_dirs(void) {
         return arg_config_dirs ?: (char *const *) ibnet_search_path;
 }
 
 /* --config-dir names directories on purpose: one that does not exist is a mistake, not an empty
  * search path (the default path may well lack some). */
-static int check_config_dirs(DiagList *diags) {
+int check_config_dirs(DiagList *diags) {
         int bad = 0;
 
         STRV_FOREACH(d, arg_config_dirs) {
@@ -156,110 +156,4 @@ int verb_check(int argc, char *argv[]) {
                                errors == 0 ? "valid" : "invalid");
         }
         return errors == 0 ? 0 : 1;
-}
-
-static int cat_file(const char *path, bool first) {
-        _cleanup_fclose_ FILE *f = NULL;
-        char buf[4096];
-        size_t n;
-
-        f = fopen(path, "re");
-        if (!f)
-                return negative_errno();
-        printf("%s# %s\n", first ? "" : "\n", path);
-        while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-                fwrite(buf, 1, n, stdout);
-        return ferror(f) ? -EIO : 0;
-}
-
-static bool name_matches(const ConfFile *f, const char *arg) {
-        const char *e;
-
-        if (streq(f->name, arg) || streq(f->path, arg))
-                return true;
-        /* "10-ib0" for "10-ib0.ibnet" */
-        e = endswith(f->name, ".ibnet");
-        return e && strlen(arg) == (size_t) (e - f->name) && strncmp(f->name, arg, strlen(arg)) == 0;
-}
-
-static bool mask_matches(const ConfMask *m, const char *arg) {
-        const char *e;
-
-        if (streq(m->name, arg) || streq(m->path, arg))
-                return true;
-        e = endswith(m->name, ".ibnet");
-        return e && strlen(arg) == (size_t) (e - m->name) && strncmp(m->name, arg, strlen(arg)) == 0;
-}
-
-/* A masked name is shown as such, not as missing: "where did my file go?" has an answer. */
-static void cat_mask(const ConfMask *m, bool first) {
-        if (m->masks)
-                printf("%s# %s: masked (%s), hides %s\n", first ? "" : "\n", m->path, m->why, m->masks);
-        else
-                printf("%s# %s: masked (%s), hides nothing\n", first ? "" : "\n", m->path, m->why);
-}
-
-int verb_cat(int argc, char *argv[]) {
-        _cleanup_(conf_file_list_done) ConfFileList files = {};
-        _cleanup_(diag_list_done) DiagList diags = {};
-        bool first = true;
-        int r, ret = 0;
-
-        if (check_config_dirs(&diags) > 0) {
-                FOREACH_ARRAY(d, diags.items, diags.n) {
-                        _cleanup_free_ char *s = diag_format(d);
-
-                        fprintf(stderr, "ipoibctl cat: %s\n", strna(s));
-                }
-                return 1;
-        }
-        r = conf_files_list(config_dirs(), &files);
-        if (r < 0)
-                return r;
-
-        for (int i = 1; i < argc; i++) {
-                bool found = false;
-
-                FOREACH_ARRAY(f, files.files, files.n)
-                        found = found || name_matches(f, argv[i]);
-                FOREACH_ARRAY(m, files.masked, files.n_masked)
-                        found = found || mask_matches(m, argv[i]);
-                if (!found) {
-                        fprintf(stderr, "ipoibctl cat: no configuration file \"%s\" in the search path\n", argv[i]);
-                        ret = 1;
-                }
-        }
-        for (size_t i = 0, j = 0; i < files.n || j < files.n_masked;) {
-                /* Files and masks in name order, as the agent reads them. */
-                bool is_mask = i >= files.n || (j < files.n_masked && strcmp(files.masked[j].name, files.files[i].name) < 0);
-                bool want = argc <= 1;
-
-                if (is_mask) {
-                        const ConfMask *m = &files.masked[j++];
-
-                        for (int a = 1; a < argc && !want; a++)
-                                want = mask_matches(m, argv[a]);
-                        if (want) {
-                                cat_mask(m, first);
-                                first = false;
-                        }
-                        continue;
-                }
-                const ConfFile *f = &files.files[i++];
-
-                for (int a = 1; a < argc && !want; a++)
-                        want = name_matches(f, argv[a]);
-                if (!want)
-                        continue;
-                r = cat_file(f->path, first);
-                if (r < 0)
-                        return r;
-                first = false;
-                STRV_FOREACH(d, f->dropins) {
-                        r = cat_file(*d, false);
-                        if (r < 0)
-                                return r;
-                }
-        }
-        return ret;
 }

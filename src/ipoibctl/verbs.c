@@ -10,10 +10,11 @@ bool arg_json = false;
 bool arg_no_legend = false;
 
 const Verb ipoibctl_verbs[] = {
+        { "list", 1, -1, verb_list, "[LINK…]    list links: index, name, type, state, file (the default)" },
         { "status", 1, -1, verb_status, "[LINK…]  show links as the agent sees them, and why" },
         { "plan", 1, -1, verb_plan, "[LINK…]    show what the agent would change now" },
         { "reload", 1, 1, verb_reload, "           make the agent read its files again" },
         { "check", 1, -1, verb_check, "[PATH…]   validate configuration files" },
-        { "cat", 1, -1, verb_cat, "[NAME…]     show configuration files with their drop-ins" },
+        { "cat", 1, -1, verb_cat, "[NAME|LINK…]  show configuration files with their drop-ins" },
 };
 const size_t ipoibctl_verbs_size = ELEMENTSOF(ipoibctl_verbs);
