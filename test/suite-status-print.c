@@ -8,7 +8,8 @@
 #include "status-print.h"
 #include "test-suites.h"
 
-/* One parent with a created, a pending and a failed P_Key child; a failed link; a lingering link no
+/* One parent with a created, a pending and a failed P_Key child, DNS servers and domains, routes as
+ * objects (one in another table, one on-link) and as the string of an older agent; a failed link; a lingering link no
  * file configures; a link nobody configures; an unused file and a [Partition] file without parent. */
 static const char VIEW[] =
         "{ \"version\": \"1\", \"backend\": \"simulated\", \"changes\": 7,"
@@ -21,7 +22,14 @@ static const char VIEW[] =
         "      \"port\": { \"device\": \"mlx4_0\", \"port\": 1, \"state\": \"active\", \"active_mtu\": 2048,"
         "                \"lid\": 3, \"sm_lid\": 1, \"pkeys\": [ \"0xffff\", \"0x8002\" ] },"
         "      \"file\": \"/etc/ipoib.d/10-mlx4_ib0.ibnet\", \"state\": \"configured\","
-        "      \"addresses\": [ \"192.0.2.1/24\" ], \"routes\": [ \"default via 192.0.2.254\" ],"
+        "      \"addresses\": [ \"192.0.2.1/24\" ],"
+        "      \"routes\": [ { \"family\": \"ipv4\", \"destination\": \"0.0.0.0/0\", \"gateway\": \"192.0.2.254\","
+        "                    \"metric\": 0, \"table\": 254, \"protocol\": \"static\", \"scope\": \"global\","
+        "                    \"onlink\": false },"
+        "                  { \"family\": \"ipv4\", \"destination\": \"198.51.100.0/24\", \"gateway\": \"192.0.2.1\","
+        "                    \"metric\": 100, \"table\": 100, \"onlink\": true },"
+        "                  \"203.0.113.0/24 metric 5\" ],"
+        "      \"dns\": [ \"192.0.2.53\", \"2001:db8::53\" ], \"domains\": [ \"ib.example.com\", \"~corp\" ],"
         "      \"children\": ["
         "        { \"name\": \"mlx4_ib0.8002\", \"file\": \"/etc/ipoib.d/20-a.ibnet\", \"state\": \"created\" },"
         "        { \"name\": \"mlx4_ib0.8003\", \"file\": \"/etc/ipoib.d/21-b.ibnet\", \"state\": \"pending\" },"
@@ -63,7 +71,13 @@ static const char OVERVIEW[] =
         "         GUID: 0002:c903:0001:2345\n"
         "         Port: mlx4_0/1 active, IB MTU 2048, LID 3, SM LID 1, P_Keys 0xffff 0x8002\n"
         "    Addresses: 192.0.2.1/24\n"
-        "       Routes: default via 192.0.2.254\n"
+        "       Routes: 0.0.0.0/0 via 192.0.2.254 metric 0\n"
+        "               198.51.100.0/24 via 192.0.2.1 metric 100 onlink table 100\n"
+        "               203.0.113.0/24 metric 5\n"
+        "          DNS: 192.0.2.53\n"
+        "               2001:db8::53\n"
+        "      Domains: ib.example.com\n"
+        "               ~corp\n"
         "     Children: mlx4_ib0.8002 (created)\n"
         "               mlx4_ib0.8003 (pending: not created yet)\n"
         "               mlx4_ib0.8004 (failed: P_Key 0x8004 is not in the port's table)\n"

@@ -5,6 +5,7 @@
  * Keys are only ever added. */
 
 #include <json-c/json.h>
+#include <linux/rtnetlink.h>
 #include <net/if_arp.h>
 
 #include "describe.h"
@@ -84,6 +85,79 @@ static json_object *children_json(Manager *m, const Link *l) {
         return a;
 }
 
+/* rtnetlink's numbers as "ip route" names them; others as the number. */
+static json_object *route_protocol_json(uint8_t p) {
+        static const char *const names[] = {
+                [RTPROT_KERNEL] = "kernel", [RTPROT_BOOT] = "boot", [RTPROT_STATIC] = "static",
+                [RTPROT_RA] = "ra",         [RTPROT_DHCP] = "dhcp",
+        };
+        char buf[8];
+
+        if (p < ELEMENTSOF(names) && names[p])
+                return jstr(names[p]);
+        snprintf(buf, sizeof(buf), "%u", p);
+        return jstr(buf);
+}
+
+static json_object *route_scope_json(uint8_t s) {
+        char buf[8];
+
+        switch (s) {
+        case RT_SCOPE_UNIVERSE:
+                return jstr("global");
+        case RT_SCOPE_LINK:
+                return jstr("link");
+        case RT_SCOPE_HOST:
+                return jstr("host");
+        }
+        snprintf(buf, sizeof(buf), "%u", s);
+        return jstr(buf);
+}
+
+/* A route as an object, not a string, so that a script need not parse "ip route" text. */
+static json_object *route_json(const KRoute *r) {
+        json_object *o = json_object_new_object();
+        char buf[IN_ADDR_PREFIX_STRLEN];
+
+        add(o, "family", jstr(r->family == AF_INET6 ? "ipv6" : "ipv4"));
+        if (in_addr_prefix_to_string(r->family, &r->dst, r->dst_len, buf, sizeof(buf)) >= 0)
+                add(o, "destination", jstr(buf));
+        if (r->has_gw && in_addr_to_string(r->family, &r->gw, buf, sizeof(buf)) >= 0)
+                add(o, "gateway", jstr(buf));
+        else
+                add(o, "gateway", NULL);
+        add(o, "metric", json_object_new_int64(r->metric));
+        add(o, "table", json_object_new_int64(r->table));
+        add(o, "protocol", route_protocol_json(r->protocol));
+        add(o, "scope", route_scope_json(r->scope));
+        add(o, "onlink", json_object_new_boolean(r->flags & RTNH_F_ONLINK));
+        return o;
+}
+
+/* The DNS servers and search domains the link's file gives it (what the agent hands to the resolver;
+ * a failure to do so is the link's warning). */
+static void add_dns(json_object *o, const IbNetwork *n) {
+        json_object *a = json_object_new_array();
+        char buf[INET6_ADDRSTRLEN];
+
+        for (size_t i = 0; n && i < n->n_dns; i++)
+                if (in_addr_to_string(n->dns[i].family, &n->dns[i].addr, buf, sizeof(buf)) >= 0)
+                        json_object_array_add(a, jstr(buf));
+        add(o, "dns", a);
+        a = json_object_new_array();
+        STRV_FOREACH(d, n ? n->domains : NULL)
+                json_object_array_add(a, jstr(*d));
+        add(o, "domains", a);
+}
+
+/* Why the link is in its state: the link's reason; for a link no file configures, that ("why is it not
+ * configured?" has an answer for every link). */
+static const char *link_why(const Link *l) {
+        if (l->reason || l->state != LINK_STATE_UNMANAGED)
+                return l->reason;
+        return "no file configures it";
+}
+
 static json_object *link_json(Manager *m, Link *l) {
         const KLink *k = &l->kernel;
         json_object *o = json_object_new_object(), *a;
@@ -120,7 +194,7 @@ static json_object *link_json(Manager *m, Link *l) {
         add(o, "port", port_json(l));
         add(o, "file", jstr(l->network ? l->network->path : NULL));
         add(o, "state", jstr(link_state_to_string(l->state)));
-        add(o, "reason", jstr(l->reason));
+        add(o, "reason", jstr(link_why(l)));
         add(o, "warning", jstr(l->warning));
         if (l->shadowed) {
                 a = json_object_new_array();
@@ -134,8 +208,9 @@ static json_object *link_json(Manager *m, Link *l) {
         add(o, "addresses", a);
         a = json_object_new_array();
         FOREACH_ARRAY(x, l->routes, l->n_routes)
-                json_object_array_add(a, jstr(kroute_to_string(x, buf, sizeof(buf))));
+                json_object_array_add(a, route_json(x));
         add(o, "routes", a);
+        add_dns(o, l->network);
         add(o, "children", children_json(m, l));
         return o;
 }

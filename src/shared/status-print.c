@@ -69,6 +69,27 @@ static void print_list(FILE *f, const char *label, json_object *a) {
                         json_object_get_string(json_object_array_get_idx(a, i)));
 }
 
+/* A route of Describe(): an object since routes became structured, a string from an older agent. */
+static void print_routes(FILE *f, json_object *a) {
+        for (size_t i = 0; i < json_array_len(a); i++) {
+                json_object *r = json_object_array_get_idx(a, i);
+                const char *gw = json_get_str(r, "gateway");
+
+                fprintf(f, "%14s ", i == 0 ? "Routes:" : "");
+                if (!json_object_is_type(r, json_type_object)) {
+                        fprintf(f, "%s\n", json_object_get_string(r));
+                        continue;
+                }
+                fprintf(f, "%s%s%s metric %" PRId64 "%s", strna(json_get_str(r, "destination")), gw ? " via " : "",
+                        strempty(gw), json_object_get_int64(json_get(r, "metric")),
+                        json_get_bool(r, "onlink") ? " onlink" : "");
+                /* The main table (254) goes without saying, as in "ip route". */
+                if (json_get_int(r, "table") != 254 && json_get(r, "table"))
+                        fprintf(f, " table %d", json_get_int(r, "table"));
+                fputc('\n', f);
+        }
+}
+
 static void print_port(FILE *f, json_object *port) {
         json_object *pk = json_get(port, "pkeys");
 
@@ -116,7 +137,9 @@ void status_print_link(FILE *f, json_object *l) {
         if (port)
                 print_port(f, port);
         print_list(f, "Addresses:", json_get(l, "addresses"));
-        print_list(f, "Routes:", json_get(l, "routes"));
+        print_routes(f, json_get(l, "routes"));
+        print_list(f, "DNS:", json_get(l, "dns"));
+        print_list(f, "Domains:", json_get(l, "domains"));
         print_children(f, json_get(l, "children"));
         print_list(f, "Shadowed:", json_get(l, "shadowed"));
         if ((v = json_get_str(l, "reason")))

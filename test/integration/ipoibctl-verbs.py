@@ -105,8 +105,8 @@ class World:
         self.last = run([IPOIBCTL, *args], dict(self.env, **(env or {})), **kw)
         return self.last
 
-    def view(self):
-        p = self.ctl("--json", "status")
+    def view(self, *links):
+        p = self.ctl("--json", "status", *links)
         eq(p.returncode, 0, f"status --json ({p.stderr})")
         return json.loads(p.stdout)
 
@@ -204,6 +204,35 @@ def test_json_everywhere(w):
             json.loads(p.stdout)
         except json.JSONDecodeError as e:
             raise AssertionError(f"ipoibctl --json {' '.join(verb)}: not JSON ({e}):\n{p.stdout[:1000]}")
+
+
+def test_status_dns_routes(w):
+    """status: the link's DNS servers and search domains (the drop-in's, which replace the file's), routes
+    as objects in JSON and as "DEST via GW metric N" in text, from the same data."""
+    w.start()
+    l = w.view()["links"][0]
+    eq(l["name"], "mlx4_ib0", "first link")
+    eq((l["dns"], l["domains"]), (["192.0.2.53", "2001:db8:1::53"], ["ib.example.com"]), "DNS and domains")
+    default = [r for r in l["routes"] if r["destination"] == "0.0.0.0/0"]
+    eq(default, [{"family": "ipv4", "destination": "0.0.0.0/0", "gateway": "192.0.2.254", "metric": 0, "table": 254,
+                  "protocol": "static", "scope": "global", "onlink": False}], "the default route")
+    p = w.ctl("status", "mlx4_ib0")
+    eq(p.returncode, 0, f"exit status ({p.stderr})")
+    for want in ["  Routes: fe80::/64 metric 256\n", "  0.0.0.0/0 via 192.0.2.254 metric 0\n",
+                 "     DNS: 192.0.2.53\n               2001:db8:1::53\n", " Domains: ib.example.com\n"]:
+        assert want in p.stdout, f"{want!r} not in:\n{p.stdout}"
+    for r in l["routes"]:
+        line = f"{r['destination']}{' via ' + r['gateway'] if r['gateway'] else ''} metric {r['metric']}"
+        assert line in p.stdout, f"{line!r} (from the JSON) not in the text:\n{p.stdout}"
+
+
+def test_status_why_unmanaged(w):
+    """A link no file configures says so, in JSON and in text."""
+    os.remove(os.path.join(w.conf, "40-connectx6.ibnet"))
+    w.start()
+    l = w.view("mlx5_ib0")["links"][0]
+    eq((l["state"], l["file"], l["reason"], l["dns"]), ("unmanaged", None, "no file configures it", []), "mlx5_ib0")
+    assert "  Reason: no file configures it\n" in w.ctl("status", "mlx5_ib0").stdout, w.last.stdout
 
 
 TESTS = [v for k, v in globals().items() if k.startswith("test_")]
