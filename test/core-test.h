@@ -11,9 +11,13 @@
 #include <net/if_arp.h>
 
 #include "fake-backend.h"
+#include "ipoib-proto.h"
 #include "manager.h"
 #include "strv.h"
 #include "test-util.h"
+
+/* The ownership cases (suite-core-owner.c), added to the core suite. */
+void core_test_add_owner_tcase(Suite *s);
 
 /* ---- a manager on the fake kernel ---- */
 
@@ -212,19 +216,45 @@ core_expect_link(Core *c, const char *ifname, LinkState state, const char *reaso
                       strna(l->warning), strna(warning));
 }
 
-/* The ownership record as written to RUNTIME/owned, without its comment line. */
+static inline const char *fake_ifname(FakeBackend *f, int ifindex) {
+        FOREACH_ARRAY(k, f->links, f->n_links)
+                if (k->ifindex == ifindex)
+                        return k->ifname;
+        return "?";
+}
+
+/* What the agent owns, in the record's words: the lines of RUNTIME/owned without its comment line,
+ * plus the objects the fake kernel holds with the agent's mark (RTPROT_IPOIB on routes, IFA_PROTO on
+ * addresses), which need no line. Sorted, each once. */
 static inline char *core_read_record(Core *c) {
         _cleanup_free_ char *p = test_path(c->runtime, "owned");
         _cleanup_fclose_ FILE *f = fopen(p, "re");
         _cleanup_strv_free_ char **lines = NULL;
-        char line[256];
+        char line[256], a[IN_ADDR_PREFIX_STRLEN], g[INET6_ADDRSTRLEN];
         char *s;
 
-        if (!f)
-                return strdup("");
-        while (fgets(line, sizeof(line), f)) {
+        while (f && fgets(line, sizeof(line), f)) {
                 line[strcspn(line, "\n")] = 0;
                 if (line[0] != '#')
+                        ck_assert_int_ge(strv_extend(&lines, line), 0);
+        }
+        FOREACH_ARRAY(x, c->f->addresses, c->f->n_addresses) {
+                if (x->protocol != RTPROT_IPOIB)
+                        continue;
+                snprintf(line, sizeof(line), "address %s %s", fake_ifname(c->f, x->ifindex),
+                         kaddress_to_string(x, a, sizeof(a)));
+                if (!strv_contains(lines, line))
+                        ck_assert_int_ge(strv_extend(&lines, line), 0);
+        }
+        FOREACH_ARRAY(x, c->f->routes, c->f->n_routes) {
+                if (x->protocol != RTPROT_IPOIB)
+                        continue;
+                (void) in_addr_prefix_to_string(x->family, &x->dst, x->dst_len, a, sizeof(a));
+                if (x->has_gw)
+                        (void) in_addr_to_string(x->family, &x->gw, g, sizeof(g));
+                snprintf(line, sizeof(line), "route %s %s %s %u %u", fake_ifname(c->f, x->ifindex), a,
+                         x->has_gw ? g : "-", x->metric, x->table);
+                if (!strv_contains(lines, line))
                         ck_assert_int_ge(strv_extend(&lines, line), 0);
         }
         strv_sort(lines);

@@ -263,8 +263,13 @@ void fake_backend_apply(FakeBackend *f, const Action *a) {
 
         switch (a->type) {
         case ACTION_ADDRESS_ADD:
-                if (!fake_backend_has_address(f, &a->address))
-                        fake_backend_address_event(f, &a->address, false);
+                if (!fake_backend_has_address(f, &a->address)) {
+                        KAddress x = a->address;
+
+                        if (f->drop_address_proto)
+                                x.protocol = 0;
+                        fake_backend_address_event(f, &x, false);
+                }
                 break;
         case ACTION_ADDRESS_DEL:
                 if (fake_backend_has_address(f, &a->address))

@@ -64,6 +64,7 @@ struct FakeBackend {
 
         bool notify_after_reply; /* the reply first, then the notifications */
         bool no_effects;         /* answer only: the model does not change */
+        bool drop_address_proto; /* a kernel before 6.1: addresses come without IFA_PROTO */
 };
 
 int fake_backend_new(sd_event *e, FakeBackend **ret);

@@ -357,6 +357,17 @@ static void ipv6_other_prefix(FakeBackend *f) {
         fake_backend_add_address(f, &a);
 }
 
+/* Someone else made the object just before the request came: without the agent's mark. */
+static void apply_foreign(FakeBackend *f, const Action *a) {
+        Action x = *a;
+
+        if (x.type == ACTION_ADDRESS_ADD)
+                x.address.protocol = 0;
+        else if (x.type == ACTION_ROUTE_ADD)
+                x.route.protocol = RTPROT_STATIC;
+        fake_backend_apply(f, &x);
+}
+
 static const struct AnswerCase {
         const char *name;
         void (*setup)(FakeBackend *f);
@@ -371,7 +382,7 @@ static const struct AnswerCase {
         {
                 "add-address: EEXIST after its notification is the state asked for, not ours",
                 NULL,
-                { "veth0 add-address 192.0.2.1/24", -EEXIST, NULL, 0, fake_backend_apply },
+                { "veth0 add-address 192.0.2.1/24", -EEXIST, NULL, 0, apply_foreign },
                 false,
                 LINK_STATE_CONFIGURED,
                 NULL,
@@ -380,7 +391,7 @@ static const struct AnswerCase {
         {
                 "add-address: EEXIST before its notification: failed until the notification comes",
                 NULL,
-                { "veth0 add-address 192.0.2.1/24", -EEXIST, NULL, 0, fake_backend_apply },
+                { "veth0 add-address 192.0.2.1/24", -EEXIST, NULL, 0, apply_foreign },
                 true,
                 LINK_STATE_CONFIGURED,
                 NULL,
@@ -399,7 +410,7 @@ static const struct AnswerCase {
         {
                 "add-route: EEXIST with the route on this link is the state asked for, not ours",
                 NULL,
-                { "veth0 add-route " DEFAULT_ROUTE, -EEXIST, NULL, 0, fake_backend_apply },
+                { "veth0 add-route " DEFAULT_ROUTE, -EEXIST, NULL, 0, apply_foreign },
                 false,
                 LINK_STATE_CONFIGURED,
                 NULL,
@@ -953,5 +964,6 @@ Suite *make_core_suite(void) {
         tcase_add_test(tc, test_core_failure_echo);
         tcase_add_test(tc, test_core_drift_and_overrun);
         suite_add_tcase(s, tc);
+        core_test_add_owner_tcase(s);
         return s;
 }

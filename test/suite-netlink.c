@@ -19,6 +19,7 @@
 #include <netlink/attr.h>
 
 #include "backend.h"
+#include "ipoib-proto.h"
 #include "netlink-util.h"
 #include "nl-build.h"
 #include "nl-trace.h"
@@ -321,6 +322,57 @@ START_TEST(test_kernel_submit) {
         ck_assert_int_eq(submit_wait(c, &a)->error, 0);
         RUN_UNTIL(c, !c->present[i0]);
         ck_assert_uint_eq(c->overruns, 0);
+}
+END_TEST
+
+static uint8_t address_event_protocol(const Ctx *c, const char *prefix) {
+        KAddress want = {};
+
+        ck_assert_int_eq(in_addr_prefix_from_string_auto(prefix, false, &want.family, &want.addr,
+                                                         &want.prefixlen),
+                         0);
+        for (size_t i = 0; i < c->n_addrs; i++)
+                if (!c->addrs[i].removed && kaddress_equal(&c->addrs[i].a, &want))
+                        return c->addrs[i].a.protocol;
+        return 0;
+}
+
+/* The owner's mark: RTPROT_IPOIB as the route's protocol, and as the address's IFA_PROTO, which this
+ * kernel (6.1+) keeps and reports. */
+START_TEST(test_kernel_owner_mark) {
+        _cleanup_(ctx_freep) Ctx *c = NULL;
+        Action a;
+        int i0;
+
+        if (!enter_netns())
+                return;
+        veth_pair("vt0", "vt1");
+        i0 = ifindex_of("vt0");
+        c = ctx_start();
+
+        a = (Action) { .type = ACTION_SET_UP, .ifindex = i0 };
+        ck_assert_int_eq(submit_wait(c, &a)->error, 0);
+        a = act_addr(ACTION_ADDRESS_ADD, i0, "192.0.2.1/24");
+        a.address.protocol = RTPROT_IPOIB;
+        ck_assert_int_eq(submit_wait(c, &a)->error, 0);
+        a = act_addr(ACTION_ADDRESS_ADD, i0, "2001:db8::1/64");
+        a.address.protocol = RTPROT_IPOIB;
+        ck_assert_int_eq(submit_wait(c, &a)->error, 0);
+        a = act_addr(ACTION_ADDRESS_ADD, i0, "192.0.2.2/24"); /* someone else's: no mark */
+        ck_assert_int_eq(submit_wait(c, &a)->error, 0);
+        a = act_route(ACTION_ROUTE_ADD, i0, "198.51.100.0/24", "192.0.2.254", 50);
+        a.route.protocol = RTPROT_IPOIB;
+        ck_assert_int_eq(submit_wait(c, &a)->error, 0);
+
+        RUN_UNTIL(c, address_event(c, "192.0.2.1/24", false) && address_event(c, "2001:db8::1/64", false) &&
+                             address_event(c, "192.0.2.2/24", false));
+        ck_assert_uint_eq(address_event_protocol(c, "192.0.2.1/24"), RTPROT_IPOIB);
+        ck_assert_uint_eq(address_event_protocol(c, "2001:db8::1/64"), RTPROT_IPOIB);
+        ck_assert_uint_eq(address_event_protocol(c, "192.0.2.2/24"), 0);
+        assert_output_contains("ip route show", "198.51.100.0/24 via 192.0.2.254 dev vt0 proto 149 metric 50");
+        for (size_t i = 0; i < c->n_routes; i++)
+                if (c->routes[i].r.dst_len == 24 && c->routes[i].r.metric == 50)
+                        ck_assert_uint_eq(c->routes[i].r.protocol, RTPROT_IPOIB);
 }
 END_TEST
 
@@ -697,6 +749,7 @@ Suite *make_netlink_suite(void) {
         tcase_set_timeout(tc, 60);
         tcase_add_test(tc, test_kernel_dump);
         tcase_add_test(tc, test_kernel_submit);
+        tcase_add_test(tc, test_kernel_owner_mark);
         tcase_add_test(tc, test_kernel_errors);
         tcase_add_test(tc, test_kernel_external_events);
         tcase_add_test(tc, test_kernel_pipeline);

@@ -12,6 +12,7 @@
 #include <netlink/attr.h>
 #include <netlink/errno.h>
 
+#include "ipoib-proto.h"
 #include "netlink-util.h"
 #include "nl-trace.h"
 #include "test-suites.h"
@@ -70,6 +71,16 @@ START_TEST(test_build_other_actions) {
         ck_assert_ptr_nonnull(at);
         ck_assert_uint_eq(ntohl(nla_get_u32(at)), 0xc00002ff); /* 192.0.2.255 */
         ck_assert_ptr_nonnull(nlmsg_find_attr(h, sizeof(struct ifaddrmsg), IFA_LOCAL));
+        ck_assert_ptr_null(nlmsg_find_attr(h, sizeof(struct ifaddrmsg), IFA_PROTO)); /* none asked */
+        nlmsg_free(m);
+
+        /* The owner's mark, as the planner asks for it. */
+        a = act_addr(ACTION_ADDRESS_ADD, 3, "192.0.2.1/24");
+        a.address.protocol = RTPROT_IPOIB;
+        m = build(&a);
+        at = nlmsg_find_attr(nlmsg_hdr(m), sizeof(struct ifaddrmsg), IFA_PROTO);
+        ck_assert_ptr_nonnull(at);
+        ck_assert_uint_eq(nla_get_u8(at), RTPROT_IPOIB);
         nlmsg_free(m);
 
         a = act_addr(ACTION_ADDRESS_ADD, 3, "192.0.2.1/31"); /* RFC 3021: no broadcast */

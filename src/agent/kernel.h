@@ -43,6 +43,9 @@ typedef struct KAddress {
         uint8_t prefixlen;
         uint8_t scope;
         uint32_t flags; /* IFA_F_* (IFA_FLAGS when present) */
+        /* IFA_PROTO (Linux 6.1+; 0 when absent): RTPROT_IPOIB on the agent's own. Not part of the
+         * address's identity. */
+        uint8_t protocol;
 } KAddress;
 
 typedef struct KRoute {

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 
 #include "link-config.h"
+#include "ipoib-proto.h"
 #include "link-dns.h"
 #include "plan.h"
 #include "strv.h"
@@ -174,11 +175,82 @@ static bool link_is_owned_child(Manager *m, const Link *l, const OwnedLink *o) {
                 streq(parent->kernel.ifname, o->parent);
 }
 
+/* What the agent owns on a link: what the kernel marks as its own (RTPROT_IPOIB on routes, IFA_PROTO
+ * on addresses) and what the record names (addresses on kernels that do not keep IFA_PROTO, routes of
+ * an older version). */
+typedef struct Owned {
+        KAddress *addresses;
+        size_t n_addresses;
+        KRoute *routes;
+        size_t n_routes;
+} Owned;
+
+static void owned_done(Owned *w) {
+        w->addresses = mfree(w->addresses);
+        w->routes = mfree(w->routes);
+}
+
+static int link_owned(const Link *l, const OwnedLink *o, Owned *ret) {
+        Owned w = {};
+
+        w.addresses = calloc((o ? o->n_addresses : 0) + l->n_addresses + 1, sizeof(KAddress));
+        w.routes = calloc((o ? o->n_routes : 0) + l->n_routes + 1, sizeof(KRoute));
+        if (!w.addresses || !w.routes) {
+                owned_done(&w);
+                return -ENOMEM;
+        }
+        for (size_t i = 0; o && i < o->n_addresses; i++)
+                w.addresses[w.n_addresses++] = o->addresses[i];
+        for (size_t i = 0; o && i < o->n_routes; i++)
+                w.routes[w.n_routes++] = o->routes[i];
+        FOREACH_ARRAY(a, l->addresses, l->n_addresses) {
+                bool dup = false;
+
+                if (a->protocol != RTPROT_IPOIB)
+                        continue;
+                for (size_t i = 0; o && i < o->n_addresses; i++)
+                        dup = dup || kaddress_equal(&o->addresses[i], a);
+                if (!dup)
+                        w.addresses[w.n_addresses++] = *a;
+        }
+        FOREACH_ARRAY(r, l->routes, l->n_routes) {
+                bool dup = false;
+
+                if (r->protocol != RTPROT_IPOIB)
+                        continue;
+                for (size_t i = 0; o && i < o->n_routes; i++) {
+                        KRoute k = o->routes[i];
+
+                        k.ifindex = r->ifindex;
+                        dup = dup || kroute_equal(&k, r);
+                }
+                if (!dup)
+                        w.routes[w.n_routes++] = *r;
+        }
+        *ret = w;
+        return 0;
+}
+
+bool link_has_marked(const Link *l) {
+        FOREACH_ARRAY(a, l->addresses, l->n_addresses)
+                if (a->protocol == RTPROT_IPOIB)
+                        return true;
+        FOREACH_ARRAY(r, l->routes, l->n_routes)
+                if (r->protocol == RTPROT_IPOIB)
+                        return true;
+        return false;
+}
+
 int link_plan(Manager *m, Link *l, ActionList *plan, const char **ret_blocked, PlanInput *ret_in) {
         _cleanup_free_ ChildWant *children = NULL;
+        _cleanup_(owned_done) Owned owned = {};
         const OwnedLink *o = owner_get(&m->owner, l->kernel.ifname);
         PlanInput in;
         int r;
+
+        r = link_owned(l, o, &owned);
+        if (r < 0)
+                return r;
 
         children = calloc(l->n_children + 1, sizeof(ChildWant));
         if (!children)
@@ -199,10 +271,10 @@ int link_plan(Manager *m, Link *l, ActionList *plan, const char **ret_blocked, P
                 .n_addresses = l->n_addresses,
                 .routes = l->routes,
                 .n_routes = l->n_routes,
-                .owned_addresses = o ? o->addresses : NULL,
-                .n_owned_addresses = o ? o->n_addresses : 0,
-                .owned_routes = o ? o->routes : NULL,
-                .n_owned_routes = o ? o->n_routes : 0,
+                .owned_addresses = owned.addresses,
+                .n_owned_addresses = owned.n_addresses,
+                .owned_routes = owned.routes,
+                .n_owned_routes = owned.n_routes,
                 .hold_addresses = l->network && l->network->require_active_port > 0 && l->has_port &&
                         l->port.state_known &&
                         l->port.state != IB_PORT_ACTIVE,
@@ -218,6 +290,10 @@ int link_plan(Manager *m, Link *l, ActionList *plan, const char **ret_blocked, P
                 *ret_in = in;
                 ret_in->children = NULL; /* freed here */
                 ret_in->n_children = 0;
+                ret_in->owned_addresses = NULL;
+                ret_in->n_owned_addresses = 0;
+                ret_in->owned_routes = NULL;
+                ret_in->n_owned_routes = 0;
         }
         return 0;
 }
@@ -235,7 +311,7 @@ int link_reconcile(Manager *m, Link *l) {
         ipoib_answer_window_closed(&l->ipoib);
         if (link_failed(l))
                 return 0; /* until something changes (link_retry()) */
-        if (!l->network && !o && l->n_children == 0) {
+        if (!l->network && !o && l->n_children == 0 && !link_has_marked(l)) {
                 link_set_state(l, LINK_STATE_UNMANAGED, NULL);
                 return 0;
         }
@@ -276,7 +352,7 @@ int link_reconcile(Manager *m, Link *l) {
         }
         if (l->network)
                 link_set_state(l, LINK_STATE_CONFIGURING, "%zu change%s in progress", plan.n, plan.n == 1 ? "" : "s");
-        else if (o)
+        else
                 link_set_state(l, LINK_STATE_LINGERING, "its file is gone; removing what the agent created");
         return 0;
 }

@@ -15,7 +15,10 @@ void link_update_port(Manager *m, Link *l);
 /* The port's state may have changed (carrier moved): re-read it, re-plan if it did. */
 void link_port_event(Manager *m, Link *l);
 /* The plan for the link as things stand, without sending anything (also for "ipoibctl plan").
- * ret_in, if not NULL, receives the plan's input (its children pointer is not valid after). */
+ * ret_in, if not NULL, receives the plan's input (its children and owned pointers are not valid after). */
 int link_plan(Manager *m, Link *l, ActionList *plan, const char **ret_blocked, PlanInput *ret_in);
+/* The link carries an address or route with the agent's mark (ipoib-proto.h): it is the agent's to
+ * clean up even without a file or a record. */
+bool link_has_marked(const Link *l);
 /* Plans the link and queues the plan; sets its state. */
 int link_reconcile(Manager *m, Link *l);

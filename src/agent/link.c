@@ -215,7 +215,9 @@ int link_address_add_done(Link *l, const Action *a, int error, const char **exta
 
         if (error == 0) {
                 (void) link_address_update(l, &a->address, false);
-                if (owner_add_address(&l->manager->owner, l->kernel.ifname, &a->address) < 0)
+                /* Marked in the kernel (IFA_PROTO) where it keeps the mark; recorded otherwise. */
+                if (!l->manager->address_proto_kept &&
+                    owner_add_address(&l->manager->owner, l->kernel.ifname, &a->address) < 0)
                         log_oom();
                 return 0;
         }
@@ -249,9 +251,8 @@ int link_address_del_done(Link *l, const Action *a, int error, const char **exta
 
 int link_route_add_done(Link *l, const Action *a, int error, const char **extack) {
         if (error == 0) {
+                /* Ours by its protocol (RTPROT_IPOIB): no record line. */
                 (void) link_route_update(l, &a->route, false);
-                if (owner_add_route(&l->manager->owner, l->kernel.ifname, &a->route) < 0)
-                        log_oom();
                 return 0;
         }
         if (error != -EEXIST)

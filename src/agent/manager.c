@@ -8,6 +8,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "describe.h"
+#include "ipoib-proto.h"
 #include "link-config.h"
 #include "link-dns.h"
 #include "manager.h"
@@ -232,7 +233,7 @@ static void link_restore_mtu(Manager *m, Link *l) {
 }
 
 static bool link_is_managed(Manager *m, const Link *l) {
-        return l->network || owner_get(&m->owner, l->kernel.ifname);
+        return l->network || owner_get(&m->owner, l->kernel.ifname) || link_has_marked(l);
 }
 
 /* A child appearing or going away changes its parent's plan (create it, or not). */
@@ -327,6 +328,10 @@ static void on_address(void *userdata, const KAddress *a, bool removed) {
         Manager *m = userdata;
         Link *l = intmap_get(&m->links, a->ifindex);
 
+        if (!removed && a->protocol == RTPROT_IPOIB && !m->address_proto_kept) {
+                log_debug("The kernel keeps the address protocol (IFA_PROTO): the agent's addresses carry its mark.");
+                m->address_proto_kept = true;
+        }
         if (!l || !link_address_update(l, a, removed) || !link_is_managed(m, l))
                 return;
         link_retry(l);

@@ -24,6 +24,9 @@ typedef struct Manager {
         char **config_dirs;
         char *runtime_dir;
         Owner owner;
+        /* An address came back with IFA_PROTO = RTPROT_IPOIB: this kernel keeps the mark (Linux 6.1+),
+         * so the agent's addresses need no record line. Until then they are recorded. */
+        bool address_proto_kept;
 
         RequestQueue queue; /* every change to the kernel goes through it */
 

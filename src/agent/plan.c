@@ -3,6 +3,7 @@
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 
+#include "ipoib-proto.h"
 #include "plan.h"
 
 void action_list_done(ActionList *l) {
@@ -28,7 +29,7 @@ static KRoute route_from_config(const IbNetwork *n, const IbRoute *r, int ifinde
                 .metric = r->has_metric && (r->metric > 0 || r->family != AF_INET6) ? r->metric
                                                                                       : kroute_default_metric(r->family),
                 .table = RT_TABLE_MAIN,
-                .protocol = RTPROT_STATIC,
+                .protocol = RTPROT_IPOIB, /* the owner's mark: ipoib-proto.h */
                 .scope = r->has_gw ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK,
                 .type = RTN_UNICAST,
                 /* The kernel then takes the gateway as on-link without a covering prefix. */
@@ -249,6 +250,7 @@ static int plan_address_additions(const PlanInput *in, ActionList *out) {
                         .addr = x->addr,
                         .prefixlen = x->prefixlen,
                         .scope = RT_SCOPE_UNIVERSE,
+                        .protocol = RTPROT_IPOIB,
                 };
 
                 if (address_in(&k, in->addresses, in->n_addresses))

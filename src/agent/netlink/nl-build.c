@@ -265,6 +265,10 @@ static int build_address(const Action *a, struct nl_msg **ret) {
 
         if (flags > 0xff)
                 PUT(nla_put_u32(m, IFA_FLAGS, flags));
+        /* The owner's mark (ipoib-proto.h). A kernel before 6.1 ignores the attribute (its address
+         * policies are parsed liberally) and reports none: the agent then keeps a record instead. */
+        if (add && ka->protocol != 0)
+                PUT(nla_put_u8(m, IFA_PROTO, ka->protocol));
 
         *ret = TAKE_PTR(m);
         return 0;
@@ -538,6 +542,7 @@ int nl_parse_address(const struct nlmsghdr *nlh, KAddress *ret) {
         a.scope = ifa->ifa_scope;
         a.flags = ifa->ifa_flags;
         (void) attr_u32(tb[IFA_FLAGS], &a.flags); /* the full 32 bits; ifa_flags holds only the low 8 */
+        (void) attr_u8(tb[IFA_PROTO], &a.protocol);
 
         /* For IPv4 IFA_LOCAL is the address and IFA_ADDRESS the peer (equal unless point-to-point); IPv6
          * sends IFA_ADDRESS (and IFA_LOCAL only with a peer), see inet_fill_ifaddr()/inet6_fill_ifaddr(). */

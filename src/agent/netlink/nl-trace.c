@@ -73,6 +73,7 @@ static const AttrDesc addr_attrs[] = {
         [IFA_BROADCAST] = { "IFA_BROADCAST", ATTR_IP },
         [IFA_FLAGS] = { "IFA_FLAGS", ATTR_U32_HEX },
         [IFA_RT_PRIORITY] = { "IFA_RT_PRIORITY", ATTR_U32 },
+        [IFA_PROTO] = { "IFA_PROTO", ATTR_U8 },
 };
 
 static const AttrDesc route_attrs[] = {
