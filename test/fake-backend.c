@@ -291,6 +291,10 @@ void fake_backend_apply(FakeBackend *f, const Action *a) {
                 k.flags |= IFF_UP;
                 fake_backend_change_link(f, &k);
                 break;
+        case ACTION_SET_DOWN:
+                k.flags &= ~IFF_UP;
+                fake_backend_change_link(f, &k);
+                break;
         case ACTION_SET_PROMOTE_SECONDARIES:
                 k.promote_secondaries = true;
                 fake_backend_change_link(f, &k);

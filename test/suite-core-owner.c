@@ -118,6 +118,144 @@ START_TEST(test_owner_marked_route_on_unmanaged_link) {
 }
 END_TEST
 
+#define IB0_UP_FILE "[Match]\nName=ib0\n\n[Link]\nMTU=1500\n"
+#define PARTITION_FILE "[Match]\nName=ib0\n\n[Partition]\nPKey=0x8002\n"
+
+/* Runs the loop until the first requests are out, without delivering any answer. */
+static void run_until_sent(Core *c) {
+        for (unsigned i = 0; c->f->n_submitted == 0; i++) {
+                ck_assert_msg(i < 1000, "nothing was sent");
+                ck_assert_int_ge(sd_event_run(c->m->event, 0), 0);
+        }
+        ck_assert_uint_eq(c->f->n_replies_due, c->f->n_submitted);
+}
+
+/* Kill -9 after the first batch is sent, before any answer: the kernel has everything, the record
+ * has the intents (written before the batch), the restarted agent settles them against the kernel
+ * and, the files gone, removes all of it and restores ib0; the foreign address stays. */
+START_TEST(test_owner_crash_before_answers) {
+        KAddress foreign = addr(VETH0, "192.0.2.99/24");
+        Core c;
+
+        core_new(&c);
+        c.f->drop_address_proto = true; /* so that addresses need intents too */
+        core_write(&c, "10-veth0.ibnet", VETH0_FILE);
+        core_write(&c, "20-ib0.ibnet", IB0_UP_FILE);
+        core_write(&c, "30-ib0.8002.ibnet", PARTITION_FILE);
+        fake_backend_add_address(c.f, &foreign);
+        ck_assert_int_eq(manager_load_config(c.m, false), 0);
+        ck_assert_int_eq(manager_start(c.m, &c.f->backend), 0);
+        run_until_sent(&c);
+        core_expect_sent(&c,
+                         "ib0 set-mtu 1500\n"
+                         "ib0 set-up\n"
+                         "ib0 create-child ib0.8002 pkey 0x8002\n"
+                         "veth0 add-address 192.0.2.1/24\n"
+                         "veth0 add-address 2001:db8::1/64\n"
+                         "veth0 add-route 0.0.0.0/0 via 192.0.2.254 metric 0");
+        ck_assert_uint_eq(c.m->owner.n_saves, 1);
+        expect_record_file(&c,
+                           "intent-address veth0 192.0.2.1/24\n"
+                           "intent-address veth0 2001:db8::1/64\n"
+                           "intent-child ib0.8002 ib0 0x8002\n"
+                           "orig ib0 2044 datagram down");
+
+        core_restart(&c); /* no answer read, nothing saved at exit */
+        c.f->drop_address_proto = true;
+        core_remove(&c, "10-veth0.ibnet");
+        core_remove(&c, "20-ib0.ibnet");
+        core_remove(&c, "30-ib0.8002.ibnet");
+        core_start(&c);
+        core_expect_sent(&c,
+                         "ib0 set-mtu 2044\n"
+                         "ib0 set-down\n"
+                         "veth0 remove-route 0.0.0.0/0 via 192.0.2.254 metric 0\n"
+                         "veth0 remove-address 192.0.2.1/24\n"
+                         "veth0 remove-address 2001:db8::1/64\n"
+                         "ib0.8002 delete-child");
+        ck_assert_ptr_null(fake_backend_get_link(c.f, "ib0.8002"));
+        ck_assert(fake_backend_has_address(c.f, &foreign));
+        ck_assert_uint_eq(c.f->n_addresses, 1);
+        ck_assert_uint_eq(c.f->n_routes, 0);
+        ck_assert_uint_eq(fake_backend_get_link(c.f, "ib0")->mtu, 2044);
+        ck_assert(!(fake_backend_get_link(c.f, "ib0")->flags & IFF_UP));
+        expect_record_file(&c, "");
+        core_free(&c);
+}
+END_TEST
+
+/* The kernel did it, but the answer was lost (ENOBUFS on the request socket; the backend then asks
+ * for a dump): the intent stays and the dump settles it, so the object is still the agent's. */
+static void apply_then_lose_answer(FakeBackend *f, const Action *a) {
+        fake_backend_apply(f, a);
+        fake_backend_overrun_event(f);
+}
+
+START_TEST(test_owner_lost_answer) {
+        KAddress ours = addr(VETH0, "192.0.2.1/24");
+        Core c;
+
+        core_new(&c);
+        c.f->drop_address_proto = true;
+        core_write(&c, "10-veth0.ibnet", VETH0_FILE);
+        core_write(&c, "30-ib0.8002.ibnet", PARTITION_FILE);
+        fake_backend_script(c.f, &(FakeScript) { "veth0 add-address 192.0.2.1/24", -ENOBUFS, NULL, 1,
+                                                 apply_then_lose_answer });
+        fake_backend_script(c.f, &(FakeScript) { "ib0 create-child ib0.8002 pkey 0x8002", -ENOBUFS, NULL, 1,
+                                                 apply_then_lose_answer });
+        core_start(&c);
+        ck_assert_uint_ge(c.f->n_dumps, 2);
+        core_expect_link(&c, "veth0", LINK_STATE_CONFIGURED, NULL, NULL);
+        core_expect_link(&c, "ib0.8002", LINK_STATE_CONFIGURED, NULL, NULL);
+        expect_record_file(&c,
+                           "address veth0 192.0.2.1/24\n"
+                           "address veth0 2001:db8::1/64\n"
+                           "child ib0.8002 ib0 0x8002\n"
+                           "orig ib0 2044 datagram down");
+        c.mark = c.f->n_submitted;
+
+        core_remove(&c, "10-veth0.ibnet");
+        core_remove(&c, "30-ib0.8002.ibnet");
+        core_reload(&c);
+        /* (The settled address comes last in the record, so its removal too.) */
+        core_expect_sent(&c,
+                         "ib0 set-down\n"
+                         "veth0 remove-route 0.0.0.0/0 via 192.0.2.254 metric 0\n"
+                         "veth0 remove-address 2001:db8::1/64\n"
+                         "veth0 remove-address 192.0.2.1/24\n"
+                         "ib0.8002 delete-child");
+        ck_assert(!fake_backend_has_address(c.f, &ours));
+        ck_assert_ptr_null(fake_backend_get_link(c.f, "ib0.8002"));
+        expect_record_file(&c, "");
+        core_free(&c);
+}
+END_TEST
+
+/* The answer was lost and the kernel did not do it: the intent is dropped, the request sent again. */
+static void lose_answer(FakeBackend *f, const Action *a) {
+        fake_backend_overrun_event(f);
+}
+
+START_TEST(test_owner_lost_request) {
+        Core c;
+
+        core_new(&c);
+        c.f->drop_address_proto = true;
+        core_write(&c, "10-veth0.ibnet", VETH0_FILE);
+        fake_backend_script(c.f, &(FakeScript) { "veth0 add-address 192.0.2.1/24", -ENOBUFS, NULL, 1,
+                                                 lose_answer });
+        core_start(&c);
+        core_expect_sent(&c,
+                         "veth0 add-address 192.0.2.1/24\n"
+                         "veth0 add-address 2001:db8::1/64\n"
+                         "veth0 add-route 0.0.0.0/0 via 192.0.2.254 metric 0\n"
+                         "veth0 add-address 192.0.2.1/24");
+        core_expect_link(&c, "veth0", LINK_STATE_CONFIGURED, NULL, NULL);
+        expect_record_file(&c, "address veth0 192.0.2.1/24\naddress veth0 2001:db8::1/64");
+        core_free(&c);
+}
+END_TEST
+
 void core_test_add_owner_tcase(Suite *s) {
         TCase *tc = tcase_create("owner");
 
@@ -125,5 +263,8 @@ void core_test_add_owner_tcase(Suite *s) {
         tcase_add_test(tc, test_owner_marks_without_record);
         tcase_add_test(tc, test_owner_address_record_fallback);
         tcase_add_test(tc, test_owner_marked_route_on_unmanaged_link);
+        tcase_add_test(tc, test_owner_crash_before_answers);
+        tcase_add_test(tc, test_owner_lost_answer);
+        tcase_add_test(tc, test_owner_lost_request);
         suite_add_tcase(s, tc);
 }

@@ -4,6 +4,7 @@
  * and is forgotten when the kernel says the object is gone, even after its link went away. */
 
 #include <check.h>
+#include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 
 #include "owner.h"
@@ -109,14 +110,92 @@ START_TEST(test_owner_rename_and_gc) {
         /* Answers for links that are gone still settle the record. */
         ck_assert_int_eq(owner_add_route(&o, "ib1", &r), 0);
         ck_assert_int_eq(owner_set_child(&o, "ib1.8003", "ib1", 0x8003), 0);
-        owner_request_gone_link(&o, &(Action) { .type = ACTION_CHILD_DELETE, .ifname = "ib1.8003" });
+        owner_request_gone_link(&o, &(Action) { .type = ACTION_CHILD_DELETE, .ifname = "ib1.8003" }, 0);
         ck_assert_ptr_null(owner_get(&o, "ib1.8003"));
-        owner_request_gone_link(&o, &(Action) { .type = ACTION_ROUTE_DEL, .ifname = "ib1", .route = r });
+        owner_request_gone_link(&o, &(Action) { .type = ACTION_ROUTE_DEL, .ifname = "ib1", .route = r }, 0);
         ck_assert_ptr_null(owner_get(&o, "ib1"));
         /* An addition whose link is gone records nothing. */
-        owner_request_gone_link(&o, &(Action) { .type = ACTION_ADDRESS_ADD, .ifname = "ib2", .address = a });
+        owner_request_gone_link(&o, &(Action) { .type = ACTION_ADDRESS_ADD, .ifname = "ib2", .address = a }, 0);
         ck_assert_ptr_null(owner_get(&o, "ib2"));
         owner_done(&o);
+}
+END_TEST
+
+/* The write-ahead part: intents and original settings are written, read back as lost, and settled
+ * against what the kernel holds. */
+static bool probe_child(void *userdata, const char *ifname, const char *parent, uint16_t pkey) {
+        return streq(ifname, "ib0.8002") && streq(parent, "ib0") && pkey == 0x8002;
+}
+
+static bool probe_address(void *userdata, const char *ifname, const KAddress *a) {
+        KAddress x = addr("192.0.2.1/24");
+
+        return streq(ifname, "ib0") && kaddress_equal(a, &x);
+}
+
+START_TEST(test_owner_intents) {
+        _cleanup_free_ char *dir = test_mkdir_tmp(), *path = test_path(dir, "owned");
+        static const OwnerProbe probe = { probe_child, probe_address };
+        KAddress a = addr("192.0.2.1/24"), b = addr("192.0.2.2/24"), c = addr("192.0.2.3/24");
+        Owner o = {}, p = {};
+        const OwnedLink *l;
+        unsigned bad = 99;
+
+        ck_assert_int_eq(owner_load(&o, path, &bad), 0);
+        ck_assert_int_eq(owner_intend_address(&o, "ib0", &a), 0);
+        ck_assert_int_eq(owner_intend_address(&o, "ib0", &b), 0);
+        ck_assert_int_eq(owner_intend_address(&o, "ib0", &c), 0);
+        ck_assert_int_eq(owner_intend_child(&o, "ib0.8002", "ib0", 0x8002), 0);
+        ck_assert_int_eq(owner_intend_child(&o, "ib0.8003", "ib0", 0x8003), 0);
+        ck_assert_int_eq(owner_set_orig(&o, "ib0", 2044, IPOIB_MODE_DATAGRAM, false), 0);
+        ck_assert_int_eq(owner_set_orig(&o, "ib0", 65520, IPOIB_MODE_CONNECTED, true), 0); /* the first stays */
+        ck_assert(o.intents_dirty);
+        /* One write for the batch, none when nothing new is intended. */
+        ck_assert_int_eq(owner_flush_intents(&o), 0);
+        ck_assert_int_eq(owner_flush_intents(&o), 0);
+        ck_assert_uint_eq(o.n_saves, 1);
+
+        /* Answers: c was refused, 8003 too; the rest is a crash away from an answer. */
+        owner_address_answer(&o, "ib0", &c, false);
+        owner_child_dropped(&o, "ib0.8003");
+        ck_assert_ptr_null(owner_get(&o, "ib0.8003"));
+        ck_assert_uint_eq(owner_get(&o, "ib0")->n_intents, 2);
+        ck_assert(!o.intents_dirty);
+        ck_assert_int_eq(owner_save(&o), 0);
+
+        ck_assert_int_eq(owner_load(&p, path, &bad), 0);
+        ck_assert_uint_eq(bad, 0);
+        l = owner_get(&p, "ib0");
+        ck_assert_ptr_nonnull(l);
+        ck_assert_uint_eq(l->n_intents, 2);
+        ck_assert(l->intents[0].lost && l->intents[1].lost);
+        ck_assert(l->has_orig);
+        ck_assert_uint_eq(l->orig_mtu, 2044);
+        ck_assert_int_eq(l->orig_mode, IPOIB_MODE_DATAGRAM);
+        ck_assert(!l->orig_up);
+        ck_assert(owner_get(&p, "ib0.8002")->child_intent && owner_get(&p, "ib0.8002")->child_lost);
+
+        /* The kernel has the child and 192.0.2.1, not 192.0.2.2. */
+        owner_settle(&p, &probe, NULL);
+        l = owner_get(&p, "ib0");
+        ck_assert_uint_eq(l->n_intents, 0);
+        ck_assert_uint_eq(l->n_addresses, 1);
+        ck_assert(kaddress_equal(&l->addresses[0], &a));
+        ck_assert(owner_get(&p, "ib0.8002")->child);
+        ck_assert(!owner_get(&p, "ib0.8002")->child_intent);
+
+        /* An intent with its answer still to come is not settled. */
+        ck_assert_int_eq(owner_intend_address(&p, "ib1", &a), 0);
+        owner_settle(&p, &probe, NULL);
+        ck_assert_uint_eq(owner_get(&p, "ib1")->n_intents, 1);
+        owner_address_lost(&p, "ib1", &a);
+        owner_settle(&p, &probe, NULL); /* lost, and not in the kernel */
+        ck_assert_ptr_null(owner_get(&p, "ib1"));
+
+        owner_clear_orig(&p, "ib0");
+        ck_assert(!owner_get(&p, "ib0")->has_orig);
+        owner_done(&o);
+        owner_done(&p);
 }
 END_TEST
 
@@ -128,6 +207,7 @@ Suite *make_owner_suite(void) {
         tcase_add_test(tc, test_owner_round_trip);
         tcase_add_test(tc, test_owner_bad_lines);
         tcase_add_test(tc, test_owner_rename_and_gc);
+        tcase_add_test(tc, test_owner_intents);
         suite_add_tcase(s, tc);
         return s;
 }

@@ -65,14 +65,18 @@ static const ActionOps action_ops_table[_ACTION_TYPE_MAX] = {
         [ACTION_ADDRESS_DEL] = { "remove-address", format_address, link_address_del_done, gone_address },
         [ACTION_ROUTE_DEL] = { "remove-route", format_route, link_route_del_done, gone_route },
         [ACTION_CHILD_DELETE] = { "delete-child", format_none, ipoib_child_delete_done, gone_child },
-        [ACTION_CHILD_CREATE] = { "create-child", format_child, ipoib_child_create_done, NULL },
-        [ACTION_SET_IPOIB] = { "set-ipoib", format_ipoib, ipoib_set_done, NULL },
+        [ACTION_CHILD_CREATE] = { "create-child", format_child, ipoib_child_create_done, NULL,
+                                  ipoib_child_create_intent },
+        [ACTION_SET_IPOIB] = { "set-ipoib", format_ipoib, ipoib_set_done, NULL, link_settings_intent },
         [ACTION_SET_PROMOTE_SECONDARIES] = { "set-promote-secondaries", format_none, link_promote_done,
                                              NULL },
-        [ACTION_SET_MTU] = { "set-mtu", format_mtu, ipoib_mtu_done, NULL },
-        [ACTION_SET_UP] = { "set-up", format_none, link_set_up_done, NULL },
-        [ACTION_ADDRESS_ADD] = { "add-address", format_address, link_address_add_done, NULL },
+        [ACTION_SET_MTU] = { "set-mtu", format_mtu, ipoib_mtu_done, NULL, link_settings_intent },
+        [ACTION_SET_UP] = { "set-up", format_none, link_set_up_done, NULL, link_settings_intent },
+        /* Routes need no intent: the kernel keeps their protocol, RTPROT_IPOIB. */
+        [ACTION_ADDRESS_ADD] = { "add-address", format_address, link_address_add_done, NULL,
+                                 link_address_add_intent },
         [ACTION_ROUTE_ADD] = { "add-route", format_route, link_route_add_done, NULL },
+        [ACTION_SET_DOWN] = { "set-down", format_none, link_set_down_done, NULL },
 };
 
 const ActionOps *action_ops(ActionType t) {

@@ -17,6 +17,7 @@ typedef enum ActionType {
         ACTION_SET_UP,
         ACTION_ADDRESS_ADD,
         ACTION_ROUTE_ADD,
+        ACTION_SET_DOWN, /* restore: the link was down before the agent first brought it up */
         _ACTION_TYPE_MAX,
         _ACTION_TYPE_INVALID = -EINVAL,
 } ActionType;
@@ -60,6 +61,9 @@ typedef struct ActionOps {
         int (*done)(struct Link *l, const Action *a, int error, const char **extack);
         /* A success whose link is gone already: what still holds for the ownership record. Optional. */
         void (*gone)(struct Owner *o, const Action *a);
+        /* Write-ahead: what the record must hold before the request is sent (owner.h), called when it
+         * is queued; the manager writes the record once per batch, before sending. Optional. */
+        void (*intent)(struct Link *l, const Action *a);
 } ActionOps;
 
 const ActionOps *action_ops(ActionType t) _const_;

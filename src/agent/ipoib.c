@@ -191,13 +191,27 @@ int ipoib_mtu_done(Link *l, const Action *a, int error, const char **extack) {
         return 0;
 }
 
+void ipoib_child_create_intent(Link *l, const Action *a) {
+        if (owner_intend_child(&l->manager->owner, a->child.name, l->kernel.ifname, a->child.pkey) < 0)
+                log_oom();
+}
+
 int ipoib_child_create_done(Link *l, const Action *a, int error, const char **extack) {
         ChildSlot *c = link_child_slot(l, a->child.name);
         char err[512];
 
-        if (error == -EEXIST)
+        if (error == -ENOBUFS) {
+                /* The answer was lost: the child may exist. The dump that follows settles the intent,
+                 * and the parent is planned again after it; not a failure to remember. */
+                owner_child_lost(&l->manager->owner, a->child.name);
+                return 1;
+        }
+        if (error == -EEXIST) {
+                owner_child_dropped(&l->manager->owner, a->child.name);
                 error = 0; /* someone made it meanwhile: its own link event tells the rest */
-        else if (error == 0 && owner_set_child(&l->manager->owner, a->child.name, l->kernel.ifname, a->child.pkey) < 0)
+        } else if (error < 0)
+                owner_child_dropped(&l->manager->owner, a->child.name);
+        else if (owner_set_child(&l->manager->owner, a->child.name, l->kernel.ifname, a->child.pkey) < 0)
                 log_oom();
         if (c) {
                 c->failed = error < 0;

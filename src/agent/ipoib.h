@@ -63,5 +63,7 @@ void ipoib_update_children(const IbConfig *c, struct Link *l);
 /* Replies to IPoIB requests (action.c's table, ActionOps.done). */
 int ipoib_set_done(struct Link *l, const Action *a, int error, const char **extack);
 int ipoib_mtu_done(struct Link *l, const Action *a, int error, const char **extack);
+/* Write-ahead (ActionOps.intent): the child goes in the record before it is created. */
+void ipoib_child_create_intent(struct Link *l, const Action *a);
 int ipoib_child_create_done(struct Link *l, const Action *a, int error, const char **extack);
 int ipoib_child_delete_done(struct Link *l, const Action *a, int error, const char **extack);

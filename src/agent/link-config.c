@@ -279,6 +279,10 @@ int link_plan(Manager *m, Link *l, ActionList *plan, const char **ret_blocked, P
                         l->port.state_known &&
                         l->port.state != IB_PORT_ACTIVE,
                 .child_owned = link_is_owned_child(m, l, o),
+                .has_orig = o && o->has_orig,
+                .orig_mtu = o ? o->orig_mtu : 0,
+                .orig_mode = o ? o->orig_mode : -1,
+                .orig_up = o && o->orig_up,
                 .children = children,
                 .n_children = l->n_children,
         };
@@ -318,6 +322,8 @@ int link_reconcile(Manager *m, Link *l) {
         r = link_plan(m, l, &plan, &blocked, &in);
         if (r < 0)
                 return log_link_error_errno(l, r, "Failed to plan: %m");
+        if (!l->network)
+                ipoib_forget_mtu(&l->ipoib); /* a restored MTU is no file's */
         /* What was learned about the MTU survives a restart (owner.h). */
         if (owner_set_mtu(&m->owner, l->kernel.ifname, l->ipoib.mtu_requested, l->ipoib.mtu_effective) < 0)
                 return log_oom();
@@ -329,6 +335,8 @@ int link_reconcile(Manager *m, Link *l) {
         }
         if (plan.n == 0) {
                 link_prune_owned(m, l);
+                if (!l->network && l->n_children == 0)
+                        owner_clear_orig(&m->owner, l->kernel.ifname); /* restored */
                 /* Addresses are in place: now the resolver may use the link's servers. */
                 if (!in.hold_addresses)
                         link_dns_update(m->dns, l);

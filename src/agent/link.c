@@ -210,15 +210,39 @@ void link_retry(Link *l) {
 /* The kernel answers with the state it has: an object that exists already, or one that is gone
  * already, is the state we asked for. Only our own successful creations are ours. */
 
+void link_address_add_intent(Link *l, const Action *a) {
+        if (!l->manager->address_proto_kept &&
+            owner_intend_address(&l->manager->owner, l->kernel.ifname, &a->address) < 0)
+                log_oom();
+}
+
+void link_settings_intent(Link *l, const Action *a) {
+        Owner *o = &l->manager->owner;
+        const OwnedLink *w = owner_get(o, l->kernel.ifname);
+
+        /* A child the agent made is deleted, not restored. */
+        if (w && (w->child || w->child_intent))
+                return;
+        if (owner_set_orig(o, l->kernel.ifname, l->kernel.mtu, l->kernel.has_ipoib ? l->kernel.mode : -1,
+                           l->kernel.flags & IFF_UP) < 0)
+                log_oom();
+}
+
 int link_address_add_done(Link *l, const Action *a, int error, const char **extack) {
         static char why[256];
 
+        if (error == -ENOBUFS) {
+                /* The answer was lost, not the request: the kernel may hold the address. The intent
+                 * stays, and the dump that follows (the backend asks for one) settles it. */
+                owner_address_lost(&l->manager->owner, l->kernel.ifname, &a->address);
+                return error;
+        }
+        /* Marked in the kernel (IFA_PROTO) where it keeps the mark; recorded otherwise. An address that
+         * existed already is not ours. */
+        owner_address_answer(&l->manager->owner, l->kernel.ifname, &a->address,
+                             error == 0 && !l->manager->address_proto_kept);
         if (error == 0) {
                 (void) link_address_update(l, &a->address, false);
-                /* Marked in the kernel (IFA_PROTO) where it keeps the mark; recorded otherwise. */
-                if (!l->manager->address_proto_kept &&
-                    owner_add_address(&l->manager->owner, l->kernel.ifname, &a->address) < 0)
-                        log_oom();
                 return 0;
         }
         if (error != -EEXIST)
@@ -280,6 +304,12 @@ int link_route_del_done(Link *l, const Action *a, int error, const char **extack
 int link_set_up_done(Link *l, const Action *a, int error, const char **extack) {
         if (error == 0)
                 l->kernel.flags |= IFF_UP;
+        return error;
+}
+
+int link_set_down_done(Link *l, const Action *a, int error, const char **extack) {
+        if (error == 0)
+                l->kernel.flags &= ~IFF_UP;
         return error;
 }
 

@@ -98,7 +98,12 @@ int link_address_del_done(Link *l, const Action *a, int error, const char **exta
 int link_route_add_done(Link *l, const Action *a, int error, const char **extack);
 int link_route_del_done(Link *l, const Action *a, int error, const char **extack);
 int link_set_up_done(Link *l, const Action *a, int error, const char **extack);
+int link_set_down_done(Link *l, const Action *a, int error, const char **extack);
 int link_promote_done(Link *l, const Action *a, int error, const char **extack);
+/* Write-ahead (ActionOps.intent): an address on a kernel not known to keep IFA_PROTO; the link's
+ * original MTU, mode and up state before its first change. */
+void link_address_add_intent(Link *l, const Action *a);
+void link_settings_intent(Link *l, const Action *a);
 
 #define log_link_full_errno(link, level, error, ...)                                                         \
         log_full_errno_ifname(level, error, (link) ? (link)->kernel.ifname : NULL, __VA_ARGS__)

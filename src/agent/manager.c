@@ -166,6 +166,17 @@ static int link_cmp_ifindex(const void *a, const void *b) {
         return (x->kernel.ifindex > y->kernel.ifindex) - (x->kernel.ifindex < y->kernel.ifindex);
 }
 
+/* The write-ahead record: the intents of the requests just queued go to disk before any is sent,
+ * in one write for the whole batch. */
+static void manager_flush_intents(Manager *m) {
+        int r = owner_flush_intents(&m->owner);
+
+        if (r < 0 && !m->record_write_failed)
+                log_warning_errno(r, "Failed to write %s; after a crash, objects created now may be left "
+                                  "behind: %m", m->owner.path);
+        m->record_write_failed = r < 0;
+}
+
 static int on_reconcile(sd_event_source *s, void *userdata) {
         Manager *m = userdata;
         _cleanup_free_ Link **batch = NULL;
@@ -194,6 +205,7 @@ static int on_reconcile(sd_event_source *s, void *userdata) {
                                 l->dirty = false; /* the last reply re-marks it */
                 }
         }
+        manager_flush_intents(m);
         request_queue_dispatch(&m->queue);
         manager_check_idle(m);
         return 0;
@@ -350,6 +362,31 @@ static void on_route(void *userdata, const KRoute *r, bool removed) {
         }
 }
 
+/* owner_settle()'s questions, answered from the complete dump. */
+static bool probe_child(void *userdata, const char *ifname, const char *parent, uint16_t pkey) {
+        Manager *m = userdata;
+        Link *l = strmap_get(&m->links_by_name, ifname), *p = l ? link_parent(m, l) : NULL;
+
+        return l && l->kernel.has_ipoib && l->kernel.pkey == pkey && p && streq(p->kernel.ifname, parent);
+}
+
+static bool probe_address(void *userdata, const char *ifname, const KAddress *a) {
+        Manager *m = userdata;
+        Link *l = strmap_get(&m->links_by_name, ifname);
+
+        if (!l)
+                return false;
+        FOREACH_ARRAY(x, l->addresses, l->n_addresses)
+                if (kaddress_equal(x, a))
+                        return true;
+        return false;
+}
+
+static const OwnerProbe manager_owner_probe = {
+        .child = probe_child,
+        .address = probe_address,
+};
+
 static void on_dump_done(void *userdata) {
         Manager *m = userdata;
         Link *l;
@@ -363,6 +400,8 @@ static void on_dump_done(void *userdata) {
         for (size_t i = 0; intmap_iterate(&m->links, &i, NULL, (void **) &l);)
                 if (!l->seen)
                         link_remove(m, l);
+        /* Intents whose answer never came (a crash before, a lost answer now) against the kernel. */
+        owner_settle(&m->owner, &manager_owner_probe, m);
         manager_all_dirty(m);
         /* Even with no links at all: the reconcile pass is what reports readiness. */
         (void) sd_event_source_set_enabled(m->reconcile_source, SD_EVENT_ONESHOT);
@@ -415,12 +454,15 @@ static void on_overrun(void *userdata) {
 }
 
 int manager_enqueue(Manager *m, Link *l, const Action *a) {
+        const ActionOps *ops = action_ops(a->type);
         int r;
 
         r = request_queue_add(&m->queue, a);
         if (r < 0)
                 return r;
         l->outstanding++;
+        if (ops && ops->intent)
+                ops->intent(l, a); /* on disk before it is sent: manager_flush_intents() */
         return 0;
 }
 
@@ -431,8 +473,7 @@ static void on_request_finished(void *userdata, const Action *a, int error, cons
         if (!l) {
                 /* The link went away before its answer came (the kernel sends RTM_DELLINK before the
                  * ACK of a deletion). What the answer says about ownership still holds. */
-                if (error == 0)
-                        owner_request_gone_link(&m->owner, a);
+                owner_request_gone_link(&m->owner, a, error);
                 return;
         }
         link_request_done(l, a, error, extack);

@@ -27,6 +27,7 @@ typedef struct Manager {
         /* An address came back with IFA_PROTO = RTPROT_IPOIB: this kernel keeps the mark (Linux 6.1+),
          * so the agent's addresses need no record line. Until then they are recorded. */
         bool address_proto_kept;
+        bool record_write_failed; /* logged once until a write succeeds */
 
         RequestQueue queue; /* every change to the kernel goes through it */
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
+#include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <stdio.h>
 
@@ -11,6 +12,7 @@ static void owned_link_free(OwnedLink *l) {
         if (!l)
                 return;
         free(l->addresses);
+        free(l->intents);
         free(l->routes);
         free(l);
 }
@@ -38,6 +40,7 @@ static OwnedLink *owner_ensure(Owner *o, const char *ifname) {
         if (!l)
                 return NULL;
         snprintf(l->ifname, sizeof(l->ifname), "%s", ifname);
+        l->orig_mode = -1;
         if (strmap_put(&o->links, ifname, l) < 0) {
                 free(l);
                 return NULL;
@@ -46,7 +49,8 @@ static OwnedLink *owner_ensure(Owner *o, const char *ifname) {
 }
 
 static void owner_gc(Owner *o, OwnedLink *l) {
-        if (l->n_addresses == 0 && l->n_routes == 0 && !l->child && l->mtu_requested == 0)
+        if (l->n_addresses == 0 && l->n_intents == 0 && l->n_routes == 0 && !l->child && !l->child_intent &&
+            l->mtu_requested == 0 && !l->has_orig)
                 owned_link_free(strmap_remove(&o->links, l->ifname));
 }
 
@@ -125,10 +129,165 @@ int owner_set_child(Owner *o, const char *ifname, const char *parent, uint16_t p
         if (!l)
                 return -ENOMEM;
         l->child = true;
+        l->child_intent = l->child_lost = false;
         snprintf(l->parent, sizeof(l->parent), "%s", parent);
         l->pkey = pkey;
         o->dirty = true;
         return 0;
+}
+
+int owner_intend_child(Owner *o, const char *ifname, const char *parent, uint16_t pkey) {
+        OwnedLink *l = owner_ensure(o, ifname);
+
+        if (!l)
+                return -ENOMEM;
+        if (l->child)
+                return 0;
+        l->child_intent = true;
+        l->child_lost = false;
+        snprintf(l->parent, sizeof(l->parent), "%s", parent);
+        l->pkey = pkey;
+        o->dirty = o->intents_dirty = true;
+        return 0;
+}
+
+void owner_child_dropped(Owner *o, const char *ifname) {
+        OwnedLink *l = strmap_get(&o->links, ifname);
+
+        if (!l || !l->child_intent)
+                return;
+        l->child_intent = l->child_lost = false;
+        o->dirty = true;
+        owner_gc(o, l);
+}
+
+void owner_child_lost(Owner *o, const char *ifname) {
+        OwnedLink *l = strmap_get(&o->links, ifname);
+
+        if (l && l->child_intent)
+                l->child_lost = true;
+}
+
+static OwnedIntent *intent_find(OwnedLink *l, const KAddress *a) {
+        FOREACH_ARRAY(x, l->intents, l->n_intents)
+                if (kaddress_equal(&x->address, a))
+                        return x;
+        return NULL;
+}
+
+int owner_intend_address(Owner *o, const char *ifname, const KAddress *a) {
+        OwnedLink *l = owner_ensure(o, ifname);
+        OwnedIntent *x;
+
+        if (!l)
+                return -ENOMEM;
+        x = intent_find(l, a);
+        if (x) {
+                x->lost = false;
+                return 0;
+        }
+        if (!GREEDY_REALLOC(l->intents, l->allocated_intents, l->n_intents + 1))
+                return -ENOMEM;
+        l->intents[l->n_intents++] = (OwnedIntent) { .address = *a };
+        l->intents[l->n_intents - 1].address.ifindex = 0;
+        o->dirty = o->intents_dirty = true;
+        return 0;
+}
+
+static void intent_drop(Owner *o, OwnedLink *l, const KAddress *a) {
+        OwnedIntent *x = intent_find(l, a);
+
+        if (!x)
+                return;
+        *x = l->intents[--l->n_intents];
+        o->dirty = true;
+}
+
+void owner_address_answer(Owner *o, const char *ifname, const KAddress *a, bool record) {
+        OwnedLink *l = strmap_get(&o->links, ifname);
+
+        if (record && owner_add_address(o, ifname, a) < 0)
+                return; /* OOM: the intent stays, and a restart settles it */
+        l = strmap_get(&o->links, ifname);
+        if (!l)
+                return;
+        intent_drop(o, l, a);
+        owner_gc(o, l);
+}
+
+void owner_address_lost(Owner *o, const char *ifname, const KAddress *a) {
+        OwnedLink *l = strmap_get(&o->links, ifname);
+        OwnedIntent *x = l ? intent_find(l, a) : NULL;
+
+        if (x)
+                x->lost = true;
+}
+
+int owner_set_orig(Owner *o, const char *ifname, uint32_t mtu, int mode, bool up) {
+        OwnedLink *l = strmap_get(&o->links, ifname);
+
+        if (l && l->has_orig)
+                return 0;
+        if (!l && !(l = owner_ensure(o, ifname)))
+                return -ENOMEM;
+        l->has_orig = true;
+        l->orig_mtu = mtu;
+        l->orig_mode = mode;
+        l->orig_up = up;
+        o->dirty = o->intents_dirty = true;
+        return 0;
+}
+
+void owner_clear_orig(Owner *o, const char *ifname) {
+        OwnedLink *l = strmap_get(&o->links, ifname);
+
+        if (!l || !l->has_orig)
+                return;
+        l->has_orig = false;
+        o->dirty = true;
+        owner_gc(o, l);
+}
+
+typedef struct SettleCtx {
+        const OwnerProbe *probe;
+        void *userdata;
+        OwnedLink **seen; /* every link, for owner_gc() after the walk (which must not change the map) */
+        size_t n_seen;
+} SettleCtx;
+
+static void settle_one(const char *key, void *value, void *userdata) {
+        SettleCtx *c = userdata;
+        OwnedLink *l = value;
+        size_t k = 0;
+
+        c->seen[c->n_seen++] = l;
+        if (l->child_intent && l->child_lost) {
+                l->child = c->probe->child(c->userdata, l->ifname, l->parent, l->pkey);
+                l->child_intent = l->child_lost = false;
+        }
+        FOREACH_ARRAY(x, l->intents, l->n_intents) {
+                if (!x->lost)
+                        l->intents[k++] = *x;
+                else if (!c->probe->address(c->userdata, l->ifname, &x->address))
+                        continue;
+                else if (!GREEDY_REALLOC(l->addresses, l->allocated_addresses, l->n_addresses + 1))
+                        l->intents[k++] = *x; /* OOM: settled next time */
+                else
+                        l->addresses[l->n_addresses++] = x->address;
+        }
+        l->n_intents = k;
+}
+
+void owner_settle(Owner *o, const OwnerProbe *probe, void *userdata) {
+        _cleanup_free_ OwnedLink **seen = calloc(o->links.n + 1, sizeof(OwnedLink *));
+        SettleCtx c = { .probe = probe, .userdata = userdata, .seen = seen };
+
+        if (!seen)
+                return; /* settled at the next dump */
+        strmap_foreach(&o->links, settle_one, &c);
+        o->dirty = true;
+        for (size_t i = 0; i < c.n_seen; i++)
+                owner_gc(o, c.seen[i]);
 }
 
 int owner_set_mtu(Owner *o, const char *ifname, uint32_t requested, uint32_t effective) {
@@ -170,65 +329,128 @@ void owner_rename(Owner *o, const char *old_name, const char *new_name) {
         o->dirty = true;
 }
 
-void owner_request_gone_link(Owner *o, const Action *a) {
+void owner_request_gone_link(Owner *o, const Action *a, int error) {
         const ActionOps *ops = action_ops(a->type);
 
-        if (ops && ops->gone)
+        if (error == 0 && ops && ops->gone)
                 ops->gone(o, a);
+        /* An object asked for on a link that is gone went with it. */
+        if (a->type == ACTION_ADDRESS_ADD)
+                owner_address_answer(o, a->ifname, &a->address, false);
+        else if (a->type == ACTION_CHILD_CREATE)
+                owner_child_dropped(o, a->child.name);
 }
 
-/* Record lines:
- *   address IFNAME ADDRESS/PREFIXLEN
- *   route IFNAME DST/LEN GATEWAY|- METRIC TABLE
- *   child IFNAME PARENT PKEY
- *   mtu IFNAME REQUESTED EFFECTIVE */
+static int parse_address(const char *s, KAddress *ret) {
+        KAddress k = { .scope = RT_SCOPE_UNIVERSE };
+        int r;
+
+        r = in_addr_prefix_from_string_auto(s, false, &k.family, &k.addr, &k.prefixlen);
+        if (r < 0)
+                return r;
+        *ret = k;
+        return 0;
+}
+
+static int parse_route(char *const *t, KRoute *ret) {
+        KRoute k = { .type = RTN_UNICAST, .protocol = RTPROT_STATIC };
+        int r;
+
+        if (safe_atou32(t[2], &k.metric) < 0 || safe_atou32(t[3], &k.table) < 0)
+                return -EINVAL;
+        r = in_addr_prefix_from_string_auto(t[0], false, &k.family, &k.dst, &k.dst_len);
+        if (r < 0)
+                return r;
+        if (!streq(t[1], "-")) {
+                int family;
+
+                r = in_addr_from_string_auto(t[1], &family, &k.gw);
+                if (r < 0 || family != k.family)
+                        return -EINVAL;
+                k.has_gw = true;
+        }
+        k.scope = k.has_gw ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
+        *ret = k;
+        return 0;
+}
+
+static int parse_child(char *const *t, char *parent, uint16_t *ret_pkey) {
+        uint32_t pkey;
+
+        if (strlen(t[0]) > IFNAME_MAX || safe_atou32_base(t[1], &pkey) < 0 || pkey > 0xffff)
+                return -EINVAL;
+        snprintf(parent, IFNAMSIZ, "%s", t[0]);
+        *ret_pkey = (uint16_t) pkey;
+        return 0;
+}
+
+/* orig IFNAME MTU datagram|connected|- up|down */
+static int parse_orig(Owner *o, const char *ifname, char *const *t) {
+        uint32_t mtu;
+        int mode;
+
+        if (safe_atou32(t[0], &mtu) < 0 || mtu == 0 || (!streq(t[2], "up") && !streq(t[2], "down")))
+                return -EINVAL;
+        mode = streq(t[1], "datagram") ? IPOIB_MODE_DATAGRAM : streq(t[1], "connected") ? IPOIB_MODE_CONNECTED : -1;
+        if (mode < 0 && !streq(t[1], "-"))
+                return -EINVAL;
+        return owner_set_orig(o, ifname, mtu, mode, streq(t[2], "up"));
+}
+
+/* Record lines (intents are read back as lost, settled after the first dump):
+ *   address IFNAME ADDRESS/PREFIXLEN              an address the kernel does not mark
+ *   intent-address IFNAME ADDRESS/PREFIXLEN       … asked for, no answer yet
+ *   route IFNAME DST/LEN GATEWAY|- METRIC TABLE   from an older version (routes are marked now)
+ *   child IFNAME PARENT PKEY                      a P_Key child the agent created
+ *   intent-child IFNAME PARENT PKEY               … asked for, no answer yet
+ *   mtu IFNAME REQUESTED EFFECTIVE
+ *   orig IFNAME MTU MODE UP                       the link before the agent first changed it */
 static int parse_line(Owner *o, char *line) {
-        char type[16], ifname[IFNAMSIZ + 1], a1[64], a2[64];
-        unsigned metric, table;
+        char type[16], ifname[IFNAMSIZ + 1], a[4][64];
+        char *const t[4] = { a[0], a[1], a[2], a[3] };
+        uint16_t pkey;
+        KAddress ka;
+        KRoute kr;
         int n, r;
 
-        n = sscanf(line, "%15s %16s %63s %63s %u %u", type, ifname, a1, a2, &metric, &table);
-        if (n < 3 || strlen(ifname) > IFNAME_MAX)
+        n = sscanf(line, "%15s %16s %63s %63s %63s %63s", type, ifname, a[0], a[1], a[2], a[3]) - 2;
+        if (n < 1 || strlen(ifname) > IFNAME_MAX)
                 return -EINVAL;
-        if (streq(type, "address") && n == 3) {
-                KAddress k = { .scope = RT_SCOPE_UNIVERSE };
-
-                r = in_addr_prefix_from_string_auto(a1, false, &k.family, &k.addr, &k.prefixlen);
+        if ((streq(type, "address") || streq(type, "intent-address")) && n == 1) {
+                r = parse_address(t[0], &ka);
                 if (r < 0)
                         return r;
-                return owner_add_address(o, ifname, &k);
+                if (streq(type, "address"))
+                        return owner_add_address(o, ifname, &ka);
+                r = owner_intend_address(o, ifname, &ka);
+                owner_address_lost(o, ifname, &ka);
+                return r;
         }
-        if (streq(type, "route") && n == 6) {
-                KRoute k = { .metric = metric, .table = table, .type = RTN_UNICAST, .protocol = RTPROT_STATIC };
-
-                r = in_addr_prefix_from_string_auto(a1, false, &k.family, &k.dst, &k.dst_len);
-                if (r < 0)
-                        return r;
-                if (!streq(a2, "-")) {
-                        int family;
-
-                        r = in_addr_from_string_auto(a2, &family, &k.gw);
-                        if (r < 0 || family != k.family)
-                                return -EINVAL;
-                        k.has_gw = true;
-                }
-                k.scope = k.has_gw ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
-                return owner_add_route(o, ifname, &k);
+        if (streq(type, "route") && n == 4) {
+                r = parse_route(t, &kr);
+                return r < 0 ? r : owner_add_route(o, ifname, &kr);
         }
-        if (streq(type, "mtu") && n == 4) {
+        if (streq(type, "mtu") && n == 2) {
                 uint32_t req, eff;
 
-                if (safe_atou32(a1, &req) < 0 || safe_atou32(a2, &eff) < 0 || req == 0)
+                if (safe_atou32(t[0], &req) < 0 || safe_atou32(t[1], &eff) < 0 || req == 0)
                         return -EINVAL;
                 return owner_set_mtu(o, ifname, req, eff);
         }
-        if (streq(type, "child") && n == 4) {
-                uint32_t pkey;
+        if ((streq(type, "child") || streq(type, "intent-child")) && n == 2) {
+                char parent[IFNAMSIZ];
 
-                if (strlen(a1) > IFNAME_MAX || safe_atou32_base(a2, &pkey) < 0 || pkey > 0xffff)
-                        return -EINVAL;
-                return owner_set_child(o, ifname, a1, (uint16_t) pkey);
+                r = parse_child(t, parent, &pkey);
+                if (r < 0)
+                        return r;
+                if (streq(type, "child"))
+                        return owner_set_child(o, ifname, parent, pkey);
+                r = owner_intend_child(o, ifname, parent, pkey);
+                owner_child_lost(o, ifname);
+                return r;
         }
+        if (streq(type, "orig") && n == 3)
+                return parse_orig(o, ifname, t);
         return -EINVAL;
 }
 
@@ -256,7 +478,7 @@ int owner_load(Owner *o, const char *path, unsigned *ret_bad_lines) {
                 if (r < 0)
                         bad++;
         }
-        o->dirty = false;
+        o->dirty = o->intents_dirty = false;
         if (ret_bad_lines)
                 *ret_bad_lines = bad;
         return 0;
@@ -271,12 +493,21 @@ static void save_one(const char *key, void *value, void *userdata) {
         OwnedLink *l = value;
         char a[IN_ADDR_PREFIX_STRLEN], g[INET6_ADDRSTRLEN];
 
-        if (l->child)
-                fprintf(c->f, "child %s %s 0x%04x\n", l->ifname, l->parent, l->pkey);
+        if (l->child || l->child_intent)
+                fprintf(c->f, "%s %s %s 0x%04x\n", l->child ? "child" : "intent-child", l->ifname, l->parent,
+                        l->pkey);
         if (l->mtu_requested > 0)
                 fprintf(c->f, "mtu %s %u %u\n", l->ifname, l->mtu_requested, l->mtu_effective);
+        if (l->has_orig)
+                fprintf(c->f, "orig %s %u %s %s\n", l->ifname, l->orig_mtu,
+                        l->orig_mode == IPOIB_MODE_DATAGRAM    ? "datagram"
+                        : l->orig_mode == IPOIB_MODE_CONNECTED ? "connected"
+                                                               : "-",
+                        l->orig_up ? "up" : "down");
         FOREACH_ARRAY(x, l->addresses, l->n_addresses)
                 fprintf(c->f, "address %s %s\n", l->ifname, kaddress_to_string(x, a, sizeof(a)));
+        FOREACH_ARRAY(x, l->intents, l->n_intents)
+                fprintf(c->f, "intent-address %s %s\n", l->ifname, kaddress_to_string(&x->address, a, sizeof(a)));
         FOREACH_ARRAY(x, l->routes, l->n_routes) {
                 (void) in_addr_prefix_to_string(x->family, &x->dst, x->dst_len, a, sizeof(a));
                 if (x->has_gw)
@@ -303,6 +534,14 @@ int owner_save(Owner *o) {
         r = write_file_atomic(o->path, text, true);
         if (r < 0)
                 return r;
-        o->dirty = false;
+        o->dirty = o->intents_dirty = false;
+        o->n_saves++;
         return 0;
+}
+
+int owner_flush_intents(Owner *o) {
+        if (!o->intents_dirty)
+                return 0;
+        o->dirty = true;
+        return owner_save(o);
 }

@@ -1,40 +1,65 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-/* What the agent created, by interface name (an index changes when a link is recreated). Kept in
- * RUNTIME_DIR/owned, written atomically, so that a restarted agent removes only its own objects
- * and leaves foreign ones alone. */
+/* What the agent created, and what the kernel cannot mark as the agent's, by interface name (an index
+ * changes when a link is recreated). Kept in RUNTIME_DIR/owned, written atomically.
+ *
+ * Routes carry the agent's protocol (RTPROT_IPOIB) and, on Linux 6.1+, addresses their IFA_PROTO:
+ * the kernel itself says they are the agent's. The record holds the rest, as a write-ahead log: an
+ * intent (a P_Key child to create, an address on a kernel that drops IFA_PROTO, a link's original MTU,
+ * mode and up state before the first change) is on disk before its request is sent, one write per
+ * batch (owner_flush_intents()); the answer confirms or drops it. An intent whose answer never came
+ * (a crash, a lost answer) is settled against the kernel after the next dump (owner_settle()). */
 
 #include "action.h"
 #include "kernel.h"
 #include "strmap.h"
 
+typedef struct OwnedIntent {
+        KAddress address;
+        bool lost; /* no answer will come: settle it against the kernel at the next dump */
+} OwnedIntent;
+
 typedef struct OwnedLink {
         char ifname[IFNAMSIZ];
-        KAddress *addresses;
+        KAddress *addresses; /* created, on a kernel that does not keep IFA_PROTO */
         size_t n_addresses, allocated_addresses;
-        KRoute *routes;
+        OwnedIntent *intents; /* addresses asked for, answer pending */
+        size_t n_intents, allocated_intents;
+        KRoute *routes; /* from the record of an older version; new routes are marked instead */
         size_t n_routes, allocated_routes;
-        bool child; /* the agent created this link as a P_Key child */
+        bool child;        /* the agent created this link as a P_Key child */
+        bool child_intent; /* … is creating it, answer pending */
+        bool child_lost;   /* … and the answer will not come */
         char parent[IFNAMSIZ];
         uint16_t pkey;
         /* The MTU the agent set last and what the kernel then ran (a datagram IPoIB link may run
          * less, ipoib_change_mtu()): the kernel keeps the asked-for value as admin_mtu, invisible, so
          * a restarted agent needs this to know it has nothing to ask. 0 = none. */
         uint32_t mtu_requested, mtu_effective;
+        /* What the link was before the agent first changed it: restored when its file goes away. */
+        bool has_orig;
+        uint32_t orig_mtu;
+        int orig_mode; /* IPOIB_MODE_*, -1 = not an IPoIB link */
+        bool orig_up;
 } OwnedLink;
 
 typedef struct Owner {
         StrMap links; /* ifname → OwnedLink */
         char *path;
         bool dirty;
+        bool intents_dirty; /* an intent is not on disk yet: write before sending */
+        unsigned n_saves;   /* writes of the record: for tests */
 } Owner;
 
 void owner_done(Owner *o);
-/* Reads the record; a missing file is an empty record. Bad lines are skipped and counted. */
+/* Reads the record; a missing file is an empty record. Bad lines are skipped and counted. Intents
+ * read back are lost ones: owner_settle() decides them after the first dump. */
 int owner_load(Owner *o, const char *path, unsigned *ret_bad_lines);
 /* Writes the record if it changed (temporary file + rename). */
 int owner_save(Owner *o);
+/* Writes the record if an intent is not on disk yet: before a batch of requests is sent. */
+int owner_flush_intents(Owner *o);
 
 const OwnedLink *owner_get(const Owner *o, const char *ifname);
 int owner_add_address(Owner *o, const char *ifname, const KAddress *a);
@@ -44,7 +69,35 @@ void owner_remove_route(Owner *o, const char *ifname, const KRoute *r);
 int owner_set_child(Owner *o, const char *ifname, const char *parent, uint16_t pkey);
 void owner_forget(Owner *o, const char *ifname);
 int owner_set_mtu(Owner *o, const char *ifname, uint32_t requested, uint32_t effective);
+
+/* Intents. An address: confirmed as recorded (record) or dropped (not created, or marked by the
+ * kernel) by owner_address_answer(). A child: confirmed by owner_set_child(), dropped by
+ * owner_child_answer(…, false). Either may be declared lost instead. */
+int owner_intend_address(Owner *o, const char *ifname, const KAddress *a);
+void owner_address_answer(Owner *o, const char *ifname, const KAddress *a, bool record);
+void owner_address_lost(Owner *o, const char *ifname, const KAddress *a);
+int owner_intend_child(Owner *o, const char *ifname, const char *parent, uint16_t pkey);
+void owner_child_dropped(Owner *o, const char *ifname);
+void owner_child_lost(Owner *o, const char *ifname);
+/* The link's settings before the agent first changes them; kept until restored. */
+int owner_set_orig(Owner *o, const char *ifname, uint32_t mtu, int mode, bool up);
+void owner_clear_orig(Owner *o, const char *ifname);
+
+/* What the kernel holds, asked by owner_settle(). */
+typedef struct OwnerProbe {
+        /* A link of this name exists as an IPoIB child of parent with this P_Key. */
+        bool (*child)(void *userdata, const char *ifname, const char *parent, uint16_t pkey);
+        /* The link of this name holds the address. */
+        bool (*address)(void *userdata, const char *ifname, const KAddress *a);
+} OwnerProbe;
+
+/* After a complete dump: a lost intent whose object exists is the agent's (it was created before the
+ * answer could come), one whose object does not exist is dropped. Intents still awaiting an answer
+ * are left alone. */
+void owner_settle(Owner *o, const OwnerProbe *probe, void *userdata);
+
 /* The record moves with a renamed link. */
 void owner_rename(Owner *o, const char *old_name, const char *new_name);
-/* A successful request whose link is already gone: removals still leave the record (ActionOps.gone). */
-void owner_request_gone_link(Owner *o, const Action *a);
+/* A request whose link is already gone: removals still leave the record (ActionOps.gone, on success),
+ * intents are dropped (whatever the answer: the object went with the link). */
+void owner_request_gone_link(Owner *o, const Action *a, int error);

@@ -284,6 +284,39 @@ static int plan_route_additions(const PlanInput *in, const KRoute *want, size_t 
         return 0;
 }
 
+/* What the link was before the agent first changed it. */
+static int plan_restore(const PlanInput *in, ActionList *out) {
+        bool mode_change = false;
+        Action a;
+        int r;
+
+        if (!in->has_orig || in->n_children > 0)
+                return 0; /* a parent whose children are still wanted stays up */
+        if (in->orig_mode >= 0 && in->link->has_ipoib && in->link->mode != in->orig_mode) {
+                action_init(&a, ACTION_SET_IPOIB, in->link);
+                a.ipoib.mode = in->orig_mode;
+                a.ipoib.umcast = -1;
+                mode_change = true;
+                r = action_list_add(out, &a);
+                if (r < 0)
+                        return r;
+        }
+        if (in->orig_mtu > 0 && (mode_change || in->link->mtu != in->orig_mtu)) {
+                action_init(&a, ACTION_SET_MTU, in->link);
+                a.mtu = in->orig_mtu;
+                r = action_list_add(out, &a);
+                if (r < 0)
+                        return r;
+        }
+        if (!in->orig_up && (in->link->flags & IFF_UP)) {
+                action_init(&a, ACTION_SET_DOWN, in->link);
+                r = action_list_add(out, &a);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
 int plan_link(const PlanInput *in, ActionList *out, const char **ret_blocked) {
         const IbNetwork *n = in->network;
         _cleanup_free_ KRoute *want = NULL;
@@ -336,6 +369,6 @@ int plan_link(const PlanInput *in, ActionList *out, const char **ret_blocked) {
         if (r < 0)
                 return r;
         if (!n)
-                return 0;
+                return plan_restore(in, out);
         return plan_route_additions(in, want, n_want, out);
 }

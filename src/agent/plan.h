@@ -16,7 +16,9 @@
  *      left without any IPv4 address loses all its IPv4 routes without a notification
  *      (fib_disable_ip()), foreign ones included
  *   9. add routes without a gateway, then routes via a gateway (the on-link route or the address
- *      that makes the gateway reachable comes first) */
+ *      that makes the gateway reachable comes first)
+ * A link no file manages any more gets, after the removals, its original mode, MTU (after the mode,
+ * which resets it) and down state back, when the agent changed them. */
 
 #include "action.h"
 #include "ibnet.h"
@@ -55,6 +57,12 @@ typedef struct PlanInput {
         bool hold_addresses;
         /* This link is a P_Key child the agent created. */
         bool child_owned;
+        /* The link before the agent first changed it (owner.h): with no file and no child to make,
+         * its mode, MTU and down state are restored. */
+        bool has_orig;
+        uint32_t orig_mtu;
+        int orig_mode; /* -1: not an IPoIB link */
+        bool orig_up;
         /* P_Key children to create on this link (it is their parent). */
         const ChildWant *children;
         size_t n_children;

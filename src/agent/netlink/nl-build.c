@@ -171,6 +171,19 @@ static int build_set_up(const Action *a, struct nl_msg **ret) {
         return link_msg(a, RTM_NEWLINK, 0, IFF_UP, ret);
 }
 
+static int build_set_down(const Action *a, struct nl_msg **ret) {
+        _cleanup_(nlmsg_freep) struct nl_msg *m = NULL;
+        int r;
+
+        /* `ip link set dev D down`: IFF_UP in ifi_change, not in ifi_flags. */
+        r = link_msg(a, RTM_NEWLINK, 0, 0, &m);
+        if (r < 0)
+                return r;
+        ((struct ifinfomsg *) nlmsg_data(nlmsg_hdr(m)))->ifi_change = IFF_UP;
+        *ret = TAKE_PTR(m);
+        return 0;
+}
+
 static int build_set_ipoib(const Action *a, struct nl_msg **ret) {
         _cleanup_(nlmsg_freep) struct nl_msg *m = NULL;
         int r;
@@ -335,6 +348,7 @@ int nl_build_action(const Action *a, struct nl_msg **ret) {
                 [ACTION_SET_PROMOTE_SECONDARIES] = build_set_promote_secondaries,
                 [ACTION_SET_MTU] = build_set_mtu,
                 [ACTION_SET_UP] = build_set_up,
+                [ACTION_SET_DOWN] = build_set_down,
                 [ACTION_ADDRESS_ADD] = build_address,
                 [ACTION_ROUTE_ADD] = build_route,
         };

@@ -302,6 +302,12 @@ static int apply_set_up(SimModel *m, const Action *a, const char **extack) {
         return nd ? sim_set_up(m, nd, true) : -ENODEV;
 }
 
+static int apply_set_down(SimModel *m, const Action *a, const char **extack) {
+        SimNetdev *nd = sim_model_find_ifindex(m, a->ifindex);
+
+        return nd ? sim_set_up(m, nd, false) : -ENODEV;
+}
+
 static int apply_set_promote_secondaries(SimModel *m, const Action *a, const char **extack) {
         /* The model has no secondary addresses and reports no IFLA_INET_CONF, so the planner never asks
          * for this. */
@@ -318,6 +324,7 @@ static int apply_action(SimModel *m, const Action *a, const char **extack) {
                 [ACTION_SET_PROMOTE_SECONDARIES] = apply_set_promote_secondaries,
                 [ACTION_SET_MTU] = apply_set_mtu,
                 [ACTION_SET_UP] = apply_set_up,
+                [ACTION_SET_DOWN] = apply_set_down,
                 [ACTION_ADDRESS_ADD] = apply_address_add,
                 [ACTION_ROUTE_ADD] = apply_route_add,
         };
