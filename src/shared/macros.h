@@ -160,5 +160,9 @@ void *greedy_realloc(void **p, size_t *allocated, size_t need, size_t sz);
 #define newdup(t, p, n) ((t *) memdup((p), sizeof(t) * (n)))
 static inline void *memdup(const void *p, size_t l) {
         void *q = malloc(l ?: 1);
-        return q ? memcpy(q, p, l) : NULL;
+
+        /* memcpy() must not see a NULL source, even for 0 bytes (UBSan's nonnull check). */
+        if (q && l > 0)
+                memcpy(q, p, l);
+        return q;
 }
