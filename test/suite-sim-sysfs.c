@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
 /* The simulated fabric, continued: sysfs (§6: create_child/delete_child, the files each kind of device
- * has), addresses and routes, the fabric file, and the `ip address show` / sysfs view. Part of the
- * "sim" suite (suite-sim.c). */
+ * has), addresses and routes, and the fabric file. Part of the "sim" suite (suite-sim.c); the view
+ * written from the model has its own suite, suite-sim-view.c. */
 
 #include <check.h>
 #include <linux/if_addr.h>
@@ -10,7 +10,6 @@
 
 #include "sim-fabric.h"
 #include "sim-test.h"
-#include "sim-view.h"
 #include "test-suites.h"
 #include "test-util.h"
 
@@ -532,108 +531,6 @@ START_TEST(test_fabric_apply) {
 }
 END_TEST
 
-/* ——— the view ——— */
-
-static const char view_fabric[] =
-        "{ \"hcas\": [ { \"name\": \"mlx4_0\", \"first_qpn\": \"0x000208\", \"ports\": ["
-        "  { \"guid\": \"0002:c903:0001:2345\", \"active_mtu\": 2048, \"sm_lid\": 1,"
-        "    \"pkeys\": [\"0xffff\", \"0x8002\"], \"netdev\": { \"name\": \"mlx4_ib0\", \"ifindex\": 5,"
-        "    \"up\": true, \"mode\": \"connected\", \"addresses\": [\"192.0.2.1/24\", \"2001:db8:1::1/64\"],"
-        "    \"children\": [ { \"name\": \"mlx4_ib0.8003\", \"pkey\": \"0x8003\", \"up\": true } ] } },"
-        "  { \"port\": 2, \"guid\": \"0002:c903:0001:2346\", \"active_mtu\": 2048, \"state\": \"down\","
-        "    \"netdev\": { \"name\": \"mlx4_ib1\", \"ifindex\": 6 } } ] } ] }";
-
-START_TEST(test_view_ip_address) {
-        _cleanup_(sim_model_freep) SimModel *m = sim_test_model(view_fabric);
-        _cleanup_free_ char *text = sim_view_ip_address(m);
-
-        ck_assert_ptr_nonnull(text);
-        ck_assert_str_eq(
-                text,
-                "5: mlx4_ib0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 65520 qdisc mq state UP group default "
-                "qlen 256\n"
-                "    link/infiniband 80:00:02:08:fe:80:00:00:00:00:00:00:00:02:c9:03:00:01:23:45 brd "
-                "00:ff:ff:ff:ff:12:40:1b:ff:ff:00:00:00:00:00:00:ff:ff:ff:ff\n"
-                "    inet 192.0.2.1/24 brd 192.0.2.255 scope global mlx4_ib0\n"
-                "       valid_lft forever preferred_lft forever\n"
-                "    inet6 2001:db8:1::1/64 scope global \n"
-                "       valid_lft forever preferred_lft forever\n"
-                "    inet6 fe80::202:c903:1:2345/64 scope link \n"
-                "       valid_lft forever preferred_lft forever\n"
-                "6: mlx4_ib1: <BROADCAST,MULTICAST> mtu 2044 qdisc noop state DOWN group default qlen 256\n"
-                "    link/infiniband 80:00:02:09:fe:80:00:00:00:00:00:00:00:02:c9:03:00:01:23:46 brd "
-                "00:ff:ff:ff:ff:12:40:1b:ff:ff:00:00:00:00:00:00:ff:ff:ff:ff\n"
-                "7: mlx4_ib0.8003@mlx4_ib0: <NO-CARRIER,BROADCAST,MULTICAST,UP> mtu 2044 qdisc mq state "
-                "DOWN group default qlen 256\n"
-                "    link/infiniband 80:00:02:0a:fe:80:00:00:00:00:00:00:00:02:c9:03:00:01:23:45 brd "
-                "00:ff:ff:ff:ff:12:40:1b:80:03:00:00:00:00:00:00:ff:ff:ff:ff\n");
-}
-END_TEST
-
-START_TEST(test_view_write) {
-        _cleanup_(sim_model_freep) SimModel *m = sim_test_model(view_fabric);
-        _cleanup_free_ char *dir = test_mkdir_tmp(), *text = NULL;
-        static const struct {
-                const char *path;
-                const char *content; /* NULL: must not exist */
-        } t[] = {
-                { "sys/class/net/mlx4_ib0/pkey", "0xffff\n" },
-                { "sys/class/net/mlx4_ib0/mode", "connected\n" },
-                { "sys/class/net/mlx4_ib0/mtu", "65520\n" },
-                { "sys/class/net/mlx4_ib0/type", "32\n" },
-                { "sys/class/net/mlx4_ib0/carrier", "1\n" },
-                { "sys/class/net/mlx4_ib0/operstate", "up\n" },
-                { "sys/class/net/mlx4_ib0/address",
-                  "80:00:02:08:fe:80:00:00:00:00:00:00:00:02:c9:03:00:01:23:45\n" },
-                { "sys/class/net/mlx4_ib1/carrier", NULL },
-                { "sys/class/net/mlx4_ib0.8003/mtu", "2044\n" },
-                { "sys/class/net/mlx4_ib0.8003/pkey", NULL },
-                { "sys/class/net/mlx4_ib0.8003/mode", NULL },
-                { "sys/class/net/mlx4_ib0.8003/umcast", NULL },
-                { "sys/class/net/mlx4_ib0.0002/pkey", "0x8002\n" },
-                { "sys/class/net/mlx4_ib0.0002/mode", "datagram\n" },
-                { "sys/class/net/mlx4_ib0.0002/umcast", "0\n" },
-                { "sys/class/net/mlx4_ib0.0002/parent", "mlx4_ib0\n" },
-        };
-        char buf[256];
-
-        ck_assert_int_eq(sim_sysfs_create_child(m, sim_test_dev(m, "mlx4_ib0"), "2\n", NULL), 0);
-        ck_assert_int_eq(sim_view_write(m, dir), 0);
-        for (size_t i = 0; i < ELEMENTSOF(t); i++) {
-                _cleanup_free_ char *p = test_path(dir, t[i].path);
-                _cleanup_fclose_ FILE *f = fopen(p, "re");
-                size_t n;
-
-                if (!t[i].content) {
-                        ck_assert_msg(!f, "%s exists", t[i].path);
-                        continue;
-                }
-                ck_assert_msg(f, "%s: %s", t[i].path, strerror(errno));
-                n = fread(buf, 1, sizeof(buf) - 1, f);
-                buf[n] = 0;
-                ck_assert_str_eq(buf, t[i].content);
-        }
-        /* The whole ip-address file is sim_view_ip_address(). */
-        {
-                _cleanup_free_ char *p = test_path(dir, "ip-address"), *want = sim_view_ip_address(m);
-                _cleanup_fclose_ FILE *f = fopen(p, "re");
-                size_t size = 0;
-
-                ck_assert_ptr_nonnull(f);
-                ck_assert_int_gt(getdelim(&text, &size, '\0', f), 0);
-                ck_assert_str_eq(text, want);
-        }
-        /* A link that goes away loses its directory. */
-        ck_assert_int_eq(sim_rtnl_dellink(m, sim_test_dev(m, "mlx4_ib0.0002")), 0);
-        ck_assert_int_eq(sim_view_write(m, dir), 0);
-        {
-                _cleanup_free_ char *p = test_path(dir, "sys/class/net/mlx4_ib0.0002");
-
-                ck_assert_int_eq(access(p, F_OK), -1);
-        }
-}
-END_TEST
-
 void sim_test_add_sysfs_tcase(Suite *s) {
         TCase *tc = tcase_create("sysfs");
 
@@ -647,7 +544,5 @@ void sim_test_add_sysfs_tcase(Suite *s) {
         tcase_add_test(tc, test_fabric_example);
         tcase_add_test(tc, test_fabric_initial_state);
         tcase_add_test(tc, test_fabric_apply);
-        tcase_add_test(tc, test_view_ip_address);
-        tcase_add_test(tc, test_view_write);
         suite_add_tcase(s, tc);
 }

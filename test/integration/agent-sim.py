@@ -795,6 +795,67 @@ def test_port_down_up(sim):
         "mlx4_ib1 add-route 10.99.0.0/24 metric 50 → File exists"], "the routes are present on mlx4_ib0")
 
 
+def scale_fabric(ports, children):
+    """Two-port ConnectX-3 HCAs with `ports` parents ib0…, each port's P_Key table holding the children's."""
+    hcas = []
+    for h in range((ports + 1) // 2):
+        plist = []
+        for n in range(min(2, ports - 2 * h)):
+            i = 2 * h + n
+            plist.append({"port": n + 1, "guid": f"0002:c903:{h:04x}:{n:04x}", "state": "active",
+                          "active_mtu": 2048, "lid": 3 + i, "sm_lid": 1,
+                          "pkeys": ["0xffff"] + [f"0x{0x8001 + k:04x}" for k in range(children)],
+                          "netdev": {"name": f"ib{i}"}})
+        hcas.append({"name": f"mlx4_{h}", "first_qpn": f"0x{0x208 + 0x1000 * h:06x}", "ports": plist})
+    return {"hcas": hcas}
+
+
+def test_children_at_scale(sim):
+    """4 ports x 50 P_Key children (netlink and sysfs alternately), an address each, as a daemon: every
+    child converges and the view, written incrementally in slices, has each child's files and address;
+    then 10 children's files are removed and a reload takes exactly those away, view included."""
+    ports, per_port = 4, 50
+    sim.fabric = scale_fabric(ports, per_port)
+    children = {}
+    for i in range(ports):
+        sim.write(f"10-ib{i}.ibnet", f"[Match]\nName=ib{i}\n\n[Network]\nAddress=10.{100 + i}.0.1/16\n")
+        for k in range(per_port):
+            pkey = 0x8001 + k
+            name = f"ib{i}.{pkey:04x}"
+            method = "sysfs" if k % 2 else None
+            children[name] = (f"20-{name}.ibnet", f"0x{pkey:04x}", method, f"10.{i}.{k}.1/24")
+            sim.write(f"20-{name}.ibnet", child_file(parent=f"ib{i}", pkey=f"0x{pkey:04x}", method=method,
+                                                     v4=f"10.{i}.{k}.1/24"))
+    a = sim.agent()
+    a.wait_ready()
+
+    def all_configured(but=()):
+        links = sim.ip_address()
+        return all(n in links and links[n]["global"] == [c[3]] for n, c in children.items() if n not in but)
+
+    wait_for(all_configured, "200 children configured in the view", timeout=30)
+    links = sim.ip_address()
+    for name, (_, pkey, method, _) in children.items():
+        eq(sim.sysfs(name, "mtu"), str(links[name]["mtu"]), f"{name} mtu file")
+        eq(sim.sysfs(name, "ifindex"), str(links[name]["ifindex"]), f"{name} ifindex file")
+        eq(sim.sysfs(name, "operstate"), "up", f"{name} operstate file")
+        eq(sim.sysfs(name, "pkey"), pkey if method else None, f"{name} pkey file ({method or 'netlink'})")
+        eq(sim.sysfs(name, "parent"), name.split(".")[0] if method else None, f"{name} parent file")
+    eq(sent_matching(a.output(), r"→ (?!ok)"), [], "refused changes")
+
+    gone = sorted(children)[::20]
+    for name in gone:
+        sim.remove(children[name][0])
+    a.reload()
+    wait_for(lambda: not set(gone) & set(sim.ip_address()), "the removed children gone from ip-address")
+    wait_for(lambda: not any(sim.has_sysfs_dir(n) for n in gone), "their sysfs directories gone")
+    a.settle()
+    assert all_configured(but=gone), "the other children untouched"
+    for name in set(children) - set(gone):
+        eq(sim.sysfs(name, "operstate"), "up", f"{name} operstate file after the reload")
+    eq(len(sent_matching(a.output(), r"^ib\d\.[0-9a-f]{4} delete-child")), len(gone), "children deleted")
+
+
 TESTS = [v for k, v in globals().items() if k.startswith("test_")]
 
 

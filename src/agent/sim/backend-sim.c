@@ -4,8 +4,11 @@
  * describes. Everything is delivered from the event loop, never from inside start()/submit(), in the
  * order the kernel would send it: a submit()'s notifications, then its reply (the real kernel's
  * notifications come on another socket, so callers rely on neither order). Replies come in submit
- * order. The fabric file is watched with inotify: a changed file is applied as hardware events. After
- * every change the sysfs-like view under state_dir is rewritten (sim-view.c). */
+ * order. The fabric file is watched with inotify: a changed file is applied as hardware events. The
+ * sysfs-like view under state_dir follows the model's notifications (sim-view-files.c): only what changed
+ * is rewritten, in slices of at most VIEW_SLICE_USEC on a source of lower priority than the agent's own
+ * work, so that a large fabric neither blocks the loop nor slows down convergence; whatever is left is
+ * written when the backend is freed. */
 
 #include <sys/inotify.h>
 
@@ -14,6 +17,10 @@
 #include "log.h"
 #include "sim-fabric.h"
 #include "sim-view.h"
+
+#define VIEW_SLICE_USEC 20000U
+/* After the agent's reconcile (SD_EVENT_PRIORITY_IDLE): the view catches up when the agent waits. */
+#define VIEW_PRIORITY (SD_EVENT_PRIORITY_IDLE + 10)
 
 typedef enum SimItemType {
         SIM_ITEM_EVENT,
@@ -34,8 +41,9 @@ typedef struct SimItem {
 typedef struct BackendSim {
         Backend backend; /* first: the ops get a Backend * */
         SimModel *model;
-        char *fabric_path, *fabric_dir, *fabric_name, *state_dir;
-        sd_event_source *defer, *inotify;
+        char *fabric_path, *fabric_dir, *fabric_name;
+        SimView *view; /* NULL without a state directory */
+        sd_event_source *defer, *inotify, *view_source;
         SimItem *queue;
         size_t n_queue, allocated_queue;
         bool started;
@@ -52,28 +60,46 @@ static int queue_push(BackendSim *s, const SimItem *item) {
         return sd_event_source_set_enabled(s->defer, SD_EVENT_ONESHOT);
 }
 
-/* The model's notifications since the last call, into the delivery queue. */
+static void view_schedule(BackendSim *s) {
+        if (s->view && s->view_source && sim_view_pending(s->view))
+                (void) sd_event_source_set_enabled(s->view_source, SD_EVENT_ONESHOT);
+}
+
+/* The model's notifications since the last call, into the delivery queue and the view. */
 static int queue_model_events(BackendSim *s) {
         int r = 0;
 
-        for (size_t i = 0; i < s->model->n_events && r >= 0; i++) {
+        for (size_t i = 0; i < s->model->n_events; i++) {
                 SimItem item = { .type = SIM_ITEM_EVENT, .event = s->model->events[i] };
 
-                r = queue_push(s, &item);
+                if (s->view)
+                        sim_view_note(s->view, &item.event);
+                if (r >= 0)
+                        r = queue_push(s, &item);
         }
         sim_model_clear_events(s->model);
+        view_schedule(s);
         return r;
 }
 
-static void write_view(BackendSim *s) {
-        int r;
+static int write_view(BackendSim *s, uint64_t until_usec) {
+        int r = sim_view_write(s->view, s->model, until_usec);
 
-        if (!s->state_dir)
-                return;
-        r = sim_view_write(s->model, s->state_dir);
         if (r < 0)
-                log_warning_errno(r, "Simulated fabric: failed to write the view under %s, ignoring: %m",
-                                  s->state_dir);
+                log_warning_errno(r, "Simulated fabric: failed to write the view, ignoring: %m");
+        return r;
+}
+
+static int on_view(sd_event_source *src, void *userdata) {
+        BackendSim *s = userdata;
+        uint64_t now;
+
+        if (sd_event_now(s->backend.event, CLOCK_MONOTONIC, &now) < 0)
+                now = 0;
+        /* Another slice when work is left; a failure waits for the next change. */
+        if (write_view(s, now > 0 ? now + VIEW_SLICE_USEC : 0) > 0)
+                view_schedule(s);
+        return 0;
 }
 
 static void deliver(BackendSim *s, const SimItem *item) {
@@ -130,13 +156,16 @@ static int on_defer(sd_event_source *src, void *userdata) {
 
 static int queue_dump(BackendSim *s) {
         const SimModel *m = s->model;
+        _cleanup_free_ const SimNetdev **nds = sim_model_netdevs_sorted(m);
         SimItem item = { .type = SIM_ITEM_EVENT };
         int r;
 
+        if (!nds)
+                return -ENOMEM;
         /* Links by ifindex, then addresses, then routes: the order of RTM_GETLINK/GETADDR/GETROUTE. */
-        for (const SimNetdev *nd = sim_model_next_netdev(m, 0); nd; nd = sim_model_next_netdev(m, nd->ifindex)) {
+        for (size_t i = 0; i < m->n_netdevs; i++) {
                 item.event = (SimEvent) { .type = SIM_EVENT_LINK };
-                sim_netdev_to_klink(nd, &item.event.link);
+                sim_netdev_to_klink(nds[i], &item.event.link);
                 r = queue_push(s, &item);
                 if (r < 0)
                         return r;
@@ -179,7 +208,10 @@ static int on_fabric_changed(sd_event_source *src, const struct inotify_event *e
         r = queue_model_events(s);
         if (r < 0)
                 log_warning_errno(r, "Simulated fabric: lost notifications: %m");
-        write_view(s);
+        if (s->view) {
+                sim_view_note_all(s->view);
+                view_schedule(s);
+        }
         return 0;
 }
 
@@ -355,7 +387,6 @@ static int sim_submit(Backend *b, const Action *a, uint64_t cookie) {
         r = queue_push(s, &reply);
         if (r < 0)
                 log_warning_errno(r, "Simulated fabric: cannot schedule the reply: %m");
-        write_view(s);
         return 0;
 }
 
@@ -370,6 +401,11 @@ static int sim_port_info(Backend *b, const KLink *link, IbPortInfo *ret) {
 static void sim_free(Backend *b) {
         BackendSim *s = backend_sim(b);
 
+        /* What the view has not written yet: a --oneshot run leaves the view complete. */
+        if (s->view && sim_view_pending(s->view))
+                (void) write_view(s, 0);
+        sim_view_free(s->view);
+        sd_event_source_disable_unref(s->view_source);
         sd_event_source_disable_unref(s->defer);
         sd_event_source_disable_unref(s->inotify);
         sd_event_unref(b->event);
@@ -378,7 +414,6 @@ static void sim_free(Backend *b) {
         free(s->fabric_path);
         free(s->fabric_dir);
         free(s->fabric_name);
-        free(s->state_dir);
         free(s);
 }
 
@@ -414,8 +449,7 @@ int backend_sim_new(sd_event *e, const char *fabric_path, const char *state_dir,
                 return -ENOMEM;
         s->backend = (Backend) { .ops = &sim_ops, .event = sd_event_ref(e) };
         s->fabric_path = strdup(fabric_path);
-        s->state_dir = state_dir ? strdup(state_dir) : NULL;
-        if (!s->fabric_path || (state_dir && !s->state_dir))
+        if (!s->fabric_path)
                 r = -ENOMEM;
         else
                 r = split_path(fabric_path, &s->fabric_dir, &s->fabric_name);
@@ -423,6 +457,15 @@ int backend_sim_new(sd_event *e, const char *fabric_path, const char *state_dir,
                 r = sd_event_add_defer(e, &s->defer, on_defer, s);
         if (r >= 0)
                 r = sd_event_source_set_enabled(s->defer, SD_EVENT_OFF);
+        if (r >= 0 && state_dir) {
+                r = sim_view_new(state_dir, &s->view);
+                if (r >= 0)
+                        r = sd_event_add_defer(e, &s->view_source, on_view, s);
+                if (r >= 0)
+                        r = sd_event_source_set_priority(s->view_source, VIEW_PRIORITY);
+                if (r >= 0)
+                        r = sd_event_source_set_enabled(s->view_source, SD_EVENT_OFF);
+        }
         if (r >= 0)
                 r = sim_model_new(&s->model);
         if (r >= 0) {
@@ -437,9 +480,13 @@ int backend_sim_new(sd_event *e, const char *fabric_path, const char *state_dir,
                 sim_free(&s->backend);
                 return r;
         }
-        /* start() dumps the loaded state; the notifications of building it are not news. */
+        /* start() dumps the loaded state; the notifications of building it are not news. The view
+         * starts with everything (sim_view_new()): its directories and ip-address now, where the DNS
+         * sink and readers expect them, the netdevs' files from the loop. */
         sim_model_clear_events(s->model);
-        write_view(s);
+        if (s->view)
+                (void) write_view(s, 1);
+        view_schedule(s);
         *ret = &s->backend;
         return 0;
 }

@@ -36,6 +36,8 @@ SimModel *sim_model_free(SimModel *m) {
         for (size_t i = 0; i < m->n_netdevs; i++)
                 free(m->netdevs[i]);
         free(m->netdevs);
+        intmap_done(&m->by_ifindex);
+        strmap_done(&m->by_name);
         for (size_t i = 0; i < m->n_hcas; i++)
                 free(m->hcas[i]);
         free(m->hcas);
@@ -69,17 +71,27 @@ SimHca *sim_model_find_hca(const SimModel *m, const char *name) {
 }
 
 SimNetdev *sim_model_find_ifindex(const SimModel *m, int ifindex) {
-        for (size_t i = 0; i < m->n_netdevs; i++)
-                if (m->netdevs[i]->ifindex == ifindex)
-                        return m->netdevs[i];
-        return NULL;
+        return intmap_get(&m->by_ifindex, ifindex);
 }
 
 SimNetdev *sim_model_find_name(const SimModel *m, const char *name) {
-        for (size_t i = 0; i < m->n_netdevs; i++)
-                if (streq(m->netdevs[i]->name, name))
-                        return m->netdevs[i];
-        return NULL;
+        return strmap_get(&m->by_name, name);
+}
+
+static int netdev_cmp_ifindex(const void *a, const void *b) {
+        const SimNetdev *x = *(const SimNetdev *const *) a, *y = *(const SimNetdev *const *) b;
+
+        return (x->ifindex > y->ifindex) - (x->ifindex < y->ifindex);
+}
+
+const SimNetdev **sim_model_netdevs_sorted(const SimModel *m) {
+        const SimNetdev **v = malloc(MAX(m->n_netdevs, (size_t) 1) * sizeof(SimNetdev *));
+
+        if (!v)
+                return NULL;
+        memcpy(v, m->netdevs, m->n_netdevs * sizeof(SimNetdev *));
+        qsort(v, m->n_netdevs, sizeof(SimNetdev *), netdev_cmp_ifindex);
+        return v;
 }
 
 int sim_model_alloc_ifindex(SimModel *m, int want) {
@@ -432,6 +444,13 @@ static int netdev_register(SimModel *m, SimPort *p, SimNetdev *parent, SimChildT
          * (§1.3). A new device starts datagram with umcast 0 (kzalloc). */
         nd->max_ib_mtu = parent ? parent->max_ib_mtu : p->conf.max_mtu ?: p->conf.active_mtu;
         nd->mtu = nd->mcast_mtu = nd->admin_mtu = sim_ud_mtu(nd->max_ib_mtu);
+        r = intmap_put(&m->by_ifindex, nd->ifindex, nd);
+        if (r >= 0)
+                r = strmap_put(&m->by_name, nd->name, nd);
+        if (r < 0) {
+                (void) intmap_remove(&m->by_ifindex, nd->ifindex);
+                return r;
+        }
         m->netdevs[m->n_netdevs++] = nd;
         netdev_announce(m, nd);
         if (ret)
@@ -515,6 +534,8 @@ static void netdev_unregister(SimModel *m, SimNetdev *nd) {
         sim_emit(m, &e);
         if (nd->port->parent == nd)
                 nd->port->parent = NULL;
+        (void) intmap_remove(&m->by_ifindex, nd->ifindex);
+        (void) strmap_remove(&m->by_name, nd->name);
         for (size_t i = 0; i < m->n_netdevs; i++)
                 if (m->netdevs[i] == nd) {
                         memmove(m->netdevs + i, m->netdevs + i + 1,
@@ -564,6 +585,9 @@ int sim_set_name(SimModel *m, SimNetdev *nd, const char *name) {
                 return -EINVAL;
         if (sim_model_find_name(m, name))
                 return -EEXIST;
+        if (strmap_put(&m->by_name, name, nd) < 0)
+                return -ENOMEM;
+        (void) strmap_remove(&m->by_name, nd->name);
         snprintf(nd->name, sizeof(nd->name), "%s", name);
         netdev_announce(m, nd);
         return 0;

@@ -13,7 +13,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "intmap.h"
 #include "kernel.h"
+#include "strmap.h"
 
 /* ipoib.h / if_link.h constants (docs/kernel-ipoib.md §0). */
 #define SIM_ARPHRD_INFINIBAND 32
@@ -123,6 +125,8 @@ typedef struct SimModel {
         size_t n_hcas, allocated_hcas;
         SimNetdev **netdevs; /* registration order */
         size_t n_netdevs, allocated_netdevs;
+        IntMap by_ifindex; /* ifindex → SimNetdev, for O(1) lookups: a fabric has thousands of children */
+        StrMap by_name;    /* name → SimNetdev */
         SimAddress *addresses;
         size_t n_addresses, allocated_addresses;
         KRoute *routes; /* the main table */
@@ -151,6 +155,8 @@ SimNetdev *sim_model_find_ifindex(const SimModel *m, int ifindex) _pure_;
  * the order a dump gives. */
 const SimNetdev *sim_model_next_netdev(const SimModel *m, int after) _pure_;
 SimNetdev *sim_model_find_name(const SimModel *m, const char *name) _pure_;
+/* Every netdev, by ifindex (the order of a dump): a new array, NULL on OOM (or when there is none). */
+const SimNetdev **sim_model_netdevs_sorted(const SimModel *m);
 /* An ifindex no netdev has or had; pinned ones from the fabric file are kept by the counter. */
 int sim_model_alloc_ifindex(SimModel *m, int want);
 

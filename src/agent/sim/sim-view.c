@@ -4,24 +4,15 @@
  * print_linkinfo()/print_addrinfo()) and a sysfs-like tree with the files the IPoIB driver has. */
 
 #include <arpa/inet.h>
-#include <dirent.h>
-#include <fcntl.h>
 #include <net/if.h>
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
-#include <sys/stat.h>
 
 #include "sim-view.h"
 
 #ifndef IFF_LOWER_UP
 #define IFF_LOWER_UP 0x10000
 #endif
-
-/* Every attribute the view may write; which exist for a device is sim_netdev_sysfs_read()'s answer. */
-static const char *const sysfs_attrs[] = {
-        "address", "broadcast", "carrier", "dev_id", "dev_port", "ifindex", "mode",
-        "mtu",     "operstate", "parent",  "pkey",   "type",     "umcast",
-};
 
 /* IF_OPER_* 0..6 in order (linux/if.h, which clashes with glibc's net/if.h), as `ip link` prints them. */
 static const char *const oper_state_table[] = { "UNKNOWN", "NOTPRESENT", "DOWN", "LOWERLAYERDOWN",
@@ -90,23 +81,31 @@ static void print_address(FILE *f, const SimAddress *s, const char *ifname) {
         fputs("\n       valid_lft forever preferred_lft forever\n", f);
 }
 
-/* The kernel's dump order: IPv4 in insertion order, then IPv6 by scope, global first, newest first
- * within a scope (ipv6_link_dev_addr()). */
-static void print_addresses(FILE *f, const SimModel *m, const SimNetdev *nd) {
-        for (size_t i = 0; i < m->n_addresses; i++)
-                if (m->addresses[i].a.ifindex == nd->ifindex && m->addresses[i].a.family == AF_INET)
-                        print_address(f, &m->addresses[i], nd->name);
-        for (int pass = 0; pass < 2; pass++)
-                for (size_t i = m->n_addresses; i > 0; i--) {
-                        const SimAddress *s = &m->addresses[i - 1];
+static int address_cmp_ifindex(const void *a, const void *b) {
+        const SimAddress *x = *(const SimAddress *const *) a, *y = *(const SimAddress *const *) b;
 
-                        if (s->a.ifindex == nd->ifindex && s->a.family == AF_INET6 &&
-                            (s->a.scope == RT_SCOPE_LINK) == (pass == 1))
+        /* Stable by position: the order within a link is the model's. */
+        if (x->a.ifindex != y->a.ifindex)
+                return (x->a.ifindex > y->a.ifindex) - (x->a.ifindex < y->a.ifindex);
+        return (x > y) - (x < y);
+}
+
+/* The kernel's dump order: IPv4 in insertion order, then IPv6 by scope, global first, newest first
+ * within a scope (ipv6_link_dev_addr()). `a` holds the link's addresses in the model's order. */
+static void print_addresses(FILE *f, const SimNetdev *nd, const SimAddress *const *a, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                if (a[i]->a.family == AF_INET)
+                        print_address(f, a[i], nd->name);
+        for (int pass = 0; pass < 2; pass++)
+                for (size_t i = n; i > 0; i--) {
+                        const SimAddress *s = a[i - 1];
+
+                        if (s->a.family == AF_INET6 && (s->a.scope == RT_SCOPE_LINK) == (pass == 1))
                                 print_address(f, s, nd->name);
                 }
 }
 
-static void print_link(FILE *f, const SimModel *m, const SimNetdev *nd) {
+static void print_link(FILE *f, const SimNetdev *nd, const SimAddress *const *a, size_t n) {
         uint8_t brd[INFINIBAND_ALEN];
         KLink k;
 
@@ -123,114 +122,38 @@ static void print_link(FILE *f, const SimModel *m, const SimNetdev *nd) {
         fputs(" brd ", f);
         print_hw(f, brd, INFINIBAND_ALEN);
         fputc('\n', f);
-        print_addresses(f, m, nd);
+        print_addresses(f, nd, a, n);
 }
 
 char *sim_view_ip_address(const SimModel *m) {
+        _cleanup_free_ const SimNetdev **nds = sim_model_netdevs_sorted(m);
+        _cleanup_free_ const SimAddress **addrs = malloc(MAX(m->n_addresses, (size_t) 1) * sizeof(SimAddress *));
         char *buf = NULL;
-        size_t size = 0;
-        FILE *f = open_memstream(&buf, &size);
+        size_t size = 0, j = 0;
+        FILE *f;
 
+        if (!nds || !addrs)
+                return NULL;
+        /* Linear in links + addresses: both sorted by ifindex, then walked side by side. */
+        for (size_t i = 0; i < m->n_addresses; i++)
+                addrs[i] = &m->addresses[i];
+        qsort(addrs, m->n_addresses, sizeof(SimAddress *), address_cmp_ifindex);
+        f = open_memstream(&buf, &size);
         if (!f)
                 return NULL;
-        /* By ifindex, as a dump comes. */
-        for (const SimNetdev *nd = sim_model_next_netdev(m, 0); nd; nd = sim_model_next_netdev(m, nd->ifindex))
-                print_link(f, m, nd);
+        for (size_t i = 0; i < m->n_netdevs; i++) {
+                size_t k;
+
+                while (j < m->n_addresses && addrs[j]->a.ifindex < nds[i]->ifindex)
+                        j++;
+                for (k = j; k < m->n_addresses && addrs[k]->a.ifindex == nds[i]->ifindex; k++)
+                        ;
+                print_link(f, nds[i], addrs + j, k - j);
+                j = k;
+        }
         if (fclose(f) != 0) {
                 free(buf);
                 return NULL;
         }
         return buf;
-}
-
-static int mkdir_p(const char *path) {
-        _cleanup_free_ char *p = strdup(path);
-
-        if (!p)
-                return -ENOMEM;
-        for (char *s = strchr(p + 1, '/');; s = strchr(s + 1, '/')) {
-                if (s)
-                        *s = 0;
-                if (mkdir(p, 0755) < 0 && errno != EEXIST)
-                        return negative_errno();
-                if (!s)
-                        return 0;
-                *s = '/';
-        }
-}
-
-static int rm_dir_files(const char *dir) {
-        _cleanup_closedir_ DIR *d = opendir(dir);
-        struct dirent *de;
-
-        if (!d)
-                return errno == ENOENT ? 0 : negative_errno();
-        while ((de = readdir(d)))
-                if (de->d_name[0] != '.')
-                        (void) unlinkat(dirfd(d), de->d_name, 0);
-        return rmdir(dir) < 0 ? negative_errno() : 0;
-}
-
-static int write_netdev(const SimNetdev *nd, const char *net_dir) {
-        _cleanup_free_ char *dir = NULL;
-        int r;
-
-        if (asprintf(&dir, "%s/%s", net_dir, nd->name) < 0)
-                return -ENOMEM;
-        r = mkdir_p(dir);
-        if (r < 0)
-                return r;
-        for (size_t i = 0; i < ELEMENTSOF(sysfs_attrs); i++) {
-                _cleanup_free_ char *path = NULL;
-                char buf[128];
-
-                if (asprintf(&path, "%s/%s", dir, sysfs_attrs[i]) < 0)
-                        return -ENOMEM;
-                /* Attributes the device does not have (netlink children's pkey/mode/umcast) or that
-                 * cannot be read now (carrier while down) are absent. */
-                if (sim_netdev_sysfs_read(nd, sysfs_attrs[i], buf, sizeof(buf)) < 0) {
-                        (void) unlink(path);
-                        continue;
-                }
-                r = write_file_atomic(path, buf, false);
-                if (r < 0)
-                        return r;
-        }
-        return 0;
-}
-
-int sim_view_write(const SimModel *m, const char *state_dir) {
-        _cleanup_free_ char *net_dir = NULL, *ip_path = NULL, *text = NULL;
-        _cleanup_closedir_ DIR *d = NULL;
-        struct dirent *de;
-        int r;
-
-        if (asprintf(&net_dir, "%s/sys/class/net", state_dir) < 0 ||
-            asprintf(&ip_path, "%s/ip-address", state_dir) < 0)
-                return -ENOMEM;
-        r = mkdir_p(net_dir);
-        if (r < 0)
-                return r;
-        for (size_t i = 0; i < m->n_netdevs; i++) {
-                r = write_netdev(m->netdevs[i], net_dir);
-                if (r < 0)
-                        return r;
-        }
-        /* Links that went away or were renamed. */
-        d = opendir(net_dir);
-        if (!d)
-                return negative_errno();
-        while ((de = readdir(d))) {
-                _cleanup_free_ char *p = NULL;
-
-                if (de->d_name[0] == '.' || sim_model_find_name(m, de->d_name))
-                        continue;
-                if (asprintf(&p, "%s/%s", net_dir, de->d_name) >= 0)
-                        (void) rm_dir_files(p);
-        }
-
-        text = sim_view_ip_address(m);
-        if (!text)
-                return -ENOMEM;
-        return write_file_atomic(ip_path, text, false);
 }
