@@ -376,10 +376,12 @@ static int dev_set_mtu(SimModel *m, SimNetdev *nd, uint32_t mtu, const char **ex
         return 0;
 }
 
+static void netdev_sync_family(SimModel *m, SimNetdev *nd);
+
 int sim_set_mtu(SimModel *m, SimNetdev *nd, uint32_t mtu, const char **extack) {
         int r = dev_set_mtu(m, nd, mtu, extack);
 
-        sim_model_sync(m);
+        netdev_sync_family(m, nd);
         return r;
 }
 
@@ -410,6 +412,18 @@ static void netdev_sync(SimModel *m, SimNetdev *nd) {
 void sim_model_sync(SimModel *m) {
         for (size_t i = 0; i < m->n_netdevs; i++)
                 netdev_sync(m, m->netdevs[i]);
+}
+
+/* sim_model_sync() for what a change to one netdev can affect: the netdev, and on a parent its
+ * children, whose operstate follows the parent's carrier (§5). Every other netdev was synced by the
+ * change that last touched it; syncing all of them after each change made a fabric with thousands
+ * of children quadratic. */
+static void netdev_sync_family(SimModel *m, SimNetdev *nd) {
+        netdev_sync(m, nd);
+        if (!nd->parent)
+                for (size_t i = 0; i < m->n_netdevs; i++)
+                        if (m->netdevs[i]->parent == nd)
+                                netdev_sync(m, m->netdevs[i]);
 }
 
 /* ipoib_ndo_init() via register_netdevice(): the pkey OR, MTUs from the port, a new QPN. */
@@ -571,7 +585,7 @@ int sim_set_up(SimModel *m, SimNetdev *nd, bool up) {
                 netdev_announce(m, nd);
                 sim_inet_ifdown(m, nd, false);
         }
-        sim_model_sync(m);
+        netdev_sync_family(m, nd);
         return 0;
 }
 
@@ -602,7 +616,7 @@ int sim_set_mode(SimModel *m, SimNetdev *nd, const char *buf) {
                 nd->connected = true;
                 netdev_announce(m, nd);
                 (void) dev_set_mtu(m, nd, SIM_CM_MTU, NULL);
-                sim_model_sync(m);
+                netdev_sync_family(m, nd);
                 return 0;
         }
         if (streq(buf, "datagram\n")) {
@@ -611,7 +625,7 @@ int sim_set_mode(SimModel *m, SimNetdev *nd, const char *buf) {
                 nd->connected = false;
                 netdev_announce(m, nd);
                 (void) dev_set_mtu(m, nd, MIN(nd->mcast_mtu, nd->mtu), NULL);
-                sim_model_sync(m);
+                netdev_sync_family(m, nd);
                 return 0;
         }
         /* Enhanced IPoIB, no CM support, or a buffer that is neither: -EINVAL (not -EOPNOTSUPP). */
@@ -696,7 +710,7 @@ int sim_rtnl_newlink(SimModel *m, const SimNewLink *req, const char **extack, Si
         /* rtnl_configure_link(): ifi_flags. */
         if (req->up)
                 (void) sim_set_up(m, nd, true);
-        sim_model_sync(m);
+        netdev_sync_family(m, nd);
         if (ret)
                 *ret = nd;
         return 0;
@@ -728,6 +742,7 @@ static int parse_sysfs_int(const char *buf, int *ret) {
 
 int sim_sysfs_create_child(SimModel *m, SimNetdev *parent, const char *buf, SimNetdev **ret) {
         char name[IFNAMSIZ];
+        SimNetdev *nd;
         int pkey, r;
 
         /* create_child exists on parents only. */
@@ -745,9 +760,13 @@ int sim_sysfs_create_child(SimModel *m, SimNetdev *parent, const char *buf, SimN
                     m->netdevs[i]->pkey == pkey)
                         return -ENOTUNIQ;
         sim_legacy_child_name(parent->name, (uint16_t) pkey, name);
-        r = netdev_register(m, parent->port, parent, SIM_LEGACY_CHILD, name, (uint16_t) pkey, 0, 0, ret);
-        sim_model_sync(m);
-        return r;
+        r = netdev_register(m, parent->port, parent, SIM_LEGACY_CHILD, name, (uint16_t) pkey, 0, 0, &nd);
+        if (r < 0)
+                return r;
+        netdev_sync_family(m, nd);
+        if (ret)
+                *ret = nd;
+        return 0;
 }
 
 int sim_sysfs_delete_child(SimModel *m, SimNetdev *parent, const char *buf) {
