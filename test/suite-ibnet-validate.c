@@ -535,6 +535,49 @@ START_TEST(test_perm_config) {
 }
 END_TEST
 
+/* ib_config_find_child() from the index answers what a scan of every file answers: the first file in
+ * order that matches the parent and gives its child that name. */
+START_TEST(test_find_child_index) {
+        _cleanup_(test_config_done) TestConfig t = {};
+        static const char *const files[] = {
+                "10-a.ibnet", "[Match]\nName=ib0\n[Partition]\nPKey=0x8002\n",
+                "20-b.ibnet", "[Match]\nName=ib1\n[Partition]\nPKey=0x8002\n",
+                "30-c.ibnet", "[Match]\nName=ib0\n[Partition]\nPKey=0x0005\n",
+                "40-d.ibnet", "[Match]\nName=ib1\n[Partition]\nPKey=0x8004\nName=storage\n",
+                "50-e.ibnet", "[Match]\nName=ib2\n[Partition]\nPKey=0x8006\nName=ib2.8007\n",
+                "60-f.ibnet", "[Match]\nName=ib3 ib2\n[Partition]\nPKey=0x8007\n",
+                "70-g.ibnet", "[Match]\nName=ib0\n[Network]\nAddress=192.0.2.1/24\n",
+                NULL,
+        };
+        static const struct {
+                const char *parent, *child, *want; /* want: the entry, NULL for none */
+        } q[] = {
+                { "ib0", "ib0.8002", "10-a.ibnet" }, { "ib1", "ib1.8002", "20-b.ibnet" },
+                { "ib0", "ib0.8005", "30-c.ibnet" }, { "ib1", "storage", "40-d.ibnet" },
+                { "ib0", "storage", NULL },          { "ib2", "ib2.8007", "50-e.ibnet" },
+                { "ib3", "ib3.8007", "60-f.ibnet" }, { "ib0", "ib0.8004", NULL },
+                { "ib0", "ib0.80", NULL },           { "ib0", "ib0.8002x", NULL },
+                { "ib0", "ib0.8002.8002", NULL },    { "ib4", "ib4.8002", NULL },
+                { "ib0", "ib0.800A", NULL },
+        };
+
+        test_config_load(files, 0, &t);
+        for (int pass = 0; pass < 2; pass++) {
+                if (pass == 1)
+                        ck_assert_int_eq(ib_config_index_children(&t.config), 0);
+                ck_assert_int_eq(t.config.children_indexed, pass == 1);
+                for (size_t i = 0; i < ELEMENTSOF(q); i++) {
+                        IbLinkIdentity pid = { .ifname = q[i].parent, .type = IB_LINK_TYPE_INFINIBAND };
+                        const IbNetwork *got = ib_config_find_child(&t.config, &pid, q[i].parent, q[i].child);
+                        const IbNetwork *want = q[i].want ? entry(&t, q[i].want) : NULL;
+
+                        ck_assert_msg(got == want, "pass %d: %s of %s: got %s, want %s", pass, q[i].child,
+                                      q[i].parent, got ? got->path : "none", q[i].want ?: "none");
+                }
+        }
+}
+END_TEST
+
 Suite *make_ibnet_validate_suite(void) {
         Suite *s = suite_create("ibnet-validate");
         TCase *tc;
@@ -557,6 +600,7 @@ Suite *make_ibnet_validate_suite(void) {
         tcase_add_test(tc, test_broken_file_rejected);
         tcase_add_test(tc, test_same_route_two_links);
         tcase_add_test(tc, test_same_route_shadowed);
+        tcase_add_test(tc, test_find_child_index);
         suite_add_tcase(s, tc);
 
         tc = tcase_create("permissions");

@@ -239,16 +239,7 @@ int ipoib_child_delete_done(Link *l, const Action *a, int error, const char **ex
 IbNetwork *ipoib_child_network(const IbConfig *c, const Link *parent, const char *ifname) {
         IbLinkIdentity pid = link_identity(parent);
 
-        FOREACH_ARRAY(e, c->entries, c->n) {
-                char name[IFNAMSIZ];
-
-                if (!e->network || !ib_network_is_child(e->network) || !ib_network_matches(e->network, &pid) ||
-                    ib_network_child_name(e->network, parent->kernel.ifname, name, sizeof(name)) < 0 ||
-                    !streq(name, ifname))
-                        continue;
-                return e->network;
-        }
-        return NULL;
+        return ib_config_find_child(c, &pid, parent->kernel.ifname, ifname);
 }
 
 /* One slot per [Partition] file that names this link as its parent. */

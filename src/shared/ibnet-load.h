@@ -5,6 +5,7 @@
 
 #include "diag.h"
 #include "ibnet.h"
+#include "strmap.h"
 
 typedef struct ConfFile {
         char *name;     /* "10-ib0.ibnet" */
@@ -66,9 +67,23 @@ typedef struct IbConfigEntry {
 typedef struct IbConfig {
         IbConfigEntry *entries; /* sorted by name */
         size_t n, allocated;
+        /* [Partition] entries by the child name they give (ib_config_index_children()): "=NAME" for
+         * Name=, ".PPPP" (the P_Key in 4 hex digits) for a name made of the parent's; each value is an
+         * IbConfigBucket of entry indexes in file order. */
+        StrMap children;
+        bool children_indexed;
 } IbConfig;
 
 void ib_config_done(IbConfig *c);
+
+/* Builds c->children from the entries as they are now (call again after changing an entry's network). */
+int ib_config_index_children(IbConfig *c);
+void ib_config_children_done(IbConfig *c);
+/* The first [Partition] entry, in file order, whose file matches the parent (pid, named parent_ifname)
+ * and whose child is called ifname: the network a scan of every entry with ib_network_matches() and
+ * ib_network_child_name() finds, from the index when it is built (linear otherwise). NULL if none. */
+IbNetwork *ib_config_find_child(const IbConfig *c, const IbLinkIdentity *pid, const char *parent_ifname,
+                                const char *ifname);
 
 /* Loads every file of the list, then the cross-file checks, which reject the later file of a
  * conflicting pair. Returns the number of rejected files (>= 0) or -errno (-ENOMEM). */
