@@ -10,6 +10,7 @@
 #include <linux/rtnetlink.h>
 #include <net/if_arp.h>
 
+#include "describe.h"
 #include "fake-backend.h"
 #include "ipoib-proto.h"
 #include "manager.h"
@@ -142,6 +143,18 @@ static inline void core_remove(Core *c, const char *name) {
 
 /* Runs the loop until nothing is pending: every event delivered, every submit answered, no link
  * left to plan. A plan that never converges (a request sent again on every answer) hits the bound. */
+/* STATUS= counts the links itself (describe_counts()); it must say what the view says. */
+static inline void core_expect_counts_agree(Core *c) {
+        _cleanup_(json_object_putp) json_object *view = describe_view(c->m);
+        StatusCounts want, got = describe_counts(c->m);
+
+        ck_assert_ptr_nonnull(view);
+        want = status_count(view);
+        ck_assert_msg(got.matched == want.matched && got.configured == want.configured && got.failed == want.failed,
+                      "STATUS= counts %zu/%zu/%zu, the view %zu/%zu/%zu", got.matched, got.configured, got.failed,
+                      want.matched, want.configured, want.failed);
+}
+
 static inline void core_settle(Core *c) {
         for (unsigned i = 0;; i++) {
                 int r;
@@ -154,8 +167,10 @@ static inline void core_settle(Core *c) {
                 }
                 r = sd_event_run(c->m->event, 0);
                 ck_assert_int_ge(r, 0);
-                if (r == 0 && fake_backend_idle(c->f) && !c->m->dirty)
+                if (r == 0 && fake_backend_idle(c->f) && !c->m->dirty) {
+                        core_expect_counts_agree(c);
                         return;
+                }
         }
 }
 

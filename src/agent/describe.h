@@ -4,12 +4,15 @@
 #include <json-c/json.h>
 
 #include "manager.h"
+#include "status-print.h"
 
 /* The view model: what Describe() returns, and what the --oneshot summary and STATUS= are printed from
  * (status-print.h). A new object (NULL on OOM). */
 json_object *describe_view(Manager *m);
 
-/* "STATUS=…" for sd_notify(), from the view. */
+/* status_count() of the view, counted without building it. */
+StatusCounts describe_counts(Manager *m);
+/* "STATUS=…" for sd_notify(), from those counts. */
 int describe_notify_status(Manager *m, char *buf, size_t size);
 
 /* Newly allocated JSON texts (NULL on OOM): the whole view (Describe()) and the dry-run plan (Plan()). */

@@ -228,11 +228,16 @@ int status_print_summary(FILE *f, json_object *view) {
         return c.configured == c.matched ? 0 : 1;
 }
 
-int status_format_notify(json_object *view, char *buf, size_t size) {
-        StatusCounts c = status_count(view);
+int status_format_counts(const StatusCounts *c, char *buf, size_t size) {
         int n;
 
-        n = snprintf(buf, size, "STATUS=%zu link%s matched: %zu configured, %zu failed", c.matched,
-                     c.matched == 1 ? "" : "s", c.configured, c.failed);
+        n = snprintf(buf, size, "STATUS=%zu link%s matched: %zu configured, %zu failed", c->matched,
+                     c->matched == 1 ? "" : "s", c->configured, c->failed);
         return n < 0 || (size_t) n >= size ? -ENOBUFS : 0;
+}
+
+int status_format_notify(json_object *view, char *buf, size_t size) {
+        StatusCounts c = status_count(view);
+
+        return status_format_counts(&c, buf, size);
 }

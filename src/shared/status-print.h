@@ -62,3 +62,5 @@ int status_print_summary(FILE *f, json_object *view);
 
 /* STATUS= for sd_notify(): "N links matched: N configured, N failed". */
 int status_format_notify(json_object *view, char *buf, size_t size);
+/* The same from counts the caller made without a view (the agent, at every idle moment). */
+int status_format_counts(const StatusCounts *c, char *buf, size_t size);
