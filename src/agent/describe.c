@@ -10,6 +10,7 @@
 
 #include "describe.h"
 #include "ib-tables.h"
+#include "ipoib-proto.h"
 #include "link-config.h"
 #include "parse-util.h"
 #include "status-print.h"
@@ -89,7 +90,7 @@ static json_object *children_json(Manager *m, const Link *l) {
 static json_object *route_protocol_json(uint8_t p) {
         static const char *const names[] = {
                 [RTPROT_KERNEL] = "kernel", [RTPROT_BOOT] = "boot", [RTPROT_STATIC] = "static",
-                [RTPROT_RA] = "ra",         [RTPROT_DHCP] = "dhcp",
+                [RTPROT_RA] = "ra",         [RTPROT_DHCP] = "dhcp", [RTPROT_IPOIB] = "ipoib", /* the agent's own */
         };
         char buf[8];
 

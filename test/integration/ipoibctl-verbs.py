@@ -215,7 +215,7 @@ def test_status_dns_routes(w):
     eq((l["dns"], l["domains"]), (["192.0.2.53", "2001:db8:1::53"], ["ib.example.com"]), "DNS and domains")
     default = [r for r in l["routes"] if r["destination"] == "0.0.0.0/0"]
     eq(default, [{"family": "ipv4", "destination": "0.0.0.0/0", "gateway": "192.0.2.254", "metric": 0, "table": 254,
-                  "protocol": "static", "scope": "global", "onlink": False}], "the default route")
+                  "protocol": "ipoib", "scope": "global", "onlink": False}], "the default route")
     p = w.ctl("status", "mlx4_ib0")
     eq(p.returncode, 0, f"exit status ({p.stderr})")
     for want in ["  Routes: fe80::/64 metric 256\n", "  0.0.0.0/0 via 192.0.2.254 metric 0\n",
