@@ -342,24 +342,31 @@ char *describe_json(Manager *m) {
         return json_text(describe_view(m));
 }
 
-char *plan_json(Manager *m) {
+/* The links with something to do, each with its actions. A dry run also works out each link's
+ * warning (which the reconcile pass would have done), so that the view it prints has them. */
+static json_object *plan_links(Manager *m, bool dry_run, bool *ret_changes) {
         _cleanup_free_ Link **links = NULL;
-        json_object *root = json_object_new_object(), *a = json_object_new_array();
+        json_object *a;
         size_t n = 0;
 
         links = manager_links_sorted(m, &n);
-        if (!links) {
-                json_object_put(root);
-                json_object_put(a);
+        if (!links)
                 return NULL;
-        }
+        a = json_object_new_array();
         for (size_t i = 0; i < n; i++) {
                 _cleanup_(action_list_done) ActionList plan = {};
                 const char *blocked = NULL;
+                PlanInput in;
                 json_object *o, *acts;
 
-                if (link_plan(m, links[i], &plan, &blocked, NULL) < 0 || (plan.n == 0 && !blocked))
+                if (link_plan(m, links[i], &plan, &blocked, dry_run ? &in : NULL) < 0)
                         continue;
+                if (dry_run)
+                        link_update_warning(links[i], &in);
+                if (plan.n == 0 && !blocked)
+                        continue;
+                if (plan.n > 0 && ret_changes)
+                        *ret_changes = true;
                 o = json_object_new_object();
                 acts = json_object_new_array();
                 add(o, "name", jstr(links[i]->kernel.ifname));
@@ -374,7 +381,35 @@ char *plan_json(Manager *m) {
                 add(o, "blocked", jstr(blocked));
                 json_object_array_add(a, o);
         }
+        return a;
+}
+
+char *plan_json(Manager *m) {
+        json_object *root, *a = plan_links(m, false, NULL);
+
+        if (!a)
+                return NULL;
+        root = json_object_new_object();
         add(root, "links", a);
+        return json_text(root);
+}
+
+char *dry_run_json(Manager *m, bool *ret_changes) {
+        json_object *root, *a, *view;
+
+        *ret_changes = false;
+        a = plan_links(m, true, ret_changes);
+        if (!a)
+                return NULL;
+        view = describe_view(m);
+        if (!view) {
+                json_object_put(a);
+                return NULL;
+        }
+        root = json_object_new_object();
+        add(root, "links", a);
+        add(root, "rejected", json_object_new_int64(m->config_rejected));
+        add(root, "view", view);
         return json_text(root);
 }
 

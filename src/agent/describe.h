@@ -18,3 +18,6 @@ int describe_notify_status(Manager *m, char *buf, size_t size);
 /* Newly allocated JSON texts (NULL on OOM): the whole view (Describe()) and the dry-run plan (Plan()). */
 char *describe_json(Manager *m);
 char *plan_json(Manager *m);
+/* --dry-run's answer: {"links": the plan as plan_json() has it, "rejected": files with errors,
+ * "view": describe_view() with each link's warning}; *ret_changes when a link has actions. */
+char *dry_run_json(Manager *m, bool *ret_changes);

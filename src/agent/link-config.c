@@ -154,7 +154,7 @@ static void link_prune_owned(Manager *m, Link *l) {
 }
 
 /* Things worth saying about a link that is otherwise fine. One line, the most important first. */
-static void link_update_warning(Link *l, const PlanInput *in) {
+void link_update_warning(Link *l, const PlanInput *in) {
         const char *w;
         char buf[256];
 

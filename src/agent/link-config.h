@@ -17,6 +17,8 @@ void link_port_event(Manager *m, Link *l);
 /* The plan for the link as things stand, without sending anything (also for "ipoibctl plan").
  * ret_in, if not NULL, receives the plan's input (its children and owned pointers are not valid after). */
 int link_plan(Manager *m, Link *l, ActionList *plan, const char **ret_blocked, PlanInput *ret_in);
+/* The link's warning from a plan's input (link_reconcile() calls it; so does --dry-run). */
+void link_update_warning(Link *l, const PlanInput *in);
 /* The link carries an address or route with the agent's mark (ipoib-proto.h): it is the agent's to
  * clean up even without a file or a record. */
 bool link_has_marked(const Link *l);

@@ -13,6 +13,7 @@
 static char **arg_config_dirs = NULL;
 static char *arg_runtime_dir = NULL;
 static bool arg_oneshot = false;
+static bool arg_dry_run = false;
 static char *arg_simulate = NULL;
 
 static void help(void) {
@@ -25,6 +26,9 @@ static void help(void) {
                "     --runtime-dir=DIR    State directory (default " RUNTIME_DIR ")\n"
                "     --oneshot            Converge once, print a summary and exit: 0 when every\n"
                "                          matched link is configured, 1 otherwise\n"
+               "     --dry-run            Read the kernel (or the fabric) once, print as JSON what\n"
+               "                          the agent would change, change nothing and exit: 0\n"
+               "                          nothing to change, 2 changes, 1 files with errors\n"
                "     --log-level=LEVEL    debug, info, notice, warning, err\n"
                "     --simulate=FABRIC    Run against a simulated InfiniBand fabric described by the\n"
                "                          JSON file FABRIC instead of the kernel; its sysfs-like view\n"
@@ -34,13 +38,15 @@ static void help(void) {
 }
 
 static int parse_argv(int argc, char *argv[]) {
-        enum { ARG_VERSION = 0x100, ARG_CONFIG_DIR, ARG_RUNTIME_DIR, ARG_ONESHOT, ARG_LOG_LEVEL, ARG_SIMULATE };
+        enum { ARG_VERSION = 0x100, ARG_CONFIG_DIR, ARG_RUNTIME_DIR, ARG_ONESHOT, ARG_LOG_LEVEL, ARG_SIMULATE,
+               ARG_DRY_RUN };
         static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' },
                 { "version", no_argument, NULL, ARG_VERSION },
                 { "config-dir", required_argument, NULL, ARG_CONFIG_DIR },
                 { "runtime-dir", required_argument, NULL, ARG_RUNTIME_DIR },
                 { "oneshot", no_argument, NULL, ARG_ONESHOT },
+                { "dry-run", no_argument, NULL, ARG_DRY_RUN },
                 { "log-level", required_argument, NULL, ARG_LOG_LEVEL },
                 { "simulate", required_argument, NULL, ARG_SIMULATE },
                 {},
@@ -73,6 +79,9 @@ static int parse_argv(int argc, char *argv[]) {
                         break;
                 case ARG_ONESHOT:
                         arg_oneshot = true;
+                        break;
+                case ARG_DRY_RUN:
+                        arg_dry_run = arg_oneshot = true;
                         break;
                 case ARG_LOG_LEVEL:
                         l = log_level_from_string(optarg);
@@ -111,6 +120,7 @@ static int run(int argc, char *argv[]) {
         m->config_dirs = TAKE_PTR(arg_config_dirs);
         m->runtime_dir = TAKE_PTR(arg_runtime_dir);
         m->oneshot = arg_oneshot;
+        m->dry_run = arg_dry_run;
 
         r = manager_load_config(m, false);
         if (r < 0)
@@ -143,7 +153,9 @@ static int run(int argc, char *argv[]) {
                 return log_oom();
         TAKE_PTR(dns); /* the manager's now */
         m->backend_name = arg_simulate ? "simulated" : "netlink";
-        (void) manager_bus_start(m);
+        /* A dry run answers on stdout only: no bus name, no socket, no record written. */
+        if (!m->dry_run)
+                (void) manager_bus_start(m);
         r = manager_start(m, b);
         if (r < 0)
                 return r;

@@ -390,6 +390,22 @@ static const OwnerProbe manager_owner_probe = {
         .address = probe_address,
 };
 
+/* --dry-run: the plan against what the dump found, on stdout; nothing is sent. */
+static void manager_dry_run(Manager *m) {
+        _cleanup_free_ char *json = NULL;
+        bool changes = false;
+
+        json = dry_run_json(m, &changes);
+        if (!json) {
+                m->exit_status = log_oom();
+        } else {
+                puts(json);
+                m->exit_status = m->config_rejected > 0 ? 1 : changes ? 2 : 0;
+        }
+        (void) fflush(stdout);
+        (void) sd_event_exit(m->event, m->exit_status);
+}
+
 static void on_dump_done(void *userdata) {
         Manager *m = userdata;
         Link *l;
@@ -405,6 +421,10 @@ static void on_dump_done(void *userdata) {
                         link_remove(m, l);
         /* Intents whose answer never came (a crash before, a lost answer now) against the kernel. */
         owner_settle(&m->owner, &manager_owner_probe, m);
+        if (m->dry_run) {
+                manager_dry_run(m);
+                return;
+        }
         manager_all_dirty(m);
         /* Even with no links at all: the reconcile pass is what reports readiness. */
         (void) sd_event_source_set_enabled(m->reconcile_source, SD_EVENT_ONESHOT);
@@ -460,6 +480,8 @@ int manager_enqueue(Manager *m, Link *l, const Action *a) {
         const ActionOps *ops = action_ops(a->type);
         int r;
 
+        if (m->dry_run)
+                return -EROFS; /* never reached: a dry run stops after the dump */
         r = request_queue_add(&m->queue, a);
         if (r < 0)
                 return r;
@@ -583,7 +605,8 @@ int manager_start(Manager *m, Backend *backend) {
 int manager_run(Manager *m) {
         int r = sd_event_loop(m->event);
 
-        (void) owner_save(&m->owner);
+        if (!m->dry_run)
+                (void) owner_save(&m->owner);
         return r;
 }
 

@@ -48,6 +48,7 @@ typedef struct Manager {
         sd_event_source *resync_timer; /* retries a dump that could not be started */
         bool ready_notified;
         bool oneshot;
+        bool dry_run; /* --dry-run: plan once after the first dump, print it, send nothing */
         int exit_status;
 } Manager;
 

@@ -23,12 +23,15 @@ static void help(void) {
                "     --config-dir=DIR  Read configuration from DIR instead of the search path\n"
                "                       (repeatable)\n"
                "     --runtime-dir=DIR Reach the agent on DIR/control (default: $IPOIB_RUNTIME_DIR,\n"
-               "                       else " RUNTIME_DIR ", when it is not on the system bus)\n\n"
+               "                       else " RUNTIME_DIR ", when it is not on the system bus)\n"
+               "     --simulate=FABRIC plan against the simulated fabric FABRIC (JSON)\n"
+               "     --running         plan with the files the agent runs, not those on disk\n\n"
                "See the ipoibctl(1) man page for details.\n");
 }
 
 static int parse_argv(int argc, char *argv[]) {
-        enum { ARG_VERSION = 0x100, ARG_JSON, ARG_NO_LEGEND, ARG_CONFIG_DIR, ARG_RUNTIME_DIR };
+        enum { ARG_VERSION = 0x100, ARG_JSON, ARG_NO_LEGEND, ARG_CONFIG_DIR, ARG_RUNTIME_DIR, ARG_SIMULATE,
+               ARG_RUNNING };
         static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' },
                 { "version", no_argument, NULL, ARG_VERSION },
@@ -36,6 +39,8 @@ static int parse_argv(int argc, char *argv[]) {
                 { "no-legend", no_argument, NULL, ARG_NO_LEGEND },
                 { "config-dir", required_argument, NULL, ARG_CONFIG_DIR },
                 { "runtime-dir", required_argument, NULL, ARG_RUNTIME_DIR },
+                { "simulate", required_argument, NULL, ARG_SIMULATE },
+                { "running", no_argument, NULL, ARG_RUNNING },
                 {},
         };
         int c;
@@ -63,6 +68,15 @@ static int parse_argv(int argc, char *argv[]) {
                         arg_runtime_dir = strdup(optarg);
                         if (!arg_runtime_dir)
                                 return -ENOMEM;
+                        break;
+                case ARG_SIMULATE:
+                        free(arg_simulate);
+                        arg_simulate = strdup(optarg);
+                        if (!arg_simulate)
+                                return -ENOMEM;
+                        break;
+                case ARG_RUNNING:
+                        arg_running = true;
                         break;
                 case '?':
                         return -EINVAL;
@@ -106,6 +120,7 @@ int main(int argc, char *argv[]) {
         r = dispatch_verb(argc - optind, argv + optind);
         arg_config_dirs = strv_free(arg_config_dirs);
         arg_runtime_dir = mfree(arg_runtime_dir);
+        arg_simulate = mfree(arg_simulate);
         if (r < 0) {
                 if (r != -EINVAL)
                         fprintf(stderr, "ipoibctl: %s\n", strerror(-r));

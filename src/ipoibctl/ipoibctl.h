@@ -21,6 +21,8 @@ extern const size_t ipoibctl_verbs_size;
 extern bool arg_json;
 extern bool arg_no_legend;
 extern char **arg_config_dirs; /* replaces the search path when set */
+extern char *arg_simulate;     /* plan/check against this simulated fabric (JSON) */
+extern bool arg_running;       /* plan: the running configuration, as the agent has it */
 
 /* The search path: the --config-dir directories, else the default one. */
 char *const *config_dirs(void);
@@ -46,6 +48,8 @@ int agent_json(const char *method, json_object **ret);
 /* "ipoibctl: no link NAME" for each name or glob in argv[1..] that matches no link of the view;
  * returns 1 if there was one, else 0. */
 int names_check(json_object *view, int argc, char *argv[]);
+/* Keeps in view's "links" array only the links named (or matched by a glob) in argv[1..]. */
+void links_keep(json_object *view, int argc, char *argv[]);
 
 /* Verbs return 0 on success, a positive exit status for "ran, but the answer is no" (check: 1 =
  * invalid), or -errno for failures. */

@@ -63,7 +63,7 @@ int names_check(json_object *view, int argc, char *argv[]) {
 
 /* Keeps the links named on the command line, in the agent's order; without names, the links the agent
  * has business with. */
-static void links_keep(json_object *view, int argc, char *argv[]) {
+void links_keep(json_object *view, int argc, char *argv[]) {
         json_object *links = json_get(view, "links"), *out = json_object_new_array();
 
         for (size_t i = 0; i < json_array_len(links); i++) {
@@ -99,43 +99,6 @@ int verb_status(int argc, char *argv[]) {
                                 putchar('\n');
                         status_print_link(stdout, json_object_array_get_idx(links, i));
                 }
-        return r;
-}
-
-int verb_plan(int argc, char *argv[]) {
-        _cleanup_(json_object_putp) json_object *j = NULL, *view = NULL;
-        json_object *links;
-        size_t shown = 0;
-        int r = 0;
-
-        if (agent_json("Plan", &j) < 0)
-                return 1;
-        if (argc > 1) {
-                /* Plan() leaves out the links with nothing to do: whether a name exists is Describe()'s
-                 * to say. */
-                if (agent_json("Describe", &view) < 0)
-                        return 1;
-                r = names_check(view, argc, argv);
-                links_keep(j, argc, argv);
-        }
-        if (arg_json) {
-                print_json(j);
-                return r;
-        }
-        links = json_get(j, "links");
-        for (size_t i = 0; i < json_array_len(links); i++) {
-                json_object *l = json_object_array_get_idx(links, i), *acts = json_get(l, "actions");
-                const char *name = json_get_str(l, "name");
-
-                for (size_t k = 0; k < json_array_len(acts); k++, shown++)
-                        printf("%s: %s\n", name, json_object_get_string(json_object_array_get_idx(acts, k)));
-                if (json_get_str(l, "blocked")) {
-                        printf("%s: blocked: %s\n", name, json_get_str(l, "blocked"));
-                        shown++;
-                }
-        }
-        if (shown == 0 && !arg_no_legend)
-                printf("Nothing to change.\n");
         return r;
 }
 
