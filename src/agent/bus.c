@@ -13,6 +13,7 @@
 #include "bus-errors.h"
 #include "bus.h"
 #include "describe.h"
+#include "plan-files.h"
 
 /* Every error reply goes through here: the name from the one errno table (bus-errors.c), the
  * message from fmt, where %m is r. */
@@ -47,6 +48,12 @@ static int method_describe(sd_bus_message *msg, void *userdata, sd_bus_error *er
 
 static int method_plan(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
         return reply_json(msg, plan_json(userdata), error);
+}
+
+static int method_plan_files(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        int r = manager_plan_files(userdata, msg);
+
+        return r < 0 ? bus_error_set_errnof(error, r, "Cannot plan the files on disk: %m") : r;
 }
 
 static int method_reload(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
@@ -100,6 +107,8 @@ const sd_bus_vtable manager_vtable[] = {
         SD_BUS_METHOD_WITH_NAMES("Describe", "", , "s", SD_BUS_PARAM(json), method_describe,
                                  SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_NAMES("Plan", "", , "s", SD_BUS_PARAM(json), method_plan, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("PlanFiles", "", , "s", SD_BUS_PARAM(json), method_plan_files,
+                                 SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_NAMES("Reload", "", , "uu", SD_BUS_PARAM(files) SD_BUS_PARAM(rejected), method_reload,
                                  0),
         SD_BUS_VTABLE_END,

@@ -7,6 +7,7 @@
  * 1 errors (a file a reload would reject, no agent). */
 
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,6 +162,27 @@ static size_t print_plan(json_object *j) {
         return shown;
 }
 
+/* PlanFiles() of the running agent: its search path read as a reload would, against its own state
+ * (its backend, what it learned). -ESRCH when no agent runs (said on stderr). */
+static int plan_files_of_agent(json_object **ret) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        const char *text;
+        int r;
+
+        r = agent_open(&bus);
+        if (r < 0)
+                return r;
+        r = agent_call_on(bus, "PlanFiles", &reply, NULL);
+        if (r < 0)
+                return -ENOTCONN;
+        r = sd_bus_message_read(reply, "s", &text);
+        if (r < 0)
+                return r;
+        *ret = json_tokener_parse(text);
+        return *ret ? 0 : -EBADMSG;
+}
+
 static int plan_running(json_object **ret_plan, json_object **ret_view) {
         if (agent_json("Plan", ret_plan) < 0)
                 return -ENOTCONN;
@@ -171,6 +193,7 @@ int verb_plan(int argc, char *argv[]) {
         _cleanup_(json_object_putp) json_object *j = NULL, *running_view = NULL;
         json_object *view, *links;
         size_t shown, n_changes = 0;
+        bool local = false;
         int status = 0, r;
 
         if (arg_running && arg_simulate) {
@@ -194,13 +217,32 @@ int verb_plan(int argc, char *argv[]) {
                         return 1;
                 view = running_view;
         } else {
-                status = dry_run(&j);
+                /* The files of the search path, and an agent runs: it knows its backend and what it
+                 * learned, so it is asked. Otherwise the dry run here. */
+                status = -ESRCH;
+                if (!arg_config_dirs && !arg_simulate) {
+                        status = plan_files_of_agent(&j);
+                        if (status == -ESRCH)
+                                fprintf(stderr, "ipoibctl plan: planning against the kernel here instead.\n");
+                        else if (status < 0)
+                                return 1;
+                        else if (json_object_get_int64(json_get(j, "rejected")) > 0) {
+                                fprintf(stderr, "ipoibctl plan: %" PRId64 " file(s) with errors keep their running "
+                                                "version (see ipoibctl check).\n",
+                                        json_object_get_int64(json_get(j, "rejected")));
+                                status = 1;
+                        }
+                }
+                if (status == -ESRCH) {
+                        local = true;
+                        status = dry_run(&j);
+                }
                 if (status < 0) {
                         fprintf(stderr, "ipoibctl: the dry run of %s failed: %s\n", agent_path(), strerror(-status));
                         return 1;
                 }
                 view = json_get(j, "view");
-                if (status == 1) {
+                if (status == 1 && local) {
                         /* Its stderr named them. A reload keeps their running version, which a fresh
                          * dry run does not know: a plan without them would be wrong. */
                         fprintf(stderr, "ipoibctl plan: fix the files above (a reload keeps their running "

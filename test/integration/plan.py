@@ -15,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 
-from harness import eq, run_tests
+from harness import eq, run_tests, stop_process, wait_for
 
 AGENT, IPOIBCTL, SRC = (os.path.abspath(a) for a in sys.argv[1:4]) if len(sys.argv) >= 4 else (None,) * 3
 FABRIC = os.path.join(SRC or "", "examples/fabric/cx3-cx6.json")
@@ -115,6 +115,30 @@ def test_edit_on_disk_is_the_diff(w):
     eq(p.returncode, 2, f"exit status ({p.stdout}{p.stderr})")
     assert "- v0: remove-address 192.0.2.1/24" in p.stdout, p.stdout
     assert "192.0.2.77" not in p.stdout, p.stdout
+
+
+def test_running_agent_plans_files_on_disk(w):
+    """With an agent running (reached on its control socket), plan asks it (PlanFiles()): the files on
+    disk read as a reload would, against the agent's own state; nothing changes, the agent goes on."""
+    w.ip("link", "add", "v0", "type", "veth", "peer", "name", "v0p")
+    w.write("10-v0.ibnet", VETH)
+    agent = subprocess.Popen(["ip", "netns", "exec", w.name, AGENT, "--config-dir", w.conf, "--runtime-dir",
+                              w.runtime], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(lambda: "192.0.2.1/24" in w.ip("-br", "addr", "show", "dev", "v0").stdout, "the agent's address")
+        wait_for(lambda: os.path.exists(os.path.join(w.runtime, "control")), "the control socket")
+        w.write("10-v0.ibnet", VETH.replace("Address=192.0.2.1/24", "Address=192.0.2.1/24\nAddress=192.0.2.2/24"))
+        before = w.state()
+        p = run(["ip", "netns", "exec", w.name, IPOIBCTL, "plan"], check=False, env=w.env)
+        w.last = p
+        eq(p.returncode, 2, f"exit status ({p.stdout}{p.stderr})")
+        eq(p.stdout, "+ v0: add-address 192.0.2.2/24\n1 change.\n", "the plan")
+        p = run(["ip", "netns", "exec", w.name, IPOIBCTL, "plan", "--running"], check=False, env=w.env)
+        eq((p.returncode, p.stdout), (0, "Nothing to change.\n"), "the running files")
+        eq(w.state(), before, "the namespace after plan")
+        assert agent.poll() is None, "the agent still runs"
+    finally:
+        stop_process(agent)
 
 
 def test_errors(w):
