@@ -94,8 +94,6 @@ static json_object *route_protocol_json(uint8_t p) {
         };
         char buf[8];
 
-        if (p == RTPROT_IPOIB)
-                return jstr("ipoib"); /* ours, as units/rt_protos.d/ipoib.conf names it for ip route */
         if (p < ELEMENTSOF(names) && names[p])
                 return jstr(names[p]);
         snprintf(buf, sizeof(buf), "%u", p);
