@@ -25,13 +25,15 @@ static void help(void) {
                "     --runtime-dir=DIR Reach the agent on DIR/control (default: $IPOIB_RUNTIME_DIR,\n"
                "                       else " RUNTIME_DIR ", when it is not on the system bus)\n"
                "     --simulate=FABRIC plan against the simulated fabric FABRIC (JSON)\n"
-               "     --running         plan with the files the agent runs, not those on disk\n\n"
+               "     --running         plan with the files the agent runs, not those on disk\n"
+               "     --dry-run         import: print the files instead of writing them\n"
+               "     --output-dir=DIR  import: write into DIR instead of /etc/ipoib.d\n\n"
                "See the ipoibctl(1) man page for details.\n");
 }
 
 static int parse_argv(int argc, char *argv[]) {
         enum { ARG_VERSION = 0x100, ARG_JSON, ARG_NO_LEGEND, ARG_CONFIG_DIR, ARG_RUNTIME_DIR, ARG_SIMULATE,
-               ARG_RUNNING };
+               ARG_RUNNING, ARG_DRY_RUN, ARG_OUTPUT_DIR };
         static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' },
                 { "version", no_argument, NULL, ARG_VERSION },
@@ -41,6 +43,8 @@ static int parse_argv(int argc, char *argv[]) {
                 { "runtime-dir", required_argument, NULL, ARG_RUNTIME_DIR },
                 { "simulate", required_argument, NULL, ARG_SIMULATE },
                 { "running", no_argument, NULL, ARG_RUNNING },
+                { "dry-run", no_argument, NULL, ARG_DRY_RUN },
+                { "output-dir", required_argument, NULL, ARG_OUTPUT_DIR },
                 {},
         };
         int c;
@@ -77,6 +81,12 @@ static int parse_argv(int argc, char *argv[]) {
                         break;
                 case ARG_RUNNING:
                         arg_running = true;
+                        break;
+                case ARG_DRY_RUN:
+                        arg_dry_run = true;
+                        break;
+                case ARG_OUTPUT_DIR:
+                        arg_output_dir = optarg;
                         break;
                 case '?':
                         return -EINVAL;

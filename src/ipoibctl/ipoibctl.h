@@ -23,6 +23,8 @@ extern bool arg_no_legend;
 extern char **arg_config_dirs; /* replaces the search path when set */
 extern char *arg_simulate;     /* plan/check against this simulated fabric (JSON) */
 extern bool arg_running;       /* plan: the running configuration, as the agent has it */
+extern bool arg_dry_run;       /* import: print, do not write */
+extern char *arg_output_dir;   /* import: where to write, NULL = /etc/ipoib.d */
 
 /* The search path: the --config-dir directories, else the default one. */
 char *const *config_dirs(void);
@@ -59,3 +61,4 @@ int verb_status(int argc, char *argv[]);
 int verb_plan(int argc, char *argv[]);
 int verb_reload(int argc, char *argv[]);
 int verb_list(int argc, char *argv[]);
+int verb_import(int argc, char *argv[]);

@@ -16,5 +16,6 @@ const Verb ipoibctl_verbs[] = {
         { "reload", 1, 1, verb_reload, "           make the agent read its files again" },
         { "check", 1, -1, verb_check, "[PATH…]   validate configuration files" },
         { "cat", 1, -1, verb_cat, "[NAME|LINK…]  show configuration files with their drop-ins" },
+        { "import", 2, -1, verb_import, "FILE…    convert NetworkManager keyfiles and ifcfg files to .ibnet" },
 };
 const size_t ipoibctl_verbs_size = ELEMENTSOF(ipoibctl_verbs);
