@@ -26,7 +26,8 @@ typedef struct ImportJob {
         size_t n, allocated;
         char **used_route_files; /* realpaths of route files an ifcfg file took */
         DiagList diags;
-        size_t failed; /* sources that gave no file */
+        char **written; /* "SOURCE as PATH" */
+        size_t failed;  /* sources that gave no file */
 } ImportJob;
 
 static void import_job_done(ImportJob *j) {
@@ -34,6 +35,7 @@ static void import_job_done(ImportJob *j) {
                 import_result_done(r);
         free(j->results);
         strv_free(j->used_route_files);
+        strv_free(j->written);
         diag_list_done(&j->diags);
 }
 
@@ -289,6 +291,8 @@ static void print_report(FILE *out, ImportJob *j, size_t imported) {
 
                 fprintf(out, "%s\n", strna(s));
         }
+        STRV_FOREACH(w, j->written)
+                fprintf(out, "Imported %s.\n", *w);
         if (!arg_no_legend)
                 fprintf(out, "%zu file%s %s, %zu not: %zu error%s, %zu warning%s, %zu notice%s\n", imported,
                         imported == 1 ? "" : "s", arg_dry_run ? "would be imported" : "imported", j->failed, errors,
@@ -336,8 +340,11 @@ int verb_import(int argc, char *argv[]) {
                 if (r < 0)
                         return r;
                 if (r > 0) {
-                        diag_add(&j.diags, DIAG_NOTICE, j.results[i].source, 0, "imported as %s/%s", outdir,
-                                 j.results[i].name);
+                        char *w;
+
+                        if (asprintf(&w, "%s as %s/%s", j.results[i].source, outdir, j.results[i].name) < 0 ||
+                            strv_consume(&j.written, w) < 0)
+                                return -ENOMEM;
                         imported++;
                 }
         }
