@@ -206,6 +206,118 @@ static int take_check_diags(DiagList *from, const char *scratch, const char *out
         return 0;
 }
 
+/* s with every "from" replaced by "to"; newly allocated. */
+static char *replace_all(const char *s, const char *from, const char *to) {
+        _cleanup_free_ char *buf = NULL;
+        size_t size = 0, l = strlen(from);
+        FILE *f = open_memstream(&buf, &size);
+        const char *p;
+
+        if (!f)
+                return NULL;
+        while ((p = strstr(s, from))) {
+                fprintf(f, "%.*s%s", (int) (p - s), s, to);
+                s = p + l;
+        }
+        fputs(s, f);
+        if (fclose(f) != 0)
+                return NULL;
+        return TAKE_PTR(buf);
+}
+
+static int conf_file_cmp(const void *a, const void *b) {
+        return strcmp(((const ConfFile *) a)->name, ((const ConfFile *) b)->name);
+}
+
+static bool entry_used(const IbConfig *c, const char *path) {
+        FOREACH_ARRAY(e, c->entries, c->n)
+                if (streq(e->path, path))
+                        return e->network != NULL;
+        return false;
+}
+
+/* The diagnostics of the combined check that involve both the new files and the existing ones. */
+static int take_clash_diags(const DiagList *d, const char *scratch, const char *outdir, ImportJob *j) {
+        FOREACH_ARRAY(x, d->items, d->n) {
+                bool new_file = startswith(x->path, scratch);
+                _cleanup_free_ char *path = NULL, *msg = NULL;
+
+                if (new_file ? !strstr(x->message, outdir) : !strstr(x->message, scratch))
+                        continue;
+                path = replace_all(x->path, scratch, outdir);
+                msg = replace_all(x->message, scratch, outdir);
+                if (!path || !msg)
+                        return -ENOMEM;
+                diag_add(&j->diags, x->level, path, x->line, "%s", msg);
+        }
+        return 0;
+}
+
+/* The new files next to those already in the output directory, as the agent will read them: a new
+ * file the combination rejects is not imported, and if a file that is used today would no longer be,
+ * nothing is. Files of the same name as a new one are left out: those imports fail anyway. */
+static int check_with_existing(ImportJob *j, bool *ok, const char *scratch, const char *outdir) {
+        _cleanup_(conf_file_list_done) ConfFileList before = {}, after = {};
+        _cleanup_(ib_config_done) IbConfig cfg_before = {}, cfg_after = {};
+        _cleanup_(diag_list_done) DiagList d_before = {}, d_after = {};
+        char *dirs[] = { (char *) outdir, NULL };
+        bool broken = false;
+        int r;
+
+        r = conf_files_list(dirs, &before);
+        if (r < 0 || before.n == 0)
+                return r;
+        r = ib_config_load(&before, 0, &d_before, &cfg_before);
+        if (r >= 0)
+                r = conf_files_list(dirs, &after);
+        for (size_t i = 0; r >= 0 && i < j->n; i++) {
+                _cleanup_free_ char *p = NULL;
+                bool clash = false;
+
+                FOREACH_ARRAY(f, before.files, before.n)
+                        clash = clash || streq(f->name, j->results[i].name);
+                if (!ok[i] || clash)
+                        continue;
+                if (asprintf(&p, "%s/%s", scratch, j->results[i].name) < 0)
+                        return -ENOMEM;
+                r = conf_files_add_path(&after, p);
+        }
+        if (r < 0)
+                return r;
+        /* In name order, as the agent reads them: which of a clashing pair loses depends on it. */
+        qsort(after.files, after.n, sizeof(ConfFile), conf_file_cmp);
+        r = ib_config_load(&after, 0, &d_after, &cfg_after);
+        if (r < 0)
+                return r;
+        FOREACH_ARRAY(e, cfg_after.entries, cfg_after.n) {
+                if (e->network)
+                        continue;
+                if (!startswith(e->path, scratch)) {
+                        if (entry_used(&cfg_before, e->path)) {
+                                broken = true;
+                                diag_add(&j->diags, DIAG_ERROR, e->path, 0,
+                                         "would no longer be used next to the imported files");
+                        }
+                        continue;
+                }
+                for (size_t i = 0; i < j->n; i++)
+                        if (ok[i] && streq(j->results[i].name, e->name)) {
+                                ok[i] = false;
+                                diag_add(&j->diags, DIAG_ERROR, j->results[i].source, 0,
+                                         "%s/%s would clash with the files in %s; not imported", outdir, e->name,
+                                         outdir);
+                        }
+        }
+        for (size_t i = 0; broken && i < j->n; i++)
+                if (ok[i]) {
+                        ok[i] = false;
+                        diag_add(&j->diags, DIAG_ERROR, j->results[i].source, 0,
+                                 "not imported: with the new files a file of %s that is used today would not be",
+                                 outdir);
+                }
+        return take_clash_diags(&d_after, scratch, outdir, j);
+}
+
 /* Writes every result into a scratch directory under its own name and checks them all together, as
  * "ipoibctl check" would check the output directory: a result with errors is not imported. */
 static int check_results(ImportJob *j, char **texts, bool *ok, const char *outdir) {
@@ -244,6 +356,8 @@ static int check_results(ImportJob *j, char **texts, bool *ok, const char *outdi
                 }
         if (r >= 0)
                 r = take_check_diags(&check, scratch, outdir, j);
+        if (r >= 0)
+                r = check_with_existing(j, ok, scratch, outdir);
         remove_tree(scratch, j);
         return r;
 }

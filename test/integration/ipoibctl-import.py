@@ -168,9 +168,39 @@ def test_usage(d):
     assert "cannot read: No such file or directory" in p.stdout, p.stdout
 
 
+CHILD_8002 = "[Match]\nName=mlx4_ib0\n\n[Partition]\nPKey=0x8002\nName={name}\n"
+
+
+def test_checked_with_the_files_already_there(d):
+    """An imported child that clashes with a child the output directory already creates is refused; so
+    is an import that would make a file used today unusable. Unrelated files do not matter."""
+    out = d.path("out")
+    os.makedirs(out)
+    with open(os.path.join(out, "05-other.ibnet"), "w") as f:
+        f.write("[Match]\nName=mlx4_ib1\n")
+    mine = os.path.join(out, "05-mine.ibnet")
+    with open(mine, "w") as f:
+        f.write(CHILD_8002.format(name="storage0"))
+    p = d.import_(out, SEED_NM[1])
+    eq(p.returncode, 1, "exit status (earlier file has the P_Key)")
+    assert f"{out}/20-mlx4_ib0.8002.ibnet would clash with the files in {out}; not imported" in p.stdout, p.stdout
+    assert not os.path.exists(os.path.join(out, "20-mlx4_ib0.8002.ibnet")), "written anyway"
+    # The same clash with the existing file sorting after the new one: that file would be rejected.
+    os.rename(mine, os.path.join(out, "30-mine.ibnet"))
+    p = d.import_(out, SEED_NM[1])
+    eq(p.returncode, 1, "exit status (later file has the P_Key)")
+    assert f"{out}/30-mine.ibnet: error: would no longer be used next to the imported files" in p.stdout, p.stdout
+    assert not os.path.exists(os.path.join(out, "20-mlx4_ib0.8002.ibnet")), "written anyway"
+    # Without the clash the same import goes through, next to the unrelated file.
+    os.unlink(os.path.join(out, "30-mine.ibnet"))
+    p = d.import_(out, SEED_NM[1])
+    eq(p.returncode, 0, "exit status (no clash)")
+    eq(d.run("check", out).returncode, 0, "check of the directory")
+
+
 TESTS = [test_seed_nm_and_ifcfg_give_the_same_files, test_output_passes_check_and_configures_the_fabric,
          test_dry_run_prints_and_writes_nothing, test_never_overwrites, test_route_files_come_along,
-         test_every_corpus_source_converts_or_says_why, test_usage]
+         test_every_corpus_source_converts_or_says_why, test_checked_with_the_files_already_there, test_usage]
 
 if __name__ == "__main__":
     IPOIBCTL, AGENT, SRCDIR = (os.path.abspath(a) for a in sys.argv[1:4])
