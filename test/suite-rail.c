@@ -7,6 +7,7 @@
 #include <check.h>
 
 #include "ibnet-load.h"
+#include "rail.h"
 #include "strv.h"
 #include "test-suites.h"
 #include "test-util.h"
@@ -101,6 +102,116 @@ START_TEST(test_same_match_any_order) {
 }
 END_TEST
 
+/* ---- substitutions: errors at file:line ---- */
+
+typedef struct SubstCase {
+        const char *text;
+        unsigned line;
+        const char *message;
+} SubstCase;
+
+#define EIGHT "[Match]\nGUID=0x0002c90300a00000 0x0002c90300a00001 0x0002c90300a00002 0x0002c90300a00003\n" \
+              "GUID=0x0002c90300a00004 0x0002c90300a00005 0x0002c90300a00006 0x0002c90300a00007\n[Network]\n"
+
+static const SubstCase subst_cases[] = {
+        { EIGHT "Address=10.0.%x.1/24\n", 5, "unknown substitution \"%x\"; known are %i (rail index)" },
+        { EIGHT "Address=10.0.0.1/24%\n", 5, "a \"%\" at the end; write %% for a percent sign" },
+        /* Syntax, on a sample port, at load. */
+        { EIGHT "Address=10.0.%i/24\n", 5,
+          "invalid Address= value \"10.0.0/24\" (from \"10.0.%i/24\" for a sample port): not an address" },
+        /* Overflow: rail 6 of 8 gives 256. */
+        { EIGHT "Address=10.0.0.25%i/16\n", 5,
+          "invalid Address= value \"10.0.0.256/16\" (from \"10.0.0.25%i/16\" for rail 6, device mlx5_6 port 1, "
+          "GUID 0002:c903:00a0:0006)" },
+        { EIGHT "Address=10.0.0.%i/24\n", 5, "gets 10.0.0.0/24, the network address of its subnet" },
+        { EIGHT "Address=10.0.0.1/24\n", 5, "every port of this file would get the same address 10.0.0.1" },
+        { EIGHT "Address=10.%i.0.1/16\nGateway=10.%i.0.254\n", 6,
+          "every port of this file would get the same IPv4 route default metric 0" },
+        { EIGHT "Address=10.%i.0.1/16\n[Route]\nGateway=10.%i.0.254\nMetric=10%i\n", 0, NULL },
+        { EIGHT "Address=10.%i.0.1/16\nGateway=10.%i.1.254\n[Route]\nDestination=10.%i.0.0/16\n", 6,
+          "every port of this file would get the same IPv4 route default" },
+        { "[Match]\nDevice=mlx5_*\n[Network]\nAddress=10.%i.0.1/16\n", 4,
+          "%i has no value for device mlx5_0 port 1" },
+        { "[Match]\nName=ib*\n[Network]\nAddress=10.%i.0.1/16\n", 4, "a Device= glob or Name= gives none" },
+        /* A glob is tried on devices numbered 0 to 7: 10.0.0.25%n is the broadcast address on the sixth. */
+        { "[Match]\nDevice=mlx5_*\n[Network]\nAddress=10.0.0.25%n/24\n", 4,
+          "device mlx5_5 port 1, GUID 0002:c903:0000:0006 gets 10.0.0.255/24, the broadcast address" },
+        /* An empty Address= drops the templates before it. */
+        { EIGHT "Address=10.0.0.25%i/24\nAddress=\nAddress=10.%i.0.1/16\n", 0, NULL },
+        { "[Match]\nDevice=mlx5_0 mlx5_1\n[Network]\nAddress=10.%n.0.1/16\nAddress=10.%g.1.1/16\n", 0, NULL },
+};
+
+START_TEST(test_substitution_errors) {
+        const SubstCase *c = &subst_cases[_i];
+        _cleanup_(test_load_done) TestLoad l = {};
+
+        test_load(c->text, NULL, &l);
+        if (!c->message) {
+                _cleanup_free_ char *dump = test_diags_dump(&l.diags);
+
+                ck_assert_msg(l.r == 0, "case %d: r=%d %s", _i, l.r, dump);
+                return;
+        }
+        ck_assert_int_eq(l.r, -EINVAL);
+        test_assert_diag(&l.diags, DIAG_ERROR, l.path, c->line, c->message);
+}
+END_TEST
+
+/* A port that check could not try (a glob is tried on devices 0 to 7): its values fail at file:line. */
+START_TEST(test_instantiate_fails) {
+        _cleanup_(test_load_done) TestLoad l = {};
+        _cleanup_(ib_network_unrefp) IbNetwork *c = NULL;
+        _cleanup_(diag_list_done) DiagList diags = {};
+        IbLinkIdentity id = port_id("ibp3", "mlx5_300", 1, G0);
+        IbRail rail;
+
+        test_load_ok("[Match]\nDevice=mlx5_*\n[Network]\nAddress=10.0.%n.1/24\n", NULL, &l);
+        ck_assert(ib_network_matches(l.network, &id));
+        rail = rail_from_identity(l.network, &id);
+        ck_assert_int_eq(rail.index, -1);
+        ck_assert_int_eq(ib_network_instantiate(l.network, &rail, &diags, &c), -EINVAL);
+        ck_assert_ptr_null(c);
+        test_assert_diag(&diags, DIAG_ERROR, l.path, 4,
+                         "invalid Address= value \"10.0.300.1/24\" (from \"10.0.%n.1/24\" for device mlx5_300 port 1");
+}
+END_TEST
+
+START_TEST(test_instantiate_values) {
+        _cleanup_(test_load_done) TestLoad l = {};
+        _cleanup_(ib_network_unrefp) IbNetwork *c = NULL;
+        _cleanup_(diag_list_done) DiagList diags = {};
+        IbLinkIdentity id = port_id("ibp3", "mlx5_12", 2, G0 + 0x2a);
+        IbRail rail;
+        char a[IN_ADDR_PREFIX_STRLEN];
+
+        test_load_ok("[Match]\nGUID=0x0002c90300a00000 0x0002c90300a0002a\nPort=2\nDevice=mlx5_*\n"
+                     "[Network]\nAddress=192.0.%g.1/32\nAddress=fd00:%i:%n:%p:%G/64\nAddress=10.%g.%n.%p/16\n"
+                     "[Route]\nDestination=10.%n.0.0/16\nMetric=1%i\nGateway=10.%g.0.254\n[Network]\nDNS=192.0.2.53\n",
+                     NULL, &l);
+        ck_assert_uint_eq(l.network->n_addresses, 0); /* per port only */
+        ck_assert_uint_eq(l.network->n_templates, 6);
+        rail = rail_from_identity(l.network, &id);
+        ck_assert_int_eq(ib_network_instantiate(l.network, &rail, &diags, &c), 0);
+        test_assert_count(&diags, DIAG_ERROR, 0);
+        ck_assert_ptr_eq(ib_network_origin(c), l.network);
+        ck_assert_uint_eq(c->n_addresses, 3);
+        ck_assert_int_eq(in_addr_prefix_to_string(AF_INET, &c->addresses[0].addr, 32, a, sizeof(a)), 0);
+        ck_assert_str_eq(a, "192.0.42.1/32");
+        ck_assert_int_eq(in_addr_prefix_to_string(AF_INET6, &c->addresses[1].addr, 64, a, sizeof(a)), 0);
+        ck_assert_str_eq(a, "fd00:1:12:2:2:c903:a0:2a/64");
+        ck_assert_uint_eq(c->addresses[1].line, 7);
+        ck_assert_uint_eq(c->n_dns, 1); /* copied */
+        ck_assert(c->routes[0].has_gw);
+        ck_assert_int_eq(in_addr_prefix_to_string(AF_INET, &c->addresses[2].addr, 16, a, sizeof(a)), 0);
+        ck_assert_str_eq(a, "10.42.12.2/16");
+        ck_assert_uint_eq(c->n_routes, 1);
+        ck_assert_int_eq(c->routes[0].family, AF_INET);
+        ck_assert_int_eq(in_addr_prefix_to_string(AF_INET, &c->routes[0].dst, 16, a, sizeof(a)), 0);
+        ck_assert_str_eq(a, "10.12.0.0/16");
+        ck_assert_uint_eq(c->routes[0].metric, 11);
+}
+END_TEST
+
 Suite *make_rail_suite(void) {
         Suite *s = suite_create("rail");
         TCase *tc = tcase_create("match");
@@ -109,6 +220,13 @@ Suite *make_rail_suite(void) {
         tcase_add_test(tc, test_match_guid_list);
         tcase_add_test(tc, test_match_device_list);
         tcase_add_test(tc, test_same_match_any_order);
+        suite_add_tcase(s, tc);
+
+        tc = tcase_create("substitution");
+        tcase_add_unchecked_fixture(tc, test_tmp_setup, test_tmp_teardown);
+        tcase_add_loop_test(tc, test_substitution_errors, 0, (int) ELEMENTSOF(subst_cases));
+        tcase_add_test(tc, test_instantiate_fails);
+        tcase_add_test(tc, test_instantiate_values);
         suite_add_tcase(s, tc);
         return s;
 }

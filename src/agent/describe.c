@@ -218,7 +218,7 @@ static json_object *link_json(Manager *m, Link *l) {
 
 static bool network_used(Link **links, size_t n, const IbNetwork *net) {
         for (size_t i = 0; i < n; i++) {
-                if (links[i]->network == net)
+                if (ib_network_origin(links[i]->network) == net) /* a multi-rail file: its copy per port */
                         return true;
                 FOREACH_ARRAY(c, links[i]->children, links[i]->n_children)
                         if (c->network == net)

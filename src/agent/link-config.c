@@ -7,6 +7,7 @@
 #include "ipoib-proto.h"
 #include "link-dns.h"
 #include "plan.h"
+#include "rail.h"
 #include "strv.h"
 
 Link *link_parent(Manager *m, const Link *l) {
@@ -88,24 +89,60 @@ void link_port_event(Manager *m, Link *l) {
                 }
 }
 
+/* A multi-rail file: the copy with the values derived for this port (src/shared/rail.h). The instance is
+ * kept while the file and the port stay the same, so a re-match is no news. Returns a new reference;
+ * NULL when the file's values do not work out for this port (logged with file:line). */
+static IbNetwork *link_network_for(Link *l, IbNetwork *n) {
+        _cleanup_(diag_list_done) DiagList diags = {};
+        IbLinkIdentity id;
+        IbRail rail;
+        IbNetwork *c = NULL;
+        int r;
+
+        if (!n || n->n_templates == 0)
+                return ib_network_ref(n);
+        id = link_identity(l);
+        rail = rail_from_identity(n, &id);
+        if (l->network && l->network->origin == n && rail_equal(&l->network->rail, &rail))
+                return ib_network_ref(l->network);
+        r = ib_network_instantiate(n, &rail, &diags, &c);
+        FOREACH_ARRAY(d, diags.items, diags.n) {
+                _cleanup_free_ char *s = diag_format(d);
+
+                log_link_warning(l, "%s", strna(s));
+        }
+        if (r < 0 && l->network && streq(l->network->path, n->path)) {
+                log_link_error_errno(l, r, "%s does not give this port valid values; keeping the previous ones: %m",
+                                     n->path);
+                return ib_network_ref(l->network);
+        }
+        if (r < 0) {
+                log_link_error_errno(l, r, "%s does not give this port valid values; not applying it: %m", n->path);
+                return NULL;
+        }
+        return c;
+}
+
 void link_rematch(Manager *m, Link *l) {
         _cleanup_strv_free_ char **shadowed = NULL;
+        _cleanup_(ib_network_unrefp) IbNetwork *want = NULL;
         IbNetwork *n;
 
         link_update_port(m, l);
         n = manager_match(m, l, &shadowed);
-        if (n != l->network) {
+        want = link_network_for(l, n);
+        if (want != l->network) {
                 /* A reload gives every file a new object; only another file is news. */
-                bool same_file = n && l->network && streq(n->path, l->network->path);
+                bool same_file = want && l->network && streq(want->path, l->network->path);
 
-                if (n && !same_file)
-                        log_link_info(l, "Configured by %s.", n->path);
-                else if (!n && l->network)
+                if (want && !same_file)
+                        log_link_info(l, "Configured by %s.", want->path);
+                else if (!want && l->network)
                         log_link_info(l, "No longer matched by %s.", l->network->path);
                 if (!same_file && l->network)
                         ipoib_forget_mtu(&l->ipoib); /* learned for the old file */
                 ib_network_unref(l->network);
-                l->network = ib_network_ref(n);
+                l->network = ib_network_ref(want);
         }
         STRV_FOREACH(s, shadowed)
                 if (!strv_contains(l->shadowed, *s))

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "ibnet-load.h"
+#include "rail.h"
 #include "schema.h"
 #include "strv.h"
 
@@ -239,7 +240,13 @@ static int handler(void *userdata, const char *section, const char *key, const c
                 data = (uint8_t *) s->ctx.route + it->offset;
         else
                 data = (uint8_t *) n + it->offset;
-        r = it->parse(&s->ctx, value, data, it->ltype);
+        if ((it->flags & CONFIG_RAIL) && strchr(value, '%'))
+                r = rail_template_add(&s->ctx, value);
+        else {
+                if ((it->flags & CONFIG_RAIL) && isempty(value))
+                        rail_template_drop(n, (SchemaKey) idx, s->route_idx);
+                r = it->parse(&s->ctx, value, data, it->ltype);
+        }
         if (r == -ENOMEM)
                 return 0; /* stops inih with an error */
         if (r < 0) {

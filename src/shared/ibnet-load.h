@@ -57,6 +57,8 @@ int ibnet_load(const ConfFile *cf, LoadFlags flags, DiagList *diags, IbNetwork *
 
 /* Checks a network on its own (called by ibnet_load). */
 int ib_network_validate(IbNetwork *n, DiagList *diags);
+/* Its checks of addresses and routes alone (for a multi-rail file: of one port's values). */
+int ib_network_validate_values(IbNetwork *n, DiagList *diags);
 
 typedef struct IbConfigEntry {
         char *name;

@@ -49,6 +49,10 @@ IbNetwork *ib_network_unref(IbNetwork *n) {
         strv_free(n->domains);
         free(n->gateways);
         free(n->routes);
+        FOREACH_ARRAY(t, n->templates, n->n_templates)
+                free(t->value);
+        free(n->templates);
+        ib_network_unref(n->origin);
         return mfree(n);
 }
 

@@ -130,6 +130,25 @@ typedef struct IbRouteList {
         size_t n, allocated;
 } IbRouteList;
 
+/* The port a multi-rail file is applied to: what its substitutions (%i, %n, %p, %g, %G) stand for
+ * (src/shared/rail.h, man/ibnet.5.scd "MULTI-RAIL FILES"). */
+typedef struct IbRail {
+        int index;        /* %i: position in GUID= (else Device=), -1 = none */
+        char device[64];  /* %n is the number at its end; "" = unknown */
+        uint32_t port;    /* %p, 0 = unknown */
+        bool has_guid;
+        uint64_t guid;    /* %g (last byte), %G (four groups) */
+} IbRail;
+
+/* A value with substitutions, kept as written and parsed per port (ib_network_instantiate()). */
+typedef struct IbTemplate {
+        int key;          /* SchemaKey */
+        char *value;
+        const char *file; /* points into IbNetwork.files */
+        unsigned line;
+        size_t route_idx; /* per-section keys: the [Route] it belongs to */
+} IbTemplate;
+
 /* Where a key was (last) set: for messages that point at the line to change. */
 typedef struct ConfigLoc {
         const char *file; /* points into IbNetwork.files */
@@ -235,6 +254,14 @@ typedef struct IbNetwork {
                      IbRoute *routes;
                      size_t n_routes, allocated_routes;);
 
+        /* Values with substitutions (multi-rail files), in file order; applied per port. */
+        IbTemplate *templates;
+        size_t n_templates, allocated_templates;
+        /* An instance (ib_network_instantiate()): the file it was derived from and the port it was
+         * derived for. NULL for a file as loaded. */
+        struct IbNetwork *origin;
+        IbRail rail;
+
         ConfigLoc loc[_SCHEMA_KEY_MAX]; /* where each key was last set */
         /* Sections with a line the loader rejected (1 << SchemaSection), and
          * IBNET_SECTION_UNKNOWN for a header it did not know: validation does not add a second error
@@ -249,6 +276,11 @@ IbNetwork *ib_network_new(const char *path);
 IbNetwork *ib_network_ref(IbNetwork *n);
 IbNetwork *ib_network_unref(IbNetwork *n);
 DEFINE_TRIVIAL_CLEANUP_FUNC(IbNetwork *, ib_network_unref);
+
+/* The file as loaded: an instance's origin, else the network itself. */
+static inline const IbNetwork *ib_network_origin(const IbNetwork *n) {
+        return n && n->origin ? n->origin : n;
+}
 
 /* Does the file describe a P_Key child ([Partition])? */
 static inline bool ib_network_is_child(const IbNetwork *n) {

@@ -4,14 +4,22 @@
 
 #include "ib-tables.h"
 #include "parse-util.h"
+#include "rail.h"
 #include "schema.h"
 #include "strv.h"
 
 int config_bad_value(ConfigContext *ctx, const char *value, const char *why) {
         const ConfigTableItem *it = ctx->item;
+        char from[512] = "";
 
-        diag_add(ctx->diags, DIAG_ERROR, ctx->file, ctx->line, "invalid %s= value \"%s\": %s; expected %s",
-                 ctx->key, value, why, it && it->syntax ? it->syntax : "a valid value");
+        if (ctx->template) {
+                char port[160];
+
+                snprintf(from, sizeof(from), " (from \"%s\" for %s)", ctx->template,
+                         rail_describe(ctx->rail, port, sizeof(port)));
+        }
+        diag_add(ctx->diags, DIAG_ERROR, ctx->file, ctx->line, "invalid %s= value \"%s\"%s: %s; expected %s",
+                 ctx->key, value, from, why, it && it->syntax ? it->syntax : "a valid value");
         return -EINVAL;
 }
 
@@ -450,14 +458,14 @@ const ConfigTableItem ibnet_config_table[_SCHEMA_KEY_MAX] = {
         ROW(LINK_REQUIRE_ACTIVE_PORT, "Link", "RequireActivePort", config_parse_tristate, NET(require_active_port), 0, "a boolean"),
         ROW(IPOIB_MODE, "IPoIB", "Mode", config_parse_mode, NET(mode), 0, "datagram or connected"),
         ROW(IPOIB_UMCAST, "IPoIB", "Umcast", config_parse_tristate, NET(umcast), 0, "a boolean"),
-        ROW(NETWORK_ADDRESS, "Network", "Address", config_parse_address, NET(address_list), CONFIG_REPEATABLE, "ADDRESS/PREFIXLEN, IPv4 or IPv6"),
-        ROW(NETWORK_GATEWAY, "Network", "Gateway", config_parse_gateway, NET(gateway_list), CONFIG_REPEATABLE, "an IPv4 or IPv6 address"),
+        ROW(NETWORK_ADDRESS, "Network", "Address", config_parse_address, NET(address_list), CONFIG_REPEATABLE | CONFIG_RAIL, "ADDRESS/PREFIXLEN, IPv4 or IPv6"),
+        ROW(NETWORK_GATEWAY, "Network", "Gateway", config_parse_gateway, NET(gateway_list), CONFIG_REPEATABLE | CONFIG_RAIL, "an IPv4 or IPv6 address"),
         ROW(NETWORK_DNS, "Network", "DNS", config_parse_dns, NET(dns_list), CONFIG_REPEATABLE, "space-separated IPv4 or IPv6 addresses"),
         ROW(NETWORK_DOMAINS, "Network", "Domains", config_parse_domains, NET(domains), CONFIG_REPEATABLE, "space-separated search domains (~ for route-only)"),
         ROW(NETWORK_GATEWAY_ON_LINK, "Network", "GatewayOnLink", config_parse_tristate, NET(gateway_onlink), 0, "a boolean"),
-        ROW(ROUTE_DESTINATION, "Route", "Destination", config_parse_route_destination, ROUTE(dst_setting), CONFIG_PER_SECTION, "ADDRESS/PREFIXLEN"),
-        ROW(ROUTE_GATEWAY, "Route", "Gateway", config_parse_route_gateway, ROUTE(gw_setting), CONFIG_PER_SECTION, "an IPv4 or IPv6 address"),
-        ROW(ROUTE_METRIC, "Route", "Metric", config_parse_u32, ROUTE(metric_setting), CONFIG_PER_SECTION, "a number 0…4294967295"),
+        ROW(ROUTE_DESTINATION, "Route", "Destination", config_parse_route_destination, ROUTE(dst_setting), CONFIG_PER_SECTION | CONFIG_RAIL, "ADDRESS/PREFIXLEN"),
+        ROW(ROUTE_GATEWAY, "Route", "Gateway", config_parse_route_gateway, ROUTE(gw_setting), CONFIG_PER_SECTION | CONFIG_RAIL, "an IPv4 or IPv6 address"),
+        ROW(ROUTE_METRIC, "Route", "Metric", config_parse_u32, ROUTE(metric_setting), CONFIG_PER_SECTION | CONFIG_RAIL, "a number 0…4294967295"),
 };
 const size_t ibnet_config_table_size = ELEMENTSOF(ibnet_config_table);
 

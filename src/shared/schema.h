@@ -18,6 +18,9 @@ typedef struct ConfigContext {
         const struct ConfigTableItem *item; /* the row being parsed */
         DiagList *diags;
         IbRoute *route; /* the current [Route] section, for per-section keys */
+        /* Parsing a value derived from a template for a port: the template and the port, for messages. */
+        const char *template;
+        const IbRail *rail;
 } ConfigContext;
 
 /* Parsers store into data (the row's offset into IbNetwork, or into the current IbRoute for per-section
@@ -29,6 +32,7 @@ typedef int (*ConfigParser)(ConfigContext *ctx, const char *value, void *data, i
 typedef enum ConfigFlags {
         CONFIG_REPEATABLE = 1 << 0,  /* may appear several times; values accumulate */
         CONFIG_PER_SECTION = 1 << 1, /* offset is into the current IbRoute */
+        CONFIG_RAIL = 1 << 2,        /* may hold substitutions (%i, %n, ...): parsed per port */
 } ConfigFlags;
 
 typedef struct ConfigTableItem {

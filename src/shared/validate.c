@@ -5,6 +5,7 @@
 
 #include "ib-tables.h"
 #include "ibnet-load.h"
+#include "rail.h"
 #include "schema.h"
 #include <inttypes.h>
 
@@ -271,14 +272,23 @@ static int validate_routes(IbNetwork *n, DiagList *diags) {
         return validate_route_keys(n, diags);
 }
 
+int ib_network_validate_values(IbNetwork *n, DiagList *diags) {
+        validate_addresses(n, diags);
+        return validate_routes(n, diags);
+}
+
 int ib_network_validate(IbNetwork *n, DiagList *diags) {
         size_t before = diag_count(diags, DIAG_ERROR);
 
         validate_match(n, diags);
         validate_partition(n, diags);
         validate_ipoib_mtu(n, diags);
-        validate_addresses(n, diags);
-        if (validate_routes(n, diags) == -ENOMEM)
+        /* A file with substitutions has its values only per port; one for several ports must give
+         * each its own. */
+        if (n->n_templates > 0 || ib_network_multi_port(n)) {
+                if (rail_validate(n, diags) == -ENOMEM)
+                        return -ENOMEM;
+        } else if (ib_network_validate_values(n, diags) == -ENOMEM)
                 return -ENOMEM;
         return diag_count(diags, DIAG_ERROR) > before ? -EINVAL : 0;
 }

@@ -133,7 +133,7 @@ def test_control_socket(w):
     assert "State: configured" in p.stdout, p.stdout
     p = w.ctl("reload", env=dict(w.no_bus_env, IPOIB_RUNTIME_DIR=w.run_dir))
     eq(p.returncode, 0, f"reload over the socket, $IPOIB_RUNTIME_DIR ({p.stderr})")
-    assert "Reloaded 4 files." in p.stdout, p.stdout
+    assert "Reloaded 5 files." in p.stdout, p.stdout
     # Beside a bus with the agent on it, --runtime-dir still means that agent's socket.
     p = w.ctl("--runtime-dir", w.run_dir, "plan")
     eq((p.returncode, p.stdout), (0, "Nothing to change.\n"), "plan over the socket, bus present")
@@ -269,7 +269,7 @@ def test_reload(w):
         f.write("\n[Link]\nMTUU=1\n")
     p = w.ctl("reload")
     eq(p.returncode, 0, f"exit status ({p.stderr})")
-    assert "Reloaded 4 files." in p.stdout and "1 file is not used because of errors" in p.stdout, p.stdout
+    assert "Reloaded 5 files." in p.stdout and "1 file is not used because of errors" in p.stdout, p.stdout
     assert "40-connectx6.ibnet: keeping the last good version" in w.output(), w.output()[-2000:]
     eq(json.loads(w.ctl("--json", "status", "mlx5_ib0").stdout)["links"][0]["state"], "configured", "state")
 

@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Multi-rail files on a simulated 8-rail GPU node: eight single-port ConnectX HCAs (mlx5_0 … mlx5_7,
+netdevs ibp0 … ibp7), one .ibnet file for all of them, each port's values derived by the substitutions
+of ibnet(5) "MULTI-RAIL FILES". Reuses agent-sim.py's harness (the real ipoib-agent with --simulate).
+
+Usage: agent-rail.py PATH-TO-ipoib-agent [TEST-NAME...]
+Prints one PASS/FAIL/SKIP line per test and "N passed, N failed, N skipped"."""
+
+import importlib.util
+import ipaddress
+import os
+import sys
+
+from harness import eq, run_tests
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+_spec = importlib.util.spec_from_file_location("agent_sim", os.path.join(HERE, "agent-sim.py"))
+agent_sim = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(agent_sim)
+
+RAILS = 8
+
+
+def guid(i):
+    return f"0002:c903:00a0:{0x10 + i:04x}"
+
+
+def eight_rails():
+    hcas = []
+    for i in range(RAILS):
+        hcas.append({
+            "name": f"mlx5_{i}",
+            "model": "ConnectX-7",
+            "enhanced": True,
+            "first_qpn": f"0x{0x1000 + 0x100 * i:06x}",
+            "ports": [{
+                "port": 1,
+                "guid": guid(i),
+                "subnet_prefix": "fe80::",
+                "state": "active",
+                "active_mtu": 4096,
+                "lid": 10 + i,
+                "sm_lid": 1,
+                "pkeys": ["0xffff"],
+                "netdev": {"name": f"ibp{i}", "ifindex": 20 + i},
+            }],
+        })
+    return {"description": "An 8-rail GPU node: eight single-port HCAs", "hcas": hcas}
+
+
+class RailSim(agent_sim.Sim):
+    def __init__(self):
+        super().__init__()
+        self.fabric = eight_rails()
+
+
+def expect_rails(sim, want):
+    """want(i) → the sorted global addresses of ibp<i>."""
+    for i in range(RAILS):
+        eq(sim.global_addrs(f"ibp{i}"), sorted(want(i)), f"addresses of ibp{i}")
+
+
+def test_device_glob_device_number(sim):
+    """Device=mlx5_*: every port matches; %n is the device's number."""
+    sim.write("10-rails.ibnet", "[Match]\nDevice=mlx5_*\n\n[Network]\nAddress=10.%n.0.5/24\n")
+    p = sim.oneshot()
+    eq(p.returncode, 0, "exit status")
+    for i in range(RAILS):
+        agent_sim.expect_summary(p.stdout, f"ibp{i}", "configured", "10-rails.ibnet")
+    expect_rails(sim, lambda i: [f"10.{i}.0.5/24"])
+
+
+def test_guid_list_rail_index(sim):
+    """GUID= in another order than the devices: %i is the position in GUID=; %G derives IPv6."""
+    order = [3, 1, 0, 2, 7, 6, 5, 4]
+    guids = " ".join("0x" + guid(i).replace(":", "") for i in order[:4])
+    guids2 = " ".join(guid(i) for i in order[4:])
+    sim.write("10-rails.ibnet", f"[Match]\nGUID={guids}\nGUID={guids2}\n\n[Network]\n"
+                                "Address=192.168.%i.17/24\nAddress=fd00:0:0:%i:%G/64\n")
+    p = sim.oneshot()
+    eq(p.returncode, 0, "exit status")
+    pos = {dev: k for k, dev in enumerate(order)}
+    expect_rails(sim, lambda i: [f"192.168.{pos[i]}.17/24",
+                                 str(ipaddress.ip_interface(f"fd00:0:0:{pos[i]}:2:c903:a0:{0x10 + i:x}/64"))])
+
+
+def test_subset_and_literal_list(sim):
+    """Device= names: only the listed ports; %i counts the list, %g is the GUID's last byte."""
+    sim.write("10-rails.ibnet", "[Match]\nDevice=mlx5_6 mlx5_2\n\n[Network]\nAddress=10.1.%i.%g/24\n")
+    p = sim.oneshot()
+    eq(p.returncode, 0, "exit status")
+    eq(sim.global_addrs("ibp6"), [f"10.1.0.{0x16}/24"], "ibp6 is rail 0")
+    eq(sim.global_addrs("ibp2"), [f"10.1.1.{0x12}/24"], "ibp2 is rail 1")
+    for i in (0, 1, 3, 4, 5, 7):
+        eq(sim.global_addrs(f"ibp{i}"), [], f"ibp{i} is not matched")
+
+
+def test_same_address_every_rail_refused(sim):
+    """A literal Address= in a file for eight ports is an error: the file is not applied at all."""
+    sim.write("10-rails.ibnet", "[Match]\nDevice=mlx5_*\n\n[Network]\nAddress=10.1.0.5/24\n")
+    p = sim.oneshot()
+    assert "every port of this file would get the same address 10.1.0.5" in p.stderr, p.stderr[-3000:]
+    expect_rails(sim, lambda i: [])
+
+
+def test_reload_changes_every_rail(sim):
+    """The daemon: a new template on SIGHUP moves every rail to its new address, removing the old one."""
+    sim.write("10-rails.ibnet", "[Match]\nDevice=mlx5_*\n\n[Network]\nAddress=10.%n.0.5/24\n")
+    a = sim.agent()
+    a.wait_ready()
+    agent_sim.wait_for(lambda: all(sim.global_addrs(f"ibp{i}") == [f"10.{i}.0.5/24"] for i in range(RAILS)),
+                       "every rail on its address")
+    sim.write("10-rails.ibnet", "[Match]\nDevice=mlx5_*\n\n[Network]\nAddress=10.%n.0.6/24\n")
+    a.reload()
+    agent_sim.wait_for(lambda: all(sim.global_addrs(f"ibp{i}") == [f"10.{i}.0.6/24"] for i in range(RAILS)),
+                       "every rail on its new address")
+
+
+TESTS = [v for k, v in globals().items() if k.startswith("test_")]
+
+
+def main():
+    if len(sys.argv) < 2:
+        print(__doc__)
+        return 2
+    agent_sim.AGENT = os.path.abspath(sys.argv[1])
+    return run_tests(TESTS, sys.argv[2:], RailSim, agent_sim.sim_failure_logs)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
