@@ -184,6 +184,13 @@ START_TEST(test_owner_intents) {
         ck_assert(owner_get(&p, "ib0.8002")->child);
         ck_assert(!owner_get(&p, "ib0.8002")->child_intent);
 
+        /* Asked for again while recorded (drift), the answer lost: one line, not two. */
+        ck_assert_int_eq(owner_intend_address(&p, "ib0", &a), 0);
+        owner_address_lost(&p, "ib0", &a);
+        owner_settle(&p, &probe, NULL);
+        ck_assert_uint_eq(owner_get(&p, "ib0")->n_addresses, 1);
+        ck_assert_uint_eq(owner_get(&p, "ib0")->n_intents, 0);
+
         /* An intent with its answer still to come is not settled. */
         ck_assert_int_eq(owner_intend_address(&p, "ib1", &a), 0);
         owner_settle(&p, &probe, NULL);

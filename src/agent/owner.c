@@ -204,7 +204,7 @@ static void intent_drop(Owner *o, OwnedLink *l, const KAddress *a) {
 }
 
 void owner_address_answer(Owner *o, const char *ifname, const KAddress *a, bool record) {
-        OwnedLink *l = strmap_get(&o->links, ifname);
+        OwnedLink *l;
 
         if (record && owner_add_address(o, ifname, a) < 0)
                 return; /* OOM: the intent stays, and a restart settles it */
@@ -266,11 +266,20 @@ static void settle_one(const char *key, void *value, void *userdata) {
                 l->child_intent = l->child_lost = false;
         }
         FOREACH_ARRAY(x, l->intents, l->n_intents) {
-                if (!x->lost)
+                bool recorded = false;
+
+                if (!x->lost) {
                         l->intents[k++] = *x;
-                else if (!c->probe->address(c->userdata, l->ifname, &x->address))
                         continue;
-                else if (!GREEDY_REALLOC(l->addresses, l->allocated_addresses, l->n_addresses + 1))
+                }
+                if (!c->probe->address(c->userdata, l->ifname, &x->address))
+                        continue;
+                /* Already a line of its own when it was asked for again (after drift, say). */
+                FOREACH_ARRAY(y, l->addresses, l->n_addresses)
+                        recorded = recorded || kaddress_equal(y, &x->address);
+                if (recorded)
+                        continue;
+                if (!GREEDY_REALLOC(l->addresses, l->allocated_addresses, l->n_addresses + 1))
                         l->intents[k++] = *x; /* OOM: settled next time */
                 else
                         l->addresses[l->n_addresses++] = x->address;
