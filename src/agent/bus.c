@@ -13,6 +13,7 @@
 #include "bus-errors.h"
 #include "bus.h"
 #include "describe.h"
+#include "hold.h"
 #include "plan-files.h"
 
 /* Every error reply goes through here: the name from the one errno table (bus-errors.c), the
@@ -54,6 +55,40 @@ static int method_plan_files(sd_bus_message *msg, void *userdata, sd_bus_error *
         int r = manager_plan_files(userdata, msg);
 
         return r < 0 ? bus_error_set_errnof(error, r, "Cannot plan the files on disk: %m") : r;
+}
+
+static int check_privileged(sd_bus_message *msg, sd_bus_error *error, const char *what) {
+        _cleanup_(sd_bus_creds_unrefp) sd_bus_creds *creds = NULL;
+        uid_t uid;
+        int r;
+
+        r = sd_bus_query_sender_creds(msg, SD_BUS_CREDS_EUID, &creds);
+        if (r >= 0)
+                r = sd_bus_creds_get_euid(creds, &uid);
+        if (r < 0)
+                return bus_error_set_errnof(error, r, "Cannot tell who is calling: %m");
+        if (!uid_is_privileged(uid))
+                return bus_error_set_errnof(error, -EPERM, "Only root may %s.", what);
+        return 0;
+}
+
+/* SetLinkHeld(s link, b down): ipoibctl down/up (hold.h). */
+static int method_set_link_held(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        const char *ifname;
+        int down, r;
+
+        r = check_privileged(msg, error, "hold links down or release them");
+        if (r < 0)
+                return r;
+        r = sd_bus_message_read(msg, "sb", &ifname, &down);
+        if (r < 0)
+                return r;
+        r = manager_set_hold(userdata, ifname, down);
+        if (r == -ENODEV)
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "No link %s.", ifname);
+        if (r < 0)
+                return bus_error_set_errnof(error, r, "Cannot %s %s: %m", down ? "hold down" : "release", ifname);
+        return sd_bus_reply_method_return(msg, "");
 }
 
 static int method_reload(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
@@ -109,6 +144,8 @@ const sd_bus_vtable manager_vtable[] = {
         SD_BUS_METHOD_WITH_NAMES("Plan", "", , "s", SD_BUS_PARAM(json), method_plan, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_NAMES("PlanFiles", "", , "s", SD_BUS_PARAM(json), method_plan_files,
                                  SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_NAMES("SetLinkHeld", "sb", SD_BUS_PARAM(link) SD_BUS_PARAM(down), "", ,
+                                 method_set_link_held, 0),
         SD_BUS_METHOD_WITH_NAMES("Reload", "", , "uu", SD_BUS_PARAM(files) SD_BUS_PARAM(rejected), method_reload,
                                  0),
         SD_BUS_VTABLE_END,

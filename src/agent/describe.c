@@ -9,6 +9,7 @@
 #include <net/if_arp.h>
 
 #include "describe.h"
+#include "hold.h"
 #include "ib-tables.h"
 #include "ipoib-proto.h"
 #include "link-config.h"
@@ -197,6 +198,7 @@ static json_object *link_json(Manager *m, Link *l) {
         add(o, "state", jstr(link_state_to_string(l->state)));
         add(o, "reason", jstr(link_why(l)));
         add(o, "warning", jstr(l->warning));
+        add(o, "held_down", json_object_new_boolean(manager_link_held(m, k->ifname)));
         if (l->shadowed) {
                 a = json_object_new_array();
                 STRV_FOREACH(s, l->shadowed)

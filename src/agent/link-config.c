@@ -3,6 +3,7 @@
 #include <net/if_arp.h>
 #include <stdarg.h>
 
+#include "hold.h"
 #include "link-config.h"
 #include "ipoib-proto.h"
 #include "link-dns.h"
@@ -316,6 +317,7 @@ int link_plan(Manager *m, Link *l, ActionList *plan, const char **ret_blocked, P
                         l->port.state_known &&
                         l->port.state != IB_PORT_ACTIVE,
                 .child_owned = link_is_owned_child(m, l, o),
+                .held_down = manager_link_held(m, l->kernel.ifname),
                 .has_orig = o && o->has_orig,
                 .orig_mtu = o ? o->orig_mtu : 0,
                 .orig_mode = o ? o->orig_mode : -1,

@@ -11,6 +11,7 @@
 #include "ipoib-proto.h"
 #include "link-config.h"
 #include "link-dns.h"
+#include "hold.h"
 #include "manager.h"
 #include "plan.h"
 #include "status-print.h"
@@ -52,6 +53,7 @@ Manager *manager_free(Manager *m) {
         backend_free(m->backend);
         ib_config_done(&m->config);
         strv_free(m->config_dirs);
+        strv_free(m->holds);
         free(m->runtime_dir);
         owner_done(&m->owner);
         request_queue_done(&m->queue);
@@ -569,6 +571,9 @@ int manager_start(Manager *m, Backend *backend) {
                 return log_error_errno(r, "Failed to read %s: %m", owned);
         if (bad > 0)
                 log_warning("%s: ignored %u unreadable line%s.", owned, bad, bad == 1 ? "" : "s");
+        r = manager_load_holds(m);
+        if (r < 0)
+                log_warning_errno(r, "Failed to read %s/holds, no link is held down: %m", m->runtime_dir);
 
         sigemptyset(&ss);
         sigaddset(&ss, SIGHUP);

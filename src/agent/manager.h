@@ -22,6 +22,7 @@ typedef struct Manager {
         IbConfig config;
         unsigned config_rejected; /* files of the last load with errors (some may run their last good version) */
         char **config_dirs;
+        char **holds;              /* links held down by ipoibctl down (hold.h) */
         char *runtime_dir;
         Owner owner;
         /* An address came back with IFA_PROTO = RTPROT_IPOIB: this kernel keeps the mark (Linux 6.1+),

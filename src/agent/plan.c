@@ -194,7 +194,7 @@ static int plan_link_settings(const PlanInput *in, ActionList *out) {
                 if (r < 0)
                         return r;
         }
-        if (!(in->link->flags & IFF_UP)) {
+        if (!(in->link->flags & IFF_UP) && !in->held_down) {
                 action_init(&a, ACTION_SET_UP, in->link);
                 r = action_list_add(out, &a);
                 if (r < 0)
@@ -206,7 +206,7 @@ static int plan_link_settings(const PlanInput *in, ActionList *out) {
 /* Children come after the parent's own settings: the parent is up first ("a child's parent is
  * brought up if needed"), though the kernel would create a child under a down parent too. */
 static int plan_children(const PlanInput *in, ActionList *out) {
-        bool need_up = !(in->link->flags & IFF_UP) && !in->network;
+        bool need_up = !(in->link->flags & IFF_UP) && !in->network && !in->held_down;
         Action a;
         int r;
 
@@ -268,8 +268,8 @@ static int plan_route_additions(const PlanInput *in, const KRoute *want, size_t 
         Action a;
         int r;
 
-        if (in->hold_addresses)
-                return 0;
+        if (in->hold_addresses || in->held_down)
+                return 0; /* IPv4 routes need the link up (fib_check_nh()) */
         /* Two passes: on-link routes first, since they can make a gateway reachable. */
         for (int pass = 0; pass < 2; pass++)
                 FOREACH_ARRAY(k, want, n_want) {

@@ -55,6 +55,8 @@ typedef struct PlanInput {
         uint32_t mtu_requested, mtu_effective;
         /* Hold addresses and routes back (RequireActivePort=yes and the port is not ACTIVE). */
         bool hold_addresses;
+        /* ipoibctl down holds the link (hold.h): never bring it up, nor add the routes that need it up. */
+        bool held_down;
         /* This link is a P_Key child the agent created. */
         bool child_owned;
         /* The link before the agent first changed it (owner.h): with no file and no child to make,

@@ -59,6 +59,8 @@ int verb_check(int argc, char *argv[]);
 int verb_cat(int argc, char *argv[]);
 int verb_status(int argc, char *argv[]);
 int verb_plan(int argc, char *argv[]);
+int verb_down(int argc, char *argv[]);
+int verb_up(int argc, char *argv[]);
 int verb_reload(int argc, char *argv[]);
 int verb_list(int argc, char *argv[]);
 int verb_import(int argc, char *argv[]);

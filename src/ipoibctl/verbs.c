@@ -14,6 +14,8 @@ const Verb ipoibctl_verbs[] = {
         { "status", 1, -1, verb_status, "[LINK…]  show links as the agent sees them, and why" },
         { "plan", 1, -1, verb_plan, "[LINK…]    show what the agent would change now" },
         { "reload", 1, 1, verb_reload, "           make the agent read its files again" },
+        { "down", 2, -1, verb_down, "LINK…      hold links down until \"up\" (maintenance)" },
+        { "up", 2, -1, verb_up, "LINK…        release the hold of \"down\"" },
         { "check", 1, -1, verb_check, "[PATH…]   validate configuration files" },
         { "cat", 1, -1, verb_cat, "[NAME|LINK…]  show configuration files with their drop-ins" },
         { "import", 2, -1, verb_import, "FILE…    convert NetworkManager keyfiles and ifcfg files to .ibnet" },

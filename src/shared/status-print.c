@@ -146,6 +146,8 @@ void status_print_link(FILE *f, json_object *l) {
                 fprintf(f, "%14s %s\n", "Reason:", v);
         if ((v = json_get_str(l, "warning")))
                 fprintf(f, "%14s %s\n", "Warning:", v);
+        if (json_get_bool(l, "held_down"))
+                fprintf(f, "%14s down (ipoibctl up %s releases it)\n", "Hold:", strna(json_get_str(l, "name")));
 }
 
 /* An agent older than "unmatched_files" (ipoibctl upgraded, the agent not yet restarted) gives only
