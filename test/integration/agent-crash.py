@@ -228,7 +228,11 @@ def reload_and_wait(p):
 def restart(ns, variant):
     """After a kill: the agent again, with the same files, until it is idle and the kernel as asked."""
     a = ns.start()
-    wait_notify(a, "READY=1")
+    try:
+        wait_notify(a, "READY=1")
+    except AssertionError as e:
+        raise AssertionError(f"{e}; exit status {a.poll()}; record {ns.record_lines()[:20]}; "
+                             f"log: {ns.log_tail(a)}")
     bad = ns.not_converged(variant)
     if bad:
         raise AssertionError(f"the restarted agent is idle but the kernel is not as asked: {bad}")
