@@ -241,6 +241,31 @@ START_TEST(test_warnings) {
 }
 END_TEST
 
+/* Issue 9 item 3: Mode=connected + MTU=65520 on a device that runs datagram asks for the datagram
+ * limit (ipoib_change_mtu() would refuse 65520 with EINVAL) and says both why and what. */
+START_TEST(test_mtu_over_the_mode_limit) {
+        IbNetwork cm = network(IB_MODE_CONNECTED, 65520, false), max = network(_IB_MODE_INVALID, 0, true);
+        KLink k = ib_link(IPOIB_MODE_DATAGRAM, 4092, false), veth = { .arphrd = ARPHRD_ETHER, .mtu = 1500 };
+        IbPortInfo p = port(4096, 0, 0);
+        PlanInput in = { .connected_unsupported = true, .mtu_max = 4092 };
+        char buf[256];
+
+        ck_assert_uint_eq(ipoib_planned_mtu(&cm, &k, 4092), 4092);
+        ck_assert_uint_eq(ipoib_planned_mtu(&cm, &k, 0), 65520);     /* limit unknown: as asked */
+        ck_assert_uint_eq(ipoib_planned_mtu(&cm, &veth, 4092), 65520); /* not IPoIB: the kernel's word */
+        ck_assert_uint_eq(ipoib_planned_mtu(&max, &k, 4092), 4092);
+        ck_assert_str_eq(ipoib_warning(&cm, &k, &p, &in, NULL, buf, sizeof(buf)),
+                         IPOIB_CONNECTED_UNSUPPORTED "; MTU=65520 is over the limit of datagram mode on this port "
+                                                     "(4092); running 4092");
+        in.connected_unsupported = false;
+        cm.mode = IB_MODE_DATAGRAM;
+        ck_assert_str_eq(ipoib_warning(&cm, &k, &p, &in, NULL, buf, sizeof(buf)),
+                         "MTU=65520 is over the limit of datagram mode on this port (4092); running 4092");
+        cm.mtu = 4092;
+        ck_assert_ptr_null(ipoib_warning(&cm, &k, &p, &in, NULL, buf, sizeof(buf)));
+}
+END_TEST
+
 /* Every action type has its row: a name, a format and a reply handler. */
 START_TEST(test_action_ops_complete) {
         for (int t = 0; t < _ACTION_TYPE_MAX; t++) {
@@ -271,6 +296,7 @@ Suite *make_ipoib_suite(void) {
         tcase_add_test(tc, test_clamp_answer);
         tcase_add_test(tc, test_plan_input_clamp);
         tcase_add_test(tc, test_warnings);
+        tcase_add_test(tc, test_mtu_over_the_mode_limit);
         suite_add_tcase(s, tc);
 
         tc = tcase_create("actions");

@@ -12,6 +12,7 @@
 #include "hold.h"
 #include "ib-tables.h"
 #include "ipoib-proto.h"
+#include "ipoib.h"
 #include "link-config.h"
 #include "parse-util.h"
 #include "status-print.h"
@@ -82,6 +83,16 @@ static json_object *children_json(Manager *m, const Link *l) {
                 add(o, "file", jstr(c->network->path));
                 add(o, "state", jstr(cl ? "created" : c->failed ? "failed" : "pending"));
                 add(o, "reason", jstr(c->reason));
+                /* Known before the child exists: ipoibctl check says it on the host. */
+                if (!cl && l->has_port && l->port.state_known && !ipoib_port_has_pkey(&l->port, c->network->pkey)) {
+                        char w[160];
+
+                        snprintf(w, sizeof(w),
+                                 "partition 0x%04x not granted by the subnet manager (not in the port's P_Key "
+                                 "table of %s); no carrier until it is",
+                                 c->network->pkey, l->kernel.ifname);
+                        add(o, "warning", jstr(w));
+                }
                 json_object_array_add(a, o);
         }
         return a;

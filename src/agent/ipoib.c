@@ -80,6 +80,18 @@ uint32_t ipoib_desired_mtu(const IbNetwork *n, uint32_t mtu_max) {
         return n->mtu;
 }
 
+uint32_t ipoib_planned_mtu(const IbNetwork *n, const KLink *k, uint32_t mtu_max) {
+        uint32_t mtu = ipoib_desired_mtu(n, mtu_max);
+
+        if (k->arphrd == ARPHRD_INFINIBAND && mtu_max > 0 && mtu > mtu_max)
+                return mtu_max;
+        return mtu;
+}
+
+static bool mtu_over_limit(const IbNetwork *n, const KLink *k, const PlanInput *in) {
+        return k->arphrd == ARPHRD_INFINIBAND && !n->mtu_max && n->mtu > 0 && in->mtu_max > 0 && n->mtu > in->mtu_max;
+}
+
 /* When the port data knows the broadcast group's MTU (the simulated fabric does; rdma-core does not
  * tell it), a datagram link runs min(MTU, IPOIB_UD_MTU(group MTU)) whatever it was asked for: the
  * join (ipoib_mcast_join_finish()) and ipoib_mcast_carrier_on_task() lower it after the link comes
@@ -88,7 +100,7 @@ uint32_t ipoib_desired_mtu(const IbNetwork *n, uint32_t mtu_max) {
  * kernel's answer instead (ipoib_mtu_done()). */
 static void expect_clamp(const IpoibState *s, const IbNetwork *n, const KLink *k, const IbPortInfo *port,
                          PlanInput *in) {
-        uint32_t want = n ? ipoib_desired_mtu(n, in->mtu_max) : 0, clamp;
+        uint32_t want = n ? ipoib_planned_mtu(n, k, in->mtu_max) : 0, clamp;
         int mode = ipoib_effective_mode(n, in->connected_unsupported);
 
         if (want == 0 || !port || port->bcast_mtu <= IPOIB_ENCAP_LEN || !k->has_ipoib ||
@@ -123,8 +135,20 @@ bool ipoib_port_has_pkey(const IbPortInfo *p, uint16_t pkey) {
 
 const char *ipoib_warning(const IbNetwork *n, const KLink *k, const IbPortInfo *port, const PlanInput *in,
                           const char *other, char *buf, size_t size) {
+        int mode;
+
         if (!n)
                 return NULL;
+        /* Both, when a connected-mode MTU meets a device that runs datagram (Mode=connected and
+         * MTU=65520 on a ConnectX-4 or later): the second is the consequence of the first. */
+        if (mtu_over_limit(n, k, in)) {
+                mode = ipoib_effective_mode(n, in->connected_unsupported);
+                snprintf(buf, size, "%s%sMTU=%u is over the limit of %s mode on this port (%u); running %u",
+                         n->mode == IB_MODE_CONNECTED && in->connected_unsupported ? IPOIB_CONNECTED_UNSUPPORTED : "",
+                         n->mode == IB_MODE_CONNECTED && in->connected_unsupported ? "; " : "", n->mtu,
+                         strna(ib_mode_to_string((IbMode) (mode >= 0 ? mode : k->mode))), in->mtu_max, in->mtu_max);
+                return buf;
+        }
         if (n->mode == IB_MODE_CONNECTED && in->connected_unsupported)
                 return IPOIB_CONNECTED_UNSUPPORTED;
         if (other)

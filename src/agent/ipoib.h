@@ -44,6 +44,9 @@ int ipoib_effective_mode(const IbNetwork *n, bool connected_unsupported) _pure_;
 uint32_t ipoib_mtu_max(const KLink *k, const IbPortInfo *port, int mode) _pure_;
 /* The MTU the network wants on the link, 0 for "leave alone". */
 uint32_t ipoib_desired_mtu(const IbNetwork *n, uint32_t mtu_max) _pure_;
+/* The MTU to ask for: the desired one, or on an IPoIB link the mode's limit when the file asks for
+ * more (ipoib_change_mtu() refuses that with EINVAL); ipoib_warning() says so. */
+uint32_t ipoib_planned_mtu(const IbNetwork *n, const KLink *k, uint32_t mtu_max) _pure_;
 /* Fills in->mtu_requested/mtu_effective: the clamp the plan should not take for drift. */
 void ipoib_plan_input(const IpoibState *s, const IbNetwork *n, const KLink *k, const IbPortInfo *port,
                       struct PlanInput *in);

@@ -159,7 +159,7 @@ int plan_effective_mode(const PlanInput *in) {
 
 static int plan_link_settings(const PlanInput *in, ActionList *out) {
         const IbNetwork *n = in->network;
-        uint32_t mtu = ipoib_desired_mtu(n, in->mtu_max);
+        uint32_t mtu = ipoib_planned_mtu(n, in->link, in->mtu_max);
         int mode = plan_effective_mode(in);
         bool mode_change = false;
         Action a;

@@ -24,8 +24,9 @@ static void help(void) {
                "                       (repeatable)\n"
                "     --runtime-dir=DIR Reach the agent on DIR/control (default: $IPOIB_RUNTIME_DIR,\n"
                "                       else " RUNTIME_DIR ", when it is not on the system bus)\n"
-               "     --simulate=FABRIC plan against the simulated fabric FABRIC (JSON)\n"
+               "     --simulate=FABRIC plan and check against a simulated fabric (JSON)\n"
                "     --running         plan with the files the agent runs, not those on disk\n"
+               "     --offline         check the files only, not against this host\n"
                "     --dry-run         import: print the files instead of writing them\n"
                "     --output-dir=DIR  import: write into DIR instead of /etc/ipoib.d\n\n"
                "See the ipoibctl(1) man page for details.\n");
@@ -33,7 +34,8 @@ static void help(void) {
 
 static int parse_argv(int argc, char *argv[]) {
         enum { ARG_VERSION = 0x100, ARG_JSON, ARG_NO_LEGEND, ARG_CONFIG_DIR, ARG_RUNTIME_DIR, ARG_SIMULATE,
-               ARG_RUNNING, ARG_DRY_RUN, ARG_OUTPUT_DIR };
+               ARG_RUNNING, ARG_DRY_RUN, ARG_OUTPUT_DIR,
+               ARG_OFFLINE };
         static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' },
                 { "version", no_argument, NULL, ARG_VERSION },
@@ -43,6 +45,7 @@ static int parse_argv(int argc, char *argv[]) {
                 { "runtime-dir", required_argument, NULL, ARG_RUNTIME_DIR },
                 { "simulate", required_argument, NULL, ARG_SIMULATE },
                 { "running", no_argument, NULL, ARG_RUNNING },
+                { "offline", no_argument, NULL, ARG_OFFLINE },
                 { "dry-run", no_argument, NULL, ARG_DRY_RUN },
                 { "output-dir", required_argument, NULL, ARG_OUTPUT_DIR },
                 {},
@@ -81,6 +84,9 @@ static int parse_argv(int argc, char *argv[]) {
                         break;
                 case ARG_RUNNING:
                         arg_running = true;
+                        break;
+                case ARG_OFFLINE:
+                        arg_offline = true;
                         break;
                 case ARG_DRY_RUN:
                         arg_dry_run = true;

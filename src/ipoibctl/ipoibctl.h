@@ -23,6 +23,7 @@ extern bool arg_no_legend;
 extern char **arg_config_dirs; /* replaces the search path when set */
 extern char *arg_simulate;     /* plan/check against this simulated fabric (JSON) */
 extern bool arg_running;       /* plan: the running configuration, as the agent has it */
+extern bool arg_offline;       /* check: the files only, not what this host (or --simulate) has */
 extern bool arg_dry_run;       /* import: print, do not write */
 extern char *arg_output_dir;   /* import: where to write, NULL = /etc/ipoib.d */
 
@@ -55,6 +56,13 @@ void links_keep(json_object *view, int argc, char *argv[]);
 
 /* Verbs return 0 on success, a positive exit status for "ran, but the answer is no" (check: 1 =
  * invalid), or -errno for failures. */
+/* verb-plan.c: ipoib-agent --dry-run with the search path (--config-dir) against this host's kernel or
+ * the --simulate fabric; its JSON in *ret and its exit status (0 nothing to change, 2 changes, 1 files
+ * with errors), or -errno. Its stderr (file:line errors, warnings) goes to ours unless quiet. */
+int agent_dry_run(json_object **ret, bool quiet);
+/* The agent binary: $IPOIB_AGENT, else the installed one. */
+const char *agent_path(void);
+
 int verb_check(int argc, char *argv[]);
 int verb_cat(int argc, char *argv[]);
 int verb_status(int argc, char *argv[]);

@@ -8,6 +8,7 @@
 #include "diag.h"
 #include "ibnet-load.h"
 #include "ipoibctl.h"
+#include "status-print.h"
 #include "strv.h"
 
 char **arg_config_dirs = NULL;
@@ -117,6 +118,54 @@ static json_object *check_to_json(const ConfFileList *files, const IbConfig *cfg
         return root;
 }
 
+bool arg_offline = false;
+
+/* What depends on the hardware (issue 9): the agent's dry run on this host (or the --simulate fabric)
+ * says, per link, what it would warn about (connected mode on enhanced IPoIB, an MTU over the port's
+ * limit, a P_Key not in the port's table) and which files match no link or only a link another file
+ * has: warnings, at the file's path. Only for the search path or --config-dir, only when the files
+ * are valid (a dry run would reject the others anyway). */
+static int check_host(DiagList *diags) {
+        _cleanup_(json_object_putp) json_object *j = NULL;
+        json_object *view, *links, *unmatched;
+        int r;
+
+        r = agent_dry_run(&j, true);
+        if (r < 0) {
+                diag_add(diags, DIAG_WARNING, arg_simulate ?: "host", 0,
+                         "cannot check against %s: %s%s (--offline skips this)", arg_simulate ?: "this host",
+                         r == -ENOEXEC ? "cannot run " : "", r == -ENOEXEC ? agent_path() : strerror(-r));
+                return 0;
+        }
+        view = json_get(j, "view");
+        links = json_get(view, "links");
+        for (size_t i = 0; i < json_array_len(links); i++) {
+                json_object *l = json_object_array_get_idx(links, i);
+                const char *w = json_get_str(l, "warning"), *file = json_get_str(l, "file");
+
+                json_object *children = json_get(l, "children");
+
+                if (w && file)
+                        diag_add(diags, DIAG_WARNING, file, 0, "%s%s: %s", arg_simulate ? "simulated " : "",
+                                 strna(json_get_str(l, "name")), w);
+                for (size_t k = 0; k < json_array_len(children); k++) {
+                        json_object *c = json_object_array_get_idx(children, k);
+
+                        if ((w = json_get_str(c, "warning")))
+                                diag_add(diags, DIAG_WARNING, strna(json_get_str(c, "file")), 0, "%s%s: %s",
+                                         arg_simulate ? "simulated " : "", strna(json_get_str(c, "name")), w);
+                }
+        }
+        unmatched = json_get(view, "unmatched_files");
+        for (size_t i = 0; i < json_array_len(unmatched); i++) {
+                json_object *u = json_object_array_get_idx(unmatched, i);
+
+                diag_add(diags, DIAG_WARNING, strna(json_get_str(u, "path")), 0, "%s (on %s)",
+                         strna(json_get_str(u, "reason")), arg_simulate ? "the simulated fabric" : "this host");
+        }
+        return 0;
+}
+
 int verb_check(int argc, char *argv[]) {
         _cleanup_(conf_file_list_done) ConfFileList files = {};
         _cleanup_(ib_config_done) IbConfig cfg = {};
@@ -131,6 +180,11 @@ int verb_check(int argc, char *argv[]) {
         r = ib_config_load(&files, geteuid() == 0 ? LOAD_CHECK_PERMISSIONS : 0, &diags, &cfg);
         if (r < 0)
                 return r;
+        if (argc <= 1 && !arg_offline && diag_count(&diags, DIAG_ERROR) == 0) {
+                r = check_host(&diags);
+                if (r < 0)
+                        return r;
+        }
         diag_sort(&diags);
 
         errors = diag_count(&diags, DIAG_ERROR);

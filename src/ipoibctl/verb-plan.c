@@ -24,7 +24,7 @@
 char *arg_simulate = NULL;
 bool arg_running = false;
 
-static const char *agent_path(void) {
+const char *agent_path(void) {
         const char *e = getenv("IPOIB_AGENT");
 
         return !isempty(e) ? e : AGENT_PATH;
@@ -77,9 +77,7 @@ static int read_all(int fd, char **ret) {
         return 0;
 }
 
-/* Runs the dry run; its JSON in *ret, its exit status returned (0, 2, 1), or -errno. Its stderr (the
- * rejected files' file:line errors, warnings) goes to ours. */
-static int dry_run(json_object **ret) {
+int agent_dry_run(json_object **ret, bool quiet) {
         char tmpdir[] = "/tmp/ipoibctl-plan-XXXXXX";
         _cleanup_strv_free_ char **argv = NULL;
         _cleanup_free_ char *out = NULL;
@@ -103,6 +101,12 @@ static int dry_run(json_object **ret) {
         if (pid == 0) {
                 if (dup2(pipefd[1], STDOUT_FILENO) < 0)
                         _exit(127);
+                if (quiet) {
+                        int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+                        if (null < 0 || dup2(null, STDERR_FILENO) < 0)
+                                _exit(127);
+                }
                 execv(argv[0], argv);
                 fprintf(stderr, "ipoibctl: cannot run %s: %s\n", argv[0], strerror(errno));
                 _exit(127);
@@ -122,6 +126,8 @@ static int dry_run(json_object **ret) {
         }
         if (r < 0)
                 return r;
+        if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+                return -ENOEXEC; /* exec failed ($IPOIB_AGENT, or the agent is not installed) */
         if (!WIFEXITED(status) || WEXITSTATUS(status) > 2)
                 return -EPROTO;
         *ret = json_tokener_parse(out);
@@ -235,7 +241,12 @@ int verb_plan(int argc, char *argv[]) {
                 }
                 if (status == -ESRCH) {
                         local = true;
-                        status = dry_run(&j);
+                        status = agent_dry_run(&j, false);
+                }
+                if (status == -ENOEXEC) {
+                        fprintf(stderr, "ipoibctl: cannot run %s (is the agent installed? $IPOIB_AGENT names another)\n",
+                                agent_path());
+                        return 1;
                 }
                 if (status < 0) {
                         fprintf(stderr, "ipoibctl: the dry run of %s failed: %s\n", agent_path(), strerror(-status));

@@ -105,7 +105,7 @@ def test_many_files(d):
     """10,000 small files in one directory (the issue 11 size): checked, all of them."""
     for i in range(10000):
         d.write(d.etc, f"{i:05d}-ib{i}.ibnet", f"[Match]\nName=ib{i}\n[Network]\nAddress=10.{i // 256}.{i % 256}.1/32\n")
-    p = d.run("--config-dir", d.etc, "check")
+    p = d.run("--config-dir", d.etc, "--offline", "check")  # the files, not this host's links
     eq(p.returncode, 0, f"exit status ({p.stdout[-2000:]})")
     assert "10000 files checked: 0 errors, 0 warnings, 0 notices: valid" in p.stdout, p.stdout[-2000:]
 

@@ -178,6 +178,41 @@ def test_simulate(w):
     eq(p.returncode, 2, "--running with --simulate is a usage error")
 
 
+def test_check_against_fabric_and_host(w):
+    """ipoibctl check (issue 9 item 3): what depends on the hardware, as warnings, from the agent's own
+    dry run: connected mode and its MTU on a ConnectX-6, a P_Key the port does not have, a file that
+    matches no link, two files for one port; --offline leaves the host out."""
+    w.write("10-cx6.ibnet", "[Match]\nName=mlx5_ib0\n[IPoIB]\nMode=connected\n[Link]\nMTU=65520\n")
+    w.write("20-cx6-again.ibnet", "[Match]\nName=mlx5_ib0\n[Network]\nAddress=10.0.0.1/24\n")
+    w.write("30-nothing.ibnet", "[Match]\nName=nosuch0\n")
+    w.write("40-pkey.ibnet", "[Match]\nName=mlx4_ib1\n[Partition]\nPKey=0x8123\n")
+    p = run([IPOIBCTL, "--config-dir", w.conf, "--simulate", FABRIC, "check"], check=False, env=w.env)
+    w.last = p
+    eq(p.returncode, 0, f"warnings only ({p.stdout}{p.stderr})")
+    for text in ("10-cx6.ibnet: warning: simulated mlx5_ib0: connected mode not supported by this device "
+                 "(enhanced IPoIB); running datagram; MTU=65520 is over the limit of datagram mode on this port "
+                 "(4092); running 4092",
+                 "20-cx6-again.ibnet: warning: matches mlx5_ib0 too, but 10-cx6.ibnet comes first",
+                 "30-nothing.ibnet: warning: no link matches its [Match] (on the simulated fabric)",
+                 "40-pkey.ibnet: warning: simulated mlx4_ib1.8123: partition 0x8123 not granted by the subnet "
+                 "manager"):
+        assert text in p.stdout, (text, p.stdout)
+    assert "4 files checked: 0 errors, 5 warnings" in p.stdout, p.stdout
+    p = run([IPOIBCTL, "--config-dir", w.conf, "--offline", "check"], check=False, env=w.env)
+    assert "4 files checked: 0 errors, 1 warning" in p.stdout, p.stdout  # the shadowed [Match] only
+    # On a host (the namespace's kernel): v0 exists, nosuch0 does not.
+    w.ip("link", "add", "v0", "type", "veth", "peer", "name", "v0p")
+    for f in os.listdir(w.conf):
+        os.unlink(os.path.join(w.conf, f))
+    w.write("10-v0.ibnet", VETH)
+    w.write("30-nothing.ibnet", "[Match]\nName=nosuch0\n")
+    p = run(["ip", "netns", "exec", w.name, IPOIBCTL, "--config-dir", w.conf, "check"], check=False, env=w.env)
+    w.last = p
+    eq(p.returncode, 0, f"warnings only ({p.stdout}{p.stderr})")
+    assert "30-nothing.ibnet: warning: no link matches its [Match] (on this host)" in p.stdout, p.stdout
+    assert "10-v0.ibnet" not in p.stdout, p.stdout
+
+
 TESTS = [v for k, v in sorted(globals().items()) if k.startswith("test_")]
 
 
