@@ -388,6 +388,28 @@ START_TEST(test_backend_sysfs_rename_fails) {
 }
 END_TEST
 
+START_TEST(test_backend_quiet_change_in_view) {
+        /* §1.5: ipoib_changelink() on a down device is not notified (netdev_state_change() wants IFF_UP),
+         * but sysfs shows it: the view follows changes without a notification too. */
+        Fixture x;
+        Action a;
+        size_t links;
+
+        fixture_start(&x);
+        run_until(&x, &x.rec.n_dump_done, 1);
+        links = x.rec.n_links;
+        a = action(ACTION_SET_IPOIB, 5); /* mlx4_ib0, down */
+        a.ipoib.mode = -1;
+        a.ipoib.umcast = 1;
+        ck_assert_int_eq(backend_submit(x.backend, &a, 1), 0);
+        run_until(&x, &x.rec.n_replies, 1);
+        ck_assert_int_eq(x.rec.errors[0], 0);
+        ck_assert_uint_eq(x.rec.n_links, links); /* no RTM_NEWLINK */
+        wait_view(&x, "sys/class/net/mlx4_ib0/umcast", "1\n", false);
+        fixture_done(&x);
+}
+END_TEST
+
 void sim_test_add_backend_tcase(Suite *s) {
         TCase *tc = tcase_create("backend");
 
@@ -397,6 +419,7 @@ void sim_test_add_backend_tcase(Suite *s) {
         tcase_add_test(tc, test_backend_fabric_edit);
         tcase_add_test(tc, test_backend_missing_link);
         tcase_add_test(tc, test_backend_sysfs_rename_fails);
+        tcase_add_test(tc, test_backend_quiet_change_in_view);
         tcase_set_timeout(tc, 30);
         suite_add_tcase(s, tc);
 }

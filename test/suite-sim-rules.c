@@ -105,7 +105,124 @@ START_TEST(test_rules_parent_pkey) {
 }
 END_TEST
 
-/* ——— §0/§1.6 what a dump reports, on every kind of IPoIB netdev ——— */
+/* Link events about ifname since the last sim_model_clear_events(). */
+static size_t n_link_events(const SimModel *m, const char *ifname) {
+        size_t n = 0;
+
+        for (size_t i = 0; i < m->n_events; i++)
+                if (m->events[i].type == SIM_EVENT_LINK && streq(m->events[i].link.ifname, ifname))
+                        n++;
+        return n;
+}
+
+static const KLink *last_link(const SimModel *m, const char *ifname) {
+        for (size_t i = m->n_events; i > 0; i--)
+                if (m->events[i - 1].type == SIM_EVENT_LINK && streq(m->events[i - 1].link.ifname, ifname))
+                        return &m->events[i - 1].link;
+        return NULL;
+}
+
+static void port_pkeys(SimModel *m, SimNetdev *nd, const uint16_t *pkeys, size_t n) {
+        SimPortConf c = nd->port->conf;
+
+        memcpy(c.pkeys, pkeys, n * sizeof(uint16_t));
+        c.n_pkeys = n;
+        ck_assert_int_eq(sim_port_update(m, nd->port, &c), 0);
+}
+
+/* ——— §1.4 the parent follows P_Key table index 0 ——— */
+
+START_TEST(test_rules_parent_pkey_flush) {
+        /* __ipoib_ib_dev_flush(IPOIB_FLUSH_HEAVY) → update_parent_pkey(): index 0 again, | 0x8000, and
+         * broadcast bytes 8–9 rewritten, also while the parent is down (then without a word); an index 0
+         * that did not change is "Not flushing - P_Key value not changed". Up, the flush's carrier
+         * off/on makes linkwatch send RTM_NEWLINK with the new P_Key. */
+        static const uint16_t t1[] = { 0x8001, 0x8002 }, t2[] = { 0x8001, 0x8002, 0x8005 },
+                              t3[] = { 0x7fff, 0x8002 };
+        _cleanup_(sim_model_freep) SimModel *m = sim_test_model(rules_fabric);
+        SimNetdev *p = sim_test_dev(m, "ib4k");
+        const KLink *k;
+
+        port_pkeys(m, p, t1, ELEMENTSOF(t1)); /* down */
+        ck_assert_uint_eq(p->pkey, 0x8001);
+        ck_assert_str_eq(sysfs(p, "pkey"), "0x8001\n");
+        ck_assert_str_eq(sysfs(p, "broadcast"), "00:ff:ff:ff:ff:12:40:1b:80:01:00:00:00:00:00:00:ff:ff:ff:ff\n");
+        ck_assert_uint_eq(n_link_events(m, "ib4k"), 0);
+        /* The next notification (the parent comes up) carries it. */
+        ck_assert_int_eq(sim_set_up(m, p, true), 0);
+        ck_assert_uint_eq(last_link(m, "ib4k")->pkey, 0x8001);
+        ck_assert(p->carrier);
+        /* Index 0 unchanged: no flush, nothing sent. */
+        sim_model_clear_events(m);
+        port_pkeys(m, p, t2, ELEMENTSOF(t2));
+        ck_assert_uint_eq(p->pkey, 0x8001);
+        ck_assert_uint_eq(n_link_events(m, "ib4k"), 0);
+        /* Up, index 0 changes (a limited-member default partition: 0x7fff | 0x8000). */
+        port_pkeys(m, p, t3, ELEMENTSOF(t3));
+        ck_assert_uint_eq(p->pkey, 0xffff);
+        k = last_link(m, "ib4k");
+        ck_assert_ptr_nonnull(k);
+        ck_assert_uint_eq(k->pkey, 0xffff);
+        ck_assert(k->flags & IFF_RUNNING);
+        ck_assert_str_eq(sysfs(p, "broadcast"), "00:ff:ff:ff:ff:12:40:1b:ff:ff:00:00:00:00:00:00:ff:ff:ff:ff\n");
+}
+END_TEST
+
+/* ——— §1.5/§2/§3 which changes the kernel notifies ——— */
+
+START_TEST(test_rules_notifications) {
+        /* do_setlink() → netdev_state_change() after ipoib_changelink(): RTM_NEWLINK only while the device
+         * is up. A sysfs umcast write (umcast_store()) sends nothing. NETDEV_CHANGEMTU follows every
+         * successful __dev_set_mtu(), also when the datagram clamp leaves dev->mtu unchanged. */
+        _cleanup_(sim_model_freep) SimModel *m = sim_test_model(rules_fabric);
+        SimNetdev *nd = sim_test_dev(m, "ib4k");
+
+        /* Down: umcast and datagram (a no-op) over netlink say nothing; connected moves the MTU, and
+         * NETDEV_CHANGEMTU tells the new mode too. */
+        ck_assert_int_eq(sim_rtnl_changelink(m, nd, -1, -1, 1), 0);
+        ck_assert(nd->umcast);
+        ck_assert_uint_eq(n_link_events(m, "ib4k"), 0);
+        ck_assert_int_eq(sim_rtnl_changelink(m, nd, -1, 0, 0), 0);
+        ck_assert_uint_eq(n_link_events(m, "ib4k"), 0);
+        ck_assert_int_eq(sim_rtnl_changelink(m, nd, -1, 1, -1), 0);
+        ck_assert_uint_eq(n_link_events(m, "ib4k"), 1);
+        ck_assert_uint_eq(last_link(m, "ib4k")->mode, 1);
+        ck_assert_uint_eq(last_link(m, "ib4k")->mtu, 65520);
+        /* Connected at 1500, back to datagram at 1500 while down: min(mcast_mtu, 1500) = 1500, no
+         * MTU change, no notification; the cached mode stays stale until another event. */
+        ck_assert_int_eq(sim_set_mtu(m, nd, 1500, NULL), 0);
+        sim_model_clear_events(m);
+        ck_assert_int_eq(sim_rtnl_changelink(m, nd, -1, 0, -1), 0);
+        ck_assert(!nd->connected);
+        ck_assert_uint_eq(n_link_events(m, "ib4k"), 0);
+        /* Up: every netlink change is notified, with what changed silently before. */
+        ck_assert_int_eq(sim_set_up(m, nd, true), 0);
+        sim_model_clear_events(m);
+        ck_assert_int_eq(sim_rtnl_changelink(m, nd, -1, -1, 0), 0);
+        ck_assert_uint_eq(n_link_events(m, "ib4k"), 1);
+        ck_assert_uint_eq(last_link(m, "ib4k")->umcast, 0);
+        ck_assert_int_eq(sim_rtnl_changelink(m, nd, -1, 0, -1), 0); /* same mode: still notified */
+        ck_assert_uint_eq(n_link_events(m, "ib4k"), 2);
+        /* sysfs umcast: silent even while up. */
+        sim_model_clear_events(m);
+        ck_assert_int_eq(sim_sysfs_umcast_store(m, nd, "1\n"), 0);
+        ck_assert(nd->umcast);
+        ck_assert_uint_eq(n_link_events(m, "ib4k"), 0);
+        /* The 2K group clamps 4092 to 2044 on a link that runs 2044 already: still NETDEV_CHANGEMTU. */
+        ck_assert_int_eq(sim_set_mtu(m, nd, 2044, NULL), 0);
+        sim_model_clear_events(m);
+        ck_assert_int_eq(sim_set_mtu(m, nd, 4092, NULL), 0);
+        ck_assert_uint_eq(nd->mtu, 2044);
+        ck_assert_uint_eq(n_link_events(m, "ib4k"), 1);
+        ck_assert_uint_eq(last_link(m, "ib4k")->mtu, 2044);
+        ck_assert_uint_eq(last_link(m, "ib4k")->umcast, 1);
+        /* The same value as dev->mtu: dev_set_mtu_ext() returns before the driver, nothing sent. */
+        ck_assert_int_eq(sim_set_mtu(m, nd, 2044, NULL), 0);
+        ck_assert_uint_eq(n_link_events(m, "ib4k"), 1);
+}
+END_TEST
+
+/* ——— §1.6 what a dump reports, on every kind of IPoIB netdev ——— */
 
 START_TEST(test_rules_fill_info) {
         /* ipoib_fill_info() via ipoib_link_ops, which parents (ipoib_add_port), legacy children
@@ -148,9 +265,11 @@ START_TEST(test_rules_fill_info) {
                 for (size_t j = 0; j < m->n_events; j++)
                         if (m->events[j].type == SIM_EVENT_LINK && m->events[j].link.ifindex == k.ifindex)
                                 last = &m->events[j];
+                /* Down: no netdev_state_change() (§1.5); only the NETDEV_CHANGEMTU of the switch to
+                 * connected, sent before ipoib_set_umcast() ran. */
                 ck_assert_ptr_nonnull(last);
                 ck_assert_uint_eq(last->link.mode, 1);
-                ck_assert_uint_eq(last->link.umcast, 1);
+                ck_assert_uint_eq(last->link.umcast, 0);
         }
         ck_assert_str_eq(sysfs(legacy, "mode"), "connected\n");
         ck_assert_str_eq(sysfs(legacy, "umcast"), "1\n");
@@ -493,6 +612,35 @@ START_TEST(test_rules_dev_port) {
 }
 END_TEST
 
+START_TEST(test_rules_mode_ebusy) {
+        /* ipoib_set_mode(): both branches end "rtnl_unlock(); ipoib_flush_paths(dev); return
+         * (!rtnl_trylock()) ? -EBUSY : 0;" — the mode and the MTU changed already. ipoib_changelink()
+         * then returns at once (no umcast, and __rtnl_newlink() skips netdev_state_change()); mode_store()
+         * counts -EBUSY a success. The fabric's rtnl_busy makes every mode change lose that race. */
+        static const char fabric[] =
+                "{ \"hcas\": [ { \"name\": \"mlx4_0\", \"rtnl_busy\": true, \"ports\": ["
+                "  { \"guid\": \"0002:c903:0004:0031\", \"active_mtu\": 2048, \"netdev\": \"ibb\" } ] } ] }";
+        _cleanup_(sim_model_freep) SimModel *m = sim_test_model(fabric);
+        SimNetdev *nd = sim_test_dev(m, "ibb");
+
+        ck_assert(nd->port->hca->rtnl_busy);
+        ck_assert_int_eq(sim_set_up(m, nd, true), 0);
+        sim_model_clear_events(m);
+        ck_assert_int_eq(sim_rtnl_changelink(m, nd, -1, 1, 1), -EBUSY);
+        ck_assert(nd->connected);
+        ck_assert_uint_eq(nd->mtu, 65520);
+        ck_assert(!nd->umcast);
+        /* Only NETDEV_CHANGEMTU's notification, with the new mode; no netdev_state_change(). */
+        ck_assert_uint_eq(n_link_events(m, "ibb"), 1);
+        ck_assert_uint_eq(last_link(m, "ibb")->mode, 1);
+        /* No change, no race: the same mode is 0. */
+        ck_assert_int_eq(sim_rtnl_changelink(m, nd, -1, 1, -1), 0);
+        /* sysfs: success. */
+        ck_assert_int_eq(sim_sysfs_mode_store(m, nd, "datagram\n"), 0);
+        ck_assert(!nd->connected);
+}
+END_TEST
+
 /* ——— §5/§6 what a child without carrier says, and which files there are ——— */
 
 START_TEST(test_rules_child_operstate) {
@@ -577,6 +725,8 @@ Suite *make_sim_rules_suite(void) {
         TCase *tc = tcase_create("rules");
 
         tcase_add_test(tc, test_rules_parent_pkey);
+        tcase_add_test(tc, test_rules_parent_pkey_flush);
+        tcase_add_test(tc, test_rules_notifications);
         tcase_add_test(tc, test_rules_fill_info);
         tcase_add_test(tc, test_rules_umcast_values);
         tcase_add_test(tc, test_rules_sysfs_numbers);
@@ -591,6 +741,7 @@ Suite *make_sim_rules_suite(void) {
         tcase_add_test(tc, test_rules_hca_remove_order);
         tcase_add_test(tc, test_rules_child_operstate);
         tcase_add_test(tc, test_rules_mode_file);
+        tcase_add_test(tc, test_rules_mode_ebusy);
         suite_add_tcase(s, tc);
         return s;
 }

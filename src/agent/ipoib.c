@@ -183,6 +183,16 @@ int ipoib_set_done(Link *l, const Action *a, int error, const char **extack) {
                 }
                 if (a->ipoib.umcast >= 0)
                         l->kernel.umcast = (uint8_t) a->ipoib.umcast;
+        } else if (error == -EBUSY && a->ipoib.mode >= 0) {
+                /* ipoib_set_mode() drops the RTNL to flush the paths and answers -EBUSY when
+                 * rtnl_trylock() then fails: the mode (and with it the MTU) did change, a umcast in
+                 * the same message was not applied, and no netdev_state_change() follows. The sysfs
+                 * path counts it a success (mode_store()). Not a failure: read the kernel again and
+                 * plan from what it says (docs/kernel-ipoib.md §2). */
+                log_link_debug(l, "Mode change answered EBUSY (rtnl_trylock() race); reading the kernel state again.");
+                ipoib_forget_mtu(&l->ipoib);
+                manager_resync(l->manager, "a mode change was answered with EBUSY");
+                error = 0;
         } else if (error == -EINVAL && a->ipoib.mode == IPOIB_MODE_CONNECTED) {
                 /* ipoib_set_mode(): no IPOIB_FLAGS_RC in dev_addr[0] (enhanced IPoIB, or no CM in the
                  * kernel). Run datagram and say so; the link is not failed. */
@@ -202,9 +212,10 @@ int ipoib_mtu_done(Link *l, const Action *a, int error, const char **extack) {
         s->mtu_effective = 0;
         s->mtu_expect_answer = false;
         /* A datagram IPoIB link may run less than it accepted (ipoib_change_mtu(): min(mcast_mtu,
-         * admin_mtu)). Its RTM_NEWLINK comes on the other socket, before or after this reply, and none
-         * comes at all when the clamped value is the one it had. So a lower MTU in the cache now is
-         * taken as the answer, and the next link event may still correct it (ipoib_link_event()). */
+         * admin_mtu)). Its RTM_NEWLINK (NETDEV_CHANGEMTU, sent also when the clamp left the MTU where it
+         * was, docs/kernel-ipoib.md §1.5) comes on the other socket, before or after this reply; nothing
+         * here waits for it. So a lower MTU in the cache now is taken as the answer, and the next link
+         * event may still correct it (ipoib_link_event()). */
         if (mtu_can_clamp(&l->kernel) && l->kernel.mtu < a->mtu) {
                 s->mtu_effective = l->kernel.mtu;
                 s->mtu_expect_answer = true;
@@ -220,6 +231,47 @@ void ipoib_child_create_intent(Link *l, const Action *a) {
                 log_oom();
 }
 
+void ipoib_legacy_child_name(const char *parent, uint16_t pkey, bool before_6_10, char ret[static IFNAMSIZ]) {
+        /* ipoib_vlan_add(): snprintf(intf_name, sizeof(intf_name), "%.10s.%04x", …) since the 2024 fix
+         * (v6.10 and stable backports); before it "%s.%04x" into IFNAMSIZ, cut to 15 characters. */
+        if (before_6_10)
+                snprintf(ret, IFNAMSIZ, "%s.%04x", parent, pkey);
+        else
+                snprintf(ret, IFNAMSIZ, "%.10s.%04x", parent, pkey);
+}
+
+/* -EEXIST to a create: the wanted child is there (someone made it meanwhile, and its own link event
+ * tells the rest) only when a child of this parent has its name. Otherwise a name is taken by some other
+ * link: over netlink the wanted one (__rtnl_newlink(), NLM_F_EXCL); through sysfs the one the kernel
+ * gives the new child before any rename (ipoib_vlan_add(): "%.10s.%04x" of the parent's name and the
+ * P_Key as written, "%s.%04x" cut to 15 characters before v6.10), which register_netdevice() refuses
+ * (docs/kernel-ipoib.md §6). That is a failure with its reason; if the child shows up after all
+ * (its notification may come after this answer), link_parent_dirty() clears it. */
+static bool child_exists(Link *l, const Action *a) {
+        Link *c = strmap_get(&l->manager->links_by_name, a->child.name);
+
+        return c && ipoib_is_child(&c->kernel) && c->kernel.parent == l->kernel.ifindex;
+}
+
+static char *child_eexist_reason(const Link *l, const Action *a) {
+        char *s = NULL;
+
+        if (a->child.method == IB_CHILD_METHOD_SYSFS) {
+                char now[IFNAMSIZ], old[IFNAMSIZ];
+
+                ipoib_legacy_child_name(l->kernel.ifname, a->child.pkey, false, now);
+                ipoib_legacy_child_name(l->kernel.ifname, a->child.pkey, true, old);
+                if (streq(now, old))
+                        (void) asprintf(&s, "create_child: %s, the name the kernel gives the new child, is "
+                                        "taken by another link", now);
+                else
+                        (void) asprintf(&s, "create_child: %s (%s before Linux 6.10), the name the kernel "
+                                        "gives the new child, is taken by another link", now, old);
+        } else
+                (void) asprintf(&s, "the name %s is taken by another link", a->child.name);
+        return s;
+}
+
 int ipoib_child_create_done(Link *l, const Action *a, int error, const char **extack) {
         ChildSlot *c = link_child_slot(l, a->child.name);
         char err[512];
@@ -230,7 +282,7 @@ int ipoib_child_create_done(Link *l, const Action *a, int error, const char **ex
                 owner_child_lost(&l->manager->owner, a->child.name);
                 return 1;
         }
-        if (error == -EEXIST) {
+        if (error == -EEXIST && child_exists(l, a)) {
                 owner_child_dropped(&l->manager->owner, a->child.name);
                 error = 0; /* someone made it meanwhile: its own link event tells the rest */
         } else if (error < 0)
@@ -242,6 +294,8 @@ int ipoib_child_create_done(Link *l, const Action *a, int error, const char **ex
                 c->reason = mfree(c->reason);
                 if (error == -EOPNOTSUPP)
                         c->reason = strdup("the kernel has no IPoIB support (is ib_ipoib loaded?)");
+                else if (error == -EEXIST)
+                        c->reason = child_eexist_reason(l, a);
                 else if (error < 0)
                         c->reason = strdup(link_error_text(error, *extack, err, sizeof(err)));
                 if (error < 0)

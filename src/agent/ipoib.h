@@ -34,6 +34,10 @@ void ipoib_link_event(IpoibState *s, const KLink *k);
 /* The link is planned again: the kernel's answer to our MTU, if it sends one, is in by now. */
 void ipoib_answer_window_closed(IpoibState *s);
 
+/* The name ipoib_vlan_add() gives a sysfs child before any rename: "%.10s.%04x" of the parent's name and
+ * the P_Key as written since Linux 6.10 (and stable backports), "%s.%04x" cut to 15 before (§6). */
+void ipoib_legacy_child_name(const char *parent, uint16_t pkey, bool before_6_10, char ret[static IFNAMSIZ]);
+
 /* A P_Key child: an IPoIB link whose IFLA_LINK names another link. */
 bool ipoib_is_child(const KLink *k) _pure_;
 /* Whether the device cannot run connected mode (port may be NULL when unknown). */

@@ -70,9 +70,20 @@ static bool port_info_equal(const IbPortInfo *a, const IbPortInfo *b) {
  * and re-plan the link, and its children (they hold a copy of the parent's port), when the answer changed:
  * RequireActivePort=, the P_Key warning and MTU=max depend on it. */
 void link_port_event(Manager *m, Link *l) {
+        Link *c, *parent = link_parent(m, l);
         IbPortInfo old = l->port;
         bool had = l->has_port;
-        Link *c;
+
+        /* A child's event is news about its parent's port: on a P_Key table change the heavy flush
+         * (__ipoib_ib_dev_flush() → update_parent_pkey()) stops at the parent when table index 0 did not
+         * change ("Not flushing - P_Key value not changed"), so the parent sends no RTM_NEWLINK and only
+         * the child whose P_Key came or went changes carrier. The child's port is a copy of the parent's
+         * (link_update_port()): ask for the parent's, which passes any change to every child
+         * (docs/kernel-ipoib.md §1.4). */
+        if (parent) {
+                link_port_event(m, parent);
+                return;
+        }
 
         link_update_port(m, l);
         if (l->has_port == had && (!had || port_info_equal(&old, &l->port)))

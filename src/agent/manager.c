@@ -63,7 +63,6 @@ Manager *manager_free(Manager *m) {
         return mfree(m);
 }
 
-static void manager_resync(Manager *m, const char *why);
 
 static void log_diags(const DiagList *d) {
         FOREACH_ARRAY(x, d->items, d->n) {
@@ -443,7 +442,7 @@ static int on_resync_timer(sd_event_source *s, uint64_t usec, void *userdata) {
 }
 
 /* Drop the address and route caches and dump everything again. Planning waits for the dump. */
-static void manager_resync(Manager *m, const char *why) {
+void manager_resync(Manager *m, const char *why) {
         Link *l;
         int r;
 

@@ -66,6 +66,9 @@ int manager_start(Manager *m, Backend *backend);
 int manager_run(Manager *m);
 
 void manager_link_dirty(Manager *m, Link *l);
+/* Drops the address and route caches and dumps the kernel state again; planning waits for the dump.
+ * For answers that leave the kernel's state unknown (an -EBUSY mode switch, say). */
+void manager_resync(Manager *m, const char *why);
 /* The network a link matches, and the later files that match too. */
 IbNetwork *manager_match(Manager *m, const Link *l, char ***ret_shadowed);
 

@@ -77,6 +77,9 @@ static int queue_model_events(BackendSim *s) {
                 if (r >= 0)
                         r = queue_push(s, &item);
         }
+        /* Changes without a notification: sysfs shows them (sim-model.h, SimModel.quiet). */
+        for (size_t i = 0; s->view && i < s->model->n_quiet; i++)
+                sim_view_note(s->view, &(SimEvent) { .type = SIM_EVENT_LINK, .link.ifindex = s->model->quiet[i] });
         sim_model_clear_events(s->model);
         view_schedule(s);
         return r;

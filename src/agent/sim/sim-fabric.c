@@ -4,7 +4,7 @@
  * documented for users in examples/fabric/README.md; in short:
  *
  *   { "hcas": [ { "name": "mlx4_0", "model": "ConnectX-3", "enhanced": false, "connected_mode": true,
- *                 "first_qpn": "0x000208", "present": true,
+ *                 "first_qpn": "0x000208", "present": true, "rtnl_busy": false,
  *                 "ports": [ { "port": 1, "guid": "0002:c903:0001:2345", "subnet_prefix": "fec0::",
  *                              "state": "active", "active_mtu": 2048, "max_mtu": 4096, "bcast_mtu": 2048,
  *                              "lid": 3, "sm_lid": 1, "pkeys": [ "0xffff", "0x8002" ],
@@ -398,6 +398,8 @@ static int parse_hca(JsonObject *o, const char *path, SimFabric *f, char **err) 
                         cm = b;
                 } else if (streq(key, "present"))
                         CHECK(get_bool(v, &h->present), q, "expected true or false");
+                else if (streq(key, "rtnl_busy"))
+                        CHECK(get_bool(v, &h->rtnl_busy), q, "expected true or false");
                 else if (streq(key, "first_qpn"))
                         CHECK(get_u32(v, 0xffffff, &h->first_qpn), q, "expected 0…0xffffff");
                 else if (streq(key, "ports"))
@@ -531,6 +533,8 @@ static SimHca *hca_from_conf(SimModel *m, const SimHcaConf *c, int *ret_r) {
         int r;
 
         r = sim_model_add_hca(m, c->name, c->model, c->enhanced, c->cm, c->first_qpn, &h);
+        if (r >= 0)
+                h->rtnl_busy = c->rtnl_busy;
         for (size_t i = 0; r >= 0 && i < c->n_ports; i++)
                 r = sim_hca_add_port(h, &c->ports[i], NULL);
         *ret_r = r;
@@ -701,6 +705,7 @@ int sim_model_apply(SimModel *m, const SimFabric *f) {
                         if (!h)
                                 return r;
                 }
+                h->rtnl_busy = c->rtnl_busy; /* a knob of the test, not hardware: applies at once */
                 if (!h->present) {
                         /* Absent: take the file's ports as they are, for when it comes (back). */
                         h->enhanced = c->enhanced;

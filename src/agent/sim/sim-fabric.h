@@ -23,6 +23,7 @@ typedef struct SimHcaConf {
         char name[SIM_NAME_MAX];
         char model[SIM_NAME_MAX];
         bool enhanced, cm, present;
+        bool rtnl_busy; /* mode changes lose the rtnl_trylock() race: -EBUSY after the change (§2) */
         uint32_t first_qpn;
         SimPortConf ports[SIM_PORTS_MAX];
         size_t n_ports;

@@ -44,11 +44,19 @@ SimModel *sim_model_free(SimModel *m) {
         free(m->addresses);
         free(m->routes);
         free(m->events);
+        free(m->quiet);
         return mfree(m);
 }
 
 void sim_model_clear_events(SimModel *m) {
         m->n_events = 0;
+        m->n_quiet = 0;
+}
+
+/* A change the kernel does not notify (§1.5): only the view (sysfs) shows it. */
+static void netdev_quiet_change(SimModel *m, const SimNetdev *nd) {
+        if (GREEDY_REALLOC(m->quiet, m->allocated_quiet, m->n_quiet + 1))
+                m->quiet[m->n_quiet++] = nd->ifindex;
 }
 
 void sim_emit(SimModel *m, const SimEvent *e) {
@@ -323,16 +331,36 @@ int sim_netdev_sysfs_read(const SimNetdev *nd, const char *attr, char *buf, size
 
 /* ——— state changes ——— */
 
-/* RTM_NEWLINK when what a dump would say about the link changed. */
-static void netdev_announce(SimModel *m, SimNetdev *nd) {
+/* RTM_NEWLINK, unconditionally: netdev_state_change(), NETDEV_CHANGEMTU and the like. It carries the
+ * whole state, including IPoIB settings that changed silently before (§1.6). */
+static void netdev_notify(SimModel *m, SimNetdev *nd) {
         SimEvent e = { .type = SIM_EVENT_LINK };
 
         sim_netdev_to_klink(nd, &e.link);
-        if (nd->announced && memcmp(&e.link, &nd->last, sizeof(KLink)) == 0)
-                return;
         nd->last = e.link;
         nd->announced = true;
         sim_emit(m, &e);
+}
+
+/* The generic state changes the core notifies (registration, flags, carrier and operstate through
+ * linkwatch, name, address, MTU): RTM_NEWLINK when one of those changed. The IPoIB settings of
+ * IFLA_INFO_DATA (P_Key, mode, umcast) are left out of the comparison: the kernel notifies their
+ * changes only through netdev_state_change() after a netlink change of an up device, or a
+ * NETDEV_CHANGEMTU that comes with them (§1.5, §2); those paths call netdev_notify(). */
+static void netdev_announce(SimModel *m, SimNetdev *nd) {
+        KLink k;
+
+        sim_netdev_to_klink(nd, &k);
+        if (nd->announced) {
+                KLink last = nd->last;
+
+                last.pkey = k.pkey;
+                last.mode = k.mode;
+                last.umcast = k.umcast;
+                if (memcmp(&k, &last, sizeof(KLink)) == 0)
+                        return;
+        }
+        netdev_notify(m, nd);
 }
 
 /* §3 ipoib_change_mtu() (ndo_change_mtu), after the core's checks. */
@@ -369,10 +397,12 @@ static int dev_set_mtu(SimModel *m, SimNetdev *nd, uint32_t mtu, const char **ex
         r = ipoib_change_mtu(nd, mtu);
         if (r < 0)
                 return r;
-        if (nd->mtu != old) {
-                netdev_announce(m, nd);
+        /* §3 NETDEV_CHANGEMTU (call_netdevice_notifiers_mtu()) follows every successful
+         * __dev_set_mtu(), also when the datagram clamp left dev->mtu where it was: rtnetlink_event()
+         * sends RTM_NEWLINK whether the device is up or not. */
+        netdev_notify(m, nd);
+        if (nd->mtu != old)
                 sim_inet_mtu_changed(m, nd);
-        }
         return 0;
 }
 
@@ -607,36 +637,41 @@ int sim_set_name(SimModel *m, SimNetdev *nd, const char *name) {
         return 0;
 }
 
+/* §2 the end of ipoib_set_mode()'s two branches: rtnl_unlock(), ipoib_flush_paths(), and
+ * "return (!rtnl_trylock()) ? -EBUSY : 0;" — the mode and MTU have changed either way. */
+static int mode_changed(SimModel *m, const SimNetdev *nd) {
+        netdev_quiet_change(m, nd); /* sysfs mode, also when no MTU change was notified */
+        return nd->port->hca->rtnl_busy ? -EBUSY : 0;
+}
+
 int sim_set_mode(SimModel *m, SimNetdev *nd, const char *buf) {
         /* §2 ipoib_set_mode(). The same mode again is a no-op with the MTU untouched. */
         if ((nd->connected && streq(buf, "connected\n")) || (!nd->connected && streq(buf, "datagram\n")))
                 return 0;
         if (sim_port_cm_capable(nd->port->hca) && streq(buf, "connected\n")) {
-                /* set ADMIN_CM, then dev_set_mtu(ipoib_cm_max_mtu()); its errors are ignored. */
+                /* set ADMIN_CM, then dev_set_mtu(ipoib_cm_max_mtu()); its errors are ignored. Only that
+                 * MTU change notifies (§2): the mode alone is news only through the caller. */
                 nd->connected = true;
-                netdev_announce(m, nd);
                 (void) dev_set_mtu(m, nd, SIM_CM_MTU, NULL);
                 netdev_sync_family(m, nd);
-                return 0;
+                return mode_changed(m, nd);
         }
         if (streq(buf, "datagram\n")) {
                 /* clear ADMIN_CM, then dev_set_mtu(min(mcast_mtu, mtu)) through ipoib_change_mtu(), which
                  * also sets admin_mtu. */
                 nd->connected = false;
-                netdev_announce(m, nd);
                 (void) dev_set_mtu(m, nd, MIN(nd->mcast_mtu, nd->mtu), NULL);
                 netdev_sync_family(m, nd);
-                return 0;
+                return mode_changed(m, nd);
         }
         /* Enhanced IPoIB, no CM support, or a buffer that is neither: -EINVAL (not -EOPNOTSUPP). */
         return -EINVAL;
 }
 
-int sim_rtnl_changelink(SimModel *m, SimNetdev *nd, int pkey, int mode, int umcast) {
+/* §1.5 ipoib_changelink(), without the notification of the rtnetlink core. */
+static int ipoib_changelink(SimModel *m, SimNetdev *nd, int mode, int umcast) {
         int r;
 
-        /* §1.5 ipoib_changelink(). IFLA_IPOIB_PKEY is silently ignored: a pkey cannot change. */
-        (void) pkey;
         if (mode >= 0) {
                 if (mode == 0)
                         r = sim_set_mode(m, nd, "datagram\n");
@@ -647,11 +682,25 @@ int sim_rtnl_changelink(SimModel *m, SimNetdev *nd, int pkey, int mode, int umca
                 if (r < 0)
                         return r; /* umcast is not applied */
         }
-        if (umcast >= 0) {
-                /* ipoib_set_umcast(): never fails. */
-                nd->umcast = umcast > 0;
-                netdev_announce(m, nd);
-        }
+        if (umcast >= 0)
+                nd->umcast = umcast > 0; /* ipoib_set_umcast(): never fails, notifies nothing */
+        netdev_quiet_change(m, nd);
+        return 0;
+}
+
+int sim_rtnl_changelink(SimModel *m, SimNetdev *nd, int pkey, int mode, int umcast) {
+        int r;
+
+        /* §1.5 IFLA_IPOIB_PKEY is silently ignored: a pkey cannot change. */
+        (void) pkey;
+        r = ipoib_changelink(m, nd, mode, umcast);
+        if (r < 0)
+                return r;
+        /* §1.5 __rtnl_newlink() sets DO_SETLINK_NOTIFY after changelink, and do_setlink() ends in
+         * netdev_state_change(), which sends RTM_NEWLINK only while the device is IFF_UP. A down device
+         * says nothing (unless the mode change moved its MTU: NETDEV_CHANGEMTU, above). */
+        if (nd->up)
+                netdev_notify(m, nd);
         return 0;
 }
 
@@ -699,7 +748,7 @@ int sim_rtnl_newlink(SimModel *m, const SimNewLink *req, const char **extack, Si
         if (r < 0)
                 return r;
         if (req->has_data) {
-                r = sim_rtnl_changelink(m, nd, req->pkey, req->mode, req->umcast);
+                r = ipoib_changelink(m, nd, req->mode, req->umcast);
                 if (r < 0) {
                         /* The new device is unregistered and the error returned: "mode connected" on
                          * a device that cannot do CM creates nothing. */
@@ -707,9 +756,10 @@ int sim_rtnl_newlink(SimModel *m, const SimNewLink *req, const char **extack, Si
                         return r;
                 }
         }
-        /* rtnl_configure_link(): ifi_flags. */
+        /* rtnl_configure_link(): ifi_flags, then the device's RTM_NEWLINK with what newlink set. */
         if (req->up)
                 (void) sim_set_up(m, nd, true);
+        netdev_notify(m, nd);
         netdev_sync_family(m, nd);
         if (ret)
                 *ret = nd;
@@ -790,10 +840,14 @@ int sim_sysfs_delete_child(SimModel *m, SimNetdev *parent, const char *buf) {
 }
 
 int sim_sysfs_mode_store(SimModel *m, SimNetdev *nd, const char *buf) {
+        int r;
+
         /* §6 mode_store(): the buffer goes to ipoib_set_mode() verbatim ("echo -n connected" fails). */
         if (nd->child_type == SIM_RTNL_CHILD || !sim_netdev_has_mode_file(nd))
                 return -ENOENT;
-        return sim_set_mode(m, nd, buf);
+        /* "return (!ret || ret == -EBUSY) ? count : ret;" */
+        r = sim_set_mode(m, nd, buf);
+        return r == -EBUSY ? 0 : r;
 }
 
 int sim_sysfs_umcast_store(SimModel *m, SimNetdev *nd, const char *buf) {
@@ -805,7 +859,8 @@ int sim_sysfs_umcast_store(SimModel *m, SimNetdev *nd, const char *buf) {
         if (nd->child_type == SIM_RTNL_CHILD)
                 return -ENOENT;
         v = isdigit((unsigned char) buf[0]) ? strtoul(buf, NULL, 0) : 0;
-        return sim_rtnl_changelink(m, nd, -1, -1, (int) v > 0 ? 1 : 0);
+        /* §6 a sysfs write is not rtnetlink: no netdev_state_change(), no RTM_NEWLINK. */
+        return ipoib_changelink(m, nd, -1, (int) v > 0 ? 1 : 0);
 }
 
 int sim_hca_remove(SimModel *m, SimHca *h) {
@@ -837,8 +892,32 @@ int sim_hca_add(SimModel *m, SimHca *h) {
         return sim_hca_register(m, h);
 }
 
+/* §1.4 update_parent_pkey(), from __ipoib_ib_dev_flush(IPOIB_FLUSH_HEAVY) on IB_EVENT_PKEY_CHANGE: the
+ * parent takes P_Key table index 0 again (ib_query_pkey(…, 0, …) | 0x8000; an empty entry reads 0),
+ * also while it is down ("interface is down. update pkey and leave."), and rewrites broadcast bytes
+ * 8–9, which sim_broadcast_build() derives from the stored P_Key. Unchanged: "Not flushing - P_Key value
+ * not changed", nothing happens. Changed on an up parent: the flush takes the device down and up
+ * (ipoib_ib_dev_down(): carrier off; the join of the new broadcast group: carrier on), and linkwatch's
+ * netdev_state_change() sends RTM_NEWLINK. Down, the new P_Key is silent until the next notification. */
+static void parent_pkey_flush(SimModel *m, SimPort *p) {
+        uint16_t index0 = sim_pkey_normalize(p->conf.n_pkeys > 0 ? p->conf.pkeys[0] : 0);
+        SimNetdev *nd = p->parent;
+
+        if (!nd || nd->pkey == index0)
+                return;
+        nd->pkey = index0;
+        netdev_quiet_change(m, nd); /* sysfs pkey and broadcast */
+        if (!nd->up)
+                return;
+        nd->carrier = false;
+        netdev_sync(m, nd); /* the join of the new group, if the port lets it */
+        netdev_notify(m, nd);
+}
+
 int sim_port_update(SimModel *m, SimPort *p, const SimPortConf *conf) {
         bool rejoin = conf->bcast_mtu != p->conf.bcast_mtu;
+        bool pkey_change = conf->n_pkeys != p->conf.n_pkeys ||
+                memcmp(conf->pkeys, p->conf.pkeys, conf->n_pkeys * sizeof(uint16_t)) != 0;
         SimPortConf old = p->conf;
 
         /* The number, the netdev name and its QPN apply at registration only. */
@@ -855,6 +934,8 @@ int sim_port_update(SimModel *m, SimPort *p, const SimPortConf *conf) {
                         if (nd->port == p && nd->carrier && sim_carrier_rule(nd->up, &p->conf, nd->pkey))
                                 mcast_join_finish(m, nd);
                 }
+        if (pkey_change)
+                parent_pkey_flush(m, p);
         /* IB_EVENT_PORT_ACTIVE/PORT_ERR/PKEY_CHANGE/GID_CHANGE → __ipoib_ib_dev_flush(): carrier and
          * hardware address follow the port. */
         sim_model_sync(m);

@@ -70,6 +70,9 @@ struct SimHca {
         bool enhanced; /* mlx5 rdma_netdev: dev_addr[0] stays 0, no connected mode */
         bool cm;       /* the driver does connected mode (classic path with CONFIG_INFINIBAND_IPOIB_CM) */
         bool present;
+        /* A knob for tests: every mode change of ipoib_set_mode() loses its rtnl_trylock() race and
+         * answers -EBUSY after the change (§2); the sysfs path counts that a success. */
+        bool rtnl_busy;
         uint32_t next_qpn;
         SimPort ports[SIM_PORTS_MAX];
         size_t n_ports;
@@ -134,6 +137,11 @@ typedef struct SimModel {
         int next_ifindex;
         SimEvent *events;
         size_t n_events, allocated_events;
+        /* Netdevs changed without a notification (a down device's changelink, a sysfs umcast write, a
+         * down parent's P_Key): what sysfs shows changed all the same, so the view follows these too
+         * (§1.5). Cleared with the events. */
+        int *quiet;
+        size_t n_quiet, allocated_quiet;
 } SimModel;
 
 int sim_model_new(SimModel **ret);
