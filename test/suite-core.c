@@ -692,6 +692,32 @@ START_TEST(test_core_sysfs_child_name_taken) {
 }
 END_TEST
 
+/* Kernel rule 6: a change of a down device is not notified (netdev_state_change() only while IFF_UP),
+ * nor is anything written to sysfs umcast. The agent takes its own successful request as the state. */
+static void umcast_set_silently(FakeBackend *f, const Action *a) {
+        fake_backend_get_link(f, a->ifname)->umcast = 1;
+}
+
+START_TEST(test_core_change_not_notified) {
+        Core c;
+
+        core_new(&c);
+        core_write(&c, "10-ib0.ibnet", "[Match]\nName=ib0\n[IPoIB]\nUmcast=yes\n");
+        fake_backend_script(c.f, &(FakeScript) { "ib0 set-ipoib umcast 1", 0, NULL, 0, umcast_set_silently });
+        core_start(&c);
+        core_expect_sent(&c, "ib0 set-ipoib umcast 1\nib0 set-up");
+        core_expect_link(&c, "ib0", LINK_STATE_CONFIGURED, NULL, NULL);
+        ck_assert_uint_eq(core_link(&c, "ib0")->kernel.umcast, 1);
+        /* A later event (carrier, say) changes nothing in the plan; a restart finds it done. */
+        core_kernel_link(&c, "ib0", set_operstate_down);
+        core_expect_sent(&c, "");
+        core_restart(&c);
+        core_start(&c);
+        core_expect_sent(&c, "");
+        core_free(&c);
+}
+END_TEST
+
 /* Kernel rule 9: ipoib_set_mode() answers -EBUSY when rtnl_trylock() fails after the mode changed. Here
  * connected at 1500 → datagram at min(mcast_mtu, 1500) = 1500: no MTU change, so no notification at
  * all; only a new read shows the kernel's state. */
@@ -1077,6 +1103,7 @@ Suite *make_core_suite(void) {
         tcase_add_test(tc, test_core_pkey_granted_child_event);
         tcase_add_test(tc, test_core_sysfs_child_name_taken);
         tcase_add_test(tc, test_core_mode_ebusy);
+        tcase_add_test(tc, test_core_change_not_notified);
         tcase_add_loop_test(tc, test_core_mtu_clamp, 0, ELEMENTSOF(clamp_cases));
         tcase_add_loop_test(tc, test_core_mtu_clamp_then_drift, 0, ELEMENTSOF(clamp_cases));
         tcase_add_loop_test(tc, test_core_connected_refused, 0, ELEMENTSOF(connected_cases));

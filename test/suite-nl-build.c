@@ -273,6 +273,50 @@ START_TEST(test_errno_table) {
 }
 END_TEST
 
+/* Kernel rule 3: the sysfs child just made is found by (parent, P_Key) among the links of a dump, not
+ * by the name "%.10s.%04x": before v6.10 ipoib_vlan_add() said "%s.%04x" cut to 15, and the name the
+ * new kernels give may be another link's. */
+START_TEST(test_sysfs_child_pick) {
+        static const struct {
+                int ifindex;
+                const char *name, *kind;
+                int parent;
+                uint16_t pkey;
+        } dump[] = {
+                { 5, "ib0storage1", "ipoib", 0, 0xffff },      /* the parent */
+                { 7, "nl8002", "ipoib", 5, 0x8002 },          /* an older netlink child, same P_Key */
+                { 8, "ib0storage.8002", "veth", 0, 0 },       /* what "%.10s.%04x" computes: not ours */
+                { 9, "ib0storage1.800", "ipoib", 5, 0x8002 }, /* the new one, named by a kernel < 6.10 */
+                { 10, "ib1.8002", "ipoib", 6, 0x8002 },       /* another parent's */
+                { 11, "ib0storage1.800", "ipoib", 5, 0x8003 },/* another P_Key */
+        };
+        char computed[IFNAMSIZ + 8];
+        const char *found = NULL;
+        int best = 0;
+
+        for (size_t i = 0; i < ELEMENTSOF(dump); i++) {
+                KLink k = { .ifindex = dump[i].ifindex, .arphrd = ARPHRD_INFINIBAND, .parent = dump[i].parent,
+                            .has_ipoib = streq(dump[i].kind, "ipoib"), .pkey = dump[i].pkey };
+
+                snprintf(k.ifname, sizeof(k.ifname), "%s", dump[i].name);
+                snprintf(k.kind, sizeof(k.kind), "%s", dump[i].kind);
+                /* create_child was written 0x0002 (as the file says 0x8002 or 2: stored 0x8002). */
+                if (nl_link_is_sysfs_child(&k, 5, 0x0002) && k.ifindex > best) {
+                        best = k.ifindex;
+                        found = dump[i].name;
+                }
+        }
+        ck_assert_int_eq(best, 9);
+        ck_assert_str_eq(found, "ib0storage1.800");
+        snprintf(computed, sizeof(computed), "%.10s.%04x", "ib0storage1", 0x0002);
+        ck_assert_str_ne(computed, found);
+        /* The parent itself never matches, even when its P_Key is the one asked for. */
+        ck_assert(!nl_link_is_sysfs_child(&(KLink) { .ifindex = 5, .parent = 5, .has_ipoib = true, .kind = "ipoib",
+                                                      .pkey = 0xffff },
+                                          5, 0x7fff));
+}
+END_TEST
+
 Suite *make_nl_build_suite(void) {
         Suite *s = suite_create("nl_build");
         TCase *tc = tcase_create("build");
@@ -282,6 +326,7 @@ Suite *make_nl_build_suite(void) {
         tcase_add_test(tc, test_parse_roundtrip);
         tcase_add_test(tc, test_trace_format);
         tcase_add_test(tc, test_errno_table);
+        tcase_add_test(tc, test_sysfs_child_pick);
         suite_add_tcase(s, tc);
         return s;
 }

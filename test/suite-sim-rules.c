@@ -612,6 +612,80 @@ START_TEST(test_rules_dev_port) {
 }
 END_TEST
 
+START_TEST(test_rules_old_child_names) {
+        /* §6 ipoib_vlan_add(): "%.10s.%04x" since v6.10; before, "%s.%04x" cut to IFNAMSIZ - 1, which for
+         * a 15-character parent is the parent's own name (register_netdevice(): -EEXIST). The fabric's
+         * old_child_names picks the older kernel. */
+        static const char fabric[] =
+                "{ %s \"hcas\": [ { \"name\": \"mlx4_0\", \"ports\": ["
+                "  { \"guid\": \"0002:c903:0004:0041\", \"active_mtu\": 2048, \"netdev\": \"ib0storage1\" },"
+                "  { \"guid\": \"0002:c903:0004:0042\", \"active_mtu\": 2048, \"netdev\": \"ibstorage0port1\" }"
+                "  ] } ] }";
+        static const struct {
+                bool old;
+                const char *a;
+                int b_error;
+                const char *b;
+        } t[] = {
+                { false, "ib0storage.8002", 0, "ibstorage0.8002" },
+                { true, "ib0storage1.800", -EEXIST, NULL },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(t); i++) {
+                _cleanup_free_ char *json = NULL;
+                _cleanup_(sim_model_freep) SimModel *m = NULL;
+                SimNetdev *a = NULL, *b = NULL;
+
+                ck_assert_int_ge(asprintf(&json, fabric, t[i].old ? "\"old_child_names\": true," : ""), 0);
+                m = sim_test_model(json);
+                ck_assert(m->old_child_names == t[i].old);
+                ck_assert_int_eq(sim_sysfs_create_child(m, sim_test_dev(m, "ib0storage1"), "0x8002\n", &a), 0);
+                ck_assert_str_eq(a->name, t[i].a);
+                ck_assert_int_eq(sim_sysfs_create_child(m, sim_test_dev(m, "ibstorage0port1"), "0x8002\n", &b),
+                                 t[i].b_error);
+                if (t[i].b)
+                        ck_assert_str_eq(b->name, t[i].b);
+        }
+}
+END_TEST
+
+START_TEST(test_rules_mode_equal_mtu_keeps_admin) {
+        /* §2 ipoib_set_mode("datagram\n"): dev_set_mtu(min(mcast_mtu, mtu)). Connected at 1500 with a 2K
+         * group gives 1500, equal to the MTU: dev_set_mtu_ext() returns 0 before ipoib_change_mtu(), so
+         * admin_mtu keeps its old value and a later re-join (ipoib_mcast_join_finish() with
+         * mcast_mtu == admin_mtu, then ipoib_mcast_carrier_on_task()) raises the MTU to the group's, once.
+         * Setting 1500 again then reaches the driver (admin_mtu = 1500) and the next re-join leaves it. */
+        _cleanup_(sim_model_freep) SimModel *m = sim_test_model(sim_test_fabric);
+        SimNetdev *nd = sim_test_dev(m, "mlx4_ib0");
+        SimPortConf c;
+
+        ck_assert_int_eq(sim_set_up(m, nd, true), 0);
+        ck_assert_uint_eq(nd->admin_mtu, 2044);
+        ck_assert_int_eq(sim_set_mode(m, nd, "connected\n"), 0);
+        ck_assert_int_eq(sim_set_mtu(m, nd, 1500, NULL), 0);
+        ck_assert_int_eq(sim_set_mode(m, nd, "datagram\n"), 0);
+        ck_assert_uint_eq(nd->mtu, 1500);
+        ck_assert_uint_eq(nd->admin_mtu, 2044); /* kept */
+        ck_assert_int_eq(sim_set_mtu(m, nd, 1500, NULL), 0); /* equal: still not the driver */
+        ck_assert_uint_eq(nd->admin_mtu, 2044);
+        for (int flap = 0; flap < 2; flap++) {
+                c = nd->port->conf;
+                c.state = IB_PORT_DOWN;
+                ck_assert_int_eq(sim_port_update(m, nd->port, &c), 0);
+                ck_assert(!nd->carrier);
+                c.state = IB_PORT_ACTIVE;
+                ck_assert_int_eq(sim_port_update(m, nd->port, &c), 0);
+                ck_assert(nd->carrier);
+                if (flap == 0) {
+                        ck_assert_uint_eq(nd->mtu, 2044);
+                        ck_assert_int_eq(sim_set_mtu(m, nd, 1500, NULL), 0);
+                        ck_assert_uint_eq(nd->admin_mtu, 1500);
+                }
+                ck_assert_uint_eq(nd->mtu, 1500);
+        }
+}
+END_TEST
+
 START_TEST(test_rules_mode_ebusy) {
         /* ipoib_set_mode(): both branches end "rtnl_unlock(); ipoib_flush_paths(dev); return
          * (!rtnl_trylock()) ? -EBUSY : 0;" — the mode and the MTU changed already. ipoib_changelink()
@@ -742,6 +816,8 @@ Suite *make_sim_rules_suite(void) {
         tcase_add_test(tc, test_rules_child_operstate);
         tcase_add_test(tc, test_rules_mode_file);
         tcase_add_test(tc, test_rules_mode_ebusy);
+        tcase_add_test(tc, test_rules_mode_equal_mtu_keeps_admin);
+        tcase_add_test(tc, test_rules_old_child_names);
         suite_add_tcase(s, tc);
         return s;
 }

@@ -85,8 +85,13 @@ START_TEST(test_sysfs_create_child) {
         /* create_child exists on parents only. */
         ck_assert_int_eq(sim_sysfs_create_child(m, sim_test_dev(m, "mlx4_ib0.0002"), "3\n", NULL), -ENOENT);
         /* ipoib_vlan_add(): "%.10s" of the parent's name. */
-        sim_legacy_child_name("averylongname", 0x8002, name);
+        sim_legacy_child_name("averylongname", 0x8002, false, name);
         ck_assert_str_eq(name, "averylongn.8002");
+        /* Before v6.10: "%s.%04x" cut to 15. */
+        sim_legacy_child_name("averylongname", 0x8002, true, name);
+        ck_assert_str_eq(name, "averylongname.8");
+        sim_legacy_child_name("mlx4_ib0", 0x8002, true, name);
+        ck_assert_str_eq(name, "mlx4_ib0.8002");
 }
 END_TEST
 

@@ -717,6 +717,62 @@ def test_foreign_child_wrong_pkey(sim):
     eq(sim.global_addrs("mlx4_ib0.8002"), [], "the foreign child's addresses")
 
 
+def test_mode_switch_equal_mtu_flap(sim):
+    """Kernel rule 7 (docs/kernel-ipoib.md §2): connected at 1500 → datagram at min(mcast_mtu, 1500) =
+    1500 changes no MTU, so dev_set_mtu_ext() returns before ipoib_change_mtu() and admin_mtu keeps the
+    group's 2044; a port flap (the re-join, ipoib_mcast_carrier_on_task()) then raises the MTU to 2044
+    once. The agent puts 1500 back with exactly one set-mtu, and the next flap changes nothing."""
+    sim.netdev("mlx4_0", 1).update({"up": True, "mode": "connected", "mtu": 1500})
+    sim.write("10-mlx4_ib0.ibnet", parent_file(mode="datagram", mtu=1500))
+    a = sim.agent()
+    a.wait_ready()
+    wait_for(lambda: sim.sysfs("mlx4_ib0", "mode") == "datagram", "datagram mode")
+    a.settle()
+    eq(sim.sysfs("mlx4_ib0", "mtu"), "1500", "MTU after the mode change")
+    for flap in (1, 2):
+        mark = a.mark()
+        sim.port("mlx4_0")["state"] = "down"
+        sim.write_fabric()
+        wait_for(lambda: sim.sysfs("mlx4_ib0", "carrier") == "0", f"carrier off (flap {flap})")
+        sim.port("mlx4_0")["state"] = "active"
+        sim.write_fabric()
+        wait_for(lambda: sim.sysfs("mlx4_ib0", "carrier") == "1", f"carrier on (flap {flap})")
+        a.settle()
+        eq(sim.sysfs("mlx4_ib0", "mtu"), "1500", f"MTU after flap {flap}")
+        eq(sent_matching(a.since(mark), r"set-mtu", "mlx4_ib0"),
+           ["mlx4_ib0 set-mtu 1500 → ok"] if flap == 1 else [], f"set-mtu after flap {flap}")
+
+
+def test_mode_switch_ebusy(sim):
+    """Kernel rule 9 (§2): with rtnl_busy every mode change answers -EBUSY after it happened. The agent
+    reads the kernel again instead of failing the link: configured, connected, one set-ipoib."""
+    sim.hca("mlx4_0")["rtnl_busy"] = True
+    sim.write("10-mlx4_ib0.ibnet", parent_file(mode="connected"))
+    p = sim.oneshot()
+    expect_summary(p.stdout, "mlx4_ib0", "configured", "10-mlx4_ib0.ibnet")
+    eq(p.returncode, 0, f"exit status ({p.stdout})")
+    eq(sim.sysfs("mlx4_ib0", "mode"), "connected", "mode")
+    eq(sent_matching(p.stderr, r"set-ipoib", "mlx4_ib0"),
+       ["mlx4_ib0 set-ipoib mode connected → Device or resource busy"], "set-ipoib")
+    assert "EBUSY" in p.stderr, p.stderr[-3000:]
+
+
+def test_sysfs_child_old_kernel_name(sim):
+    """Kernel rule 3 (§6): before v6.10 ipoib_vlan_add() named a sysfs child "%s.%04x" cut to 15
+    characters (ib0storage1.800), not "%.10s.%04x" (ib0storage.8002). The new child is taken by what the
+    kernel made, not by a computed name: renamed to Name=, nothing left under the kernel's name."""
+    sim.fabric["old_child_names"] = True
+    sim.netdev("mlx4_0", 1)["name"] = "ib0storage1"
+    sim.write("20-child.ibnet", child_file(parent="ib0storage1", name="st0", method="sysfs"))
+    p = sim.oneshot()
+    expect_summary(p.stdout, "st0", "configured", "20-child.ibnet")
+    eq(p.returncode, 0, f"exit status ({p.stdout})")
+    links = sim.ip_address()
+    assert "ib0storage1.800" not in links and "ib0storage.8002" not in links, links.keys()
+    eq(sim.sysfs("st0", "pkey"), "0x8002", "the child's P_Key")
+    eq(sim.sysfs("st0", "parent"), "ib0storage1", "the child's parent")
+
+
 def test_require_active_port(sim):
     """RequireActivePort=yes with the port down: the link is set up but its addresses are held back
     (pending, "held back"); when the port becomes ACTIVE they are added."""

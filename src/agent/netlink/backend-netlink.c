@@ -370,15 +370,61 @@ static int send_noop(NetlinkBackend *b, uint32_t seq) {
         return send_message(b, b->cmd, nlmsg_hdr(m));
 }
 
+/* The newest link of a dump that nl_link_is_sysfs_child() takes for the child just made, on a socket of
+ * its own: the kernel answers a dump inside recvmsg(), and the write to create_child that made the
+ * child registered it (and queued its RTM_NEWLINK) before it returned. -ENODEV when none matches. */
+static int sysfs_child_find(int parent, uint16_t pkey, char ret[static IFNAMSIZ]) {
+        _cleanup_(nlmsg_freep) struct nl_msg *req = NULL;
+        struct nl_sock *sk = nl_socket_alloc();
+        int best = 0, r;
+        bool done = false;
+
+        if (!sk)
+                return -ENOMEM;
+        r = nl_connect(sk, NETLINK_ROUTE);
+        if (r >= 0)
+                r = nl_build_dump(RTM_GETLINK, AF_UNSPEC, &req);
+        if (r >= 0)
+                r = nl_send_auto(sk, req);
+        while (r >= 0 && !done) {
+                _cleanup_free_ unsigned char *buf = NULL;
+                struct sockaddr_nl sa;
+                int len = nl_recv(sk, &sa, &buf, NULL);
+
+                if (len <= 0) {
+                        r = len < 0 ? len : -NLE_MSG_TRUNC;
+                        break;
+                }
+                for (struct nlmsghdr *nlh = (struct nlmsghdr *) buf; nlmsg_ok(nlh, len); nlh = nlmsg_next(nlh, &len)) {
+                        KLink k;
+
+                        if (nlh->nlmsg_type == NLMSG_DONE || nlh->nlmsg_type == NLMSG_ERROR) {
+                                done = true;
+                                break;
+                        }
+                        if (nl_parse_link(nlh, &k) > 0 && nl_link_is_sysfs_child(&k, parent, pkey) &&
+                            k.ifindex > best) {
+                                best = k.ifindex;
+                                memcpy(ret, k.ifname, IFNAMSIZ);
+                        }
+                }
+        }
+        nl_socket_free(sk);
+        if (r < 0)
+                return errno_from_nl_error(r);
+        return best > 0 ? 0 : -ENODEV;
+}
+
 /* [Partition] Method=sysfs: ipoib_vlan.c create_child() → ipoib_vlan_add(). The kernel names the
- * child "%.10s.%04x" from the parent's name and the P_Key as written; another name is given with
- * SIOCSIFNAME while the new child is still down. No create_child file: no IPoIB driver behind the
- * parent (or no ib_ipoib), reported like the netlink kind "ipoib" being unknown. */
+ * child "%.10s.%04x" from the parent's name and the P_Key as written since v6.10, "%s.%04x" cut to 15
+ * before; the new child is found by (parent, P_Key) in a dump instead (sysfs_child_find()), and given
+ * another name with SIOCSIFNAME while it is still down. No create_child file: no IPoIB driver behind
+ * the parent (or no ib_ipoib), reported like the netlink kind "ipoib" being unknown. */
 static int sysfs_create_child(const Action *a) {
         _cleanup_close_ int fd = -EBADF, sk = -EBADF;
         char path[128], buf[16], legacy[IFNAMSIZ + 8];
         struct ifreq ifr = {};
-        int n;
+        int n, r;
 
         snprintf(path, sizeof(path), "/sys/class/net/%s/create_child", a->ifname);
         if (nl_trace_enabled())
@@ -390,7 +436,13 @@ static int sysfs_create_child(const Action *a) {
         if (write(fd, buf, (size_t) n) < 0)
                 return negative_errno();
 
-        snprintf(legacy, sizeof(legacy), "%.10s.%04x", a->ifname, a->child.pkey);
+        r = sysfs_child_find(a->ifindex, a->child.pkey, legacy);
+        if (r < 0) {
+                /* Cannot tell: take the current kernels' name; a wrong guess fails the rename below. */
+                log_debug_errno(r, "netlink: the new child of %s was not found in a dump, assuming the name "
+                                "\"%%.10s.%%04x\": %m", a->ifname);
+                snprintf(legacy, sizeof(legacy), "%.10s.%04x", a->ifname, a->child.pkey);
+        }
         if (streq(legacy, a->child.name))
                 return 0;
         sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);

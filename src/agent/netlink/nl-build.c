@@ -491,6 +491,11 @@ static void parse_af_spec(const struct nlattr *af_spec, KLink *l) {
         }
 }
 
+bool nl_link_is_sysfs_child(const KLink *k, int parent, uint16_t pkey) {
+        return k->has_ipoib && streq(k->kind, "ipoib") && k->parent == parent && k->ifindex != parent &&
+                k->pkey == (uint16_t) (pkey | 0x8000);
+}
+
 int nl_parse_link(const struct nlmsghdr *nlh, KLink *ret) {
         struct nlattr *tb[IFLA_MAX + 1];
         const struct ifinfomsg *ifi;

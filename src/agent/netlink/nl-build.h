@@ -48,6 +48,13 @@ int nl_parse_address(const struct nlmsghdr *nlh, KAddress *ret);
  * routes without RTA_OIF, cloned cache entries, other families), -EBADMSG when malformed. */
 int nl_parse_route(const struct nlmsghdr *nlh, KRoute *ret);
 
+/* Whether k, from an RTM_NEWLINK, may be the sysfs child that create_child just made under parent for
+ * pkey as written: an IPoIB child (kind "ipoib") whose IFLA_LINK is parent and whose IFLA_IPOIB_PKEY is
+ * pkey | 0x8000 (ipoib_ndo_init()). Of several, the newest (the highest ifindex) is the one: the kernel
+ * hands indexes out counting up (dev_index_reserve()). Its name is not computed: ipoib_vlan_add() says
+ * "%.10s.%04x" since v6.10 and "%s.%04x" cut to 15 before (docs/kernel-ipoib.md §6). */
+bool nl_link_is_sysfs_child(const KLink *k, int parent, uint16_t pkey) _pure_;
+
 /* The NLMSGERR_ATTR_MSG text of an NLMSG_ERROR answer (NETLINK_EXT_ACK), pointing into nlh; NULL when
  * there is none. */
 const char *nl_parse_extack(const struct nlmsghdr *nlh);

@@ -441,7 +441,11 @@ static int parse_root(JsonObject *root, SimFabric *f, char **err) {
                         continue;
                 if (streq(key, "hcas"))
                         hcas = v;
-                else
+                else if (streq(key, "old_child_names")) {
+                        r = get_bool(v, &f->old_child_names);
+                        if (r < 0)
+                                return fail(err, key, "expected true or false");
+                } else
                         return fail(err, key, "unknown key");
         }
         if (!hcas || !json_object_is_type(hcas, json_type_array))
@@ -629,6 +633,7 @@ int sim_model_load(SimModel *m, const SimFabric *f, char **ret_error) {
 
         if (ret_error)
                 *ret_error = NULL;
+        m->old_child_names = f->old_child_names;
         for (size_t i = 0; i < f->n_netdevs; i++)
                 max_pinned = MAX(max_pinned, f->netdevs[i].ifindex);
         /* Netdevs without an ifindex get numbers above the pinned ones. */
@@ -682,6 +687,7 @@ static bool port_conf_live_equal(const SimPortConf *a, const SimPortConf *b) {
 int sim_model_apply(SimModel *m, const SimFabric *f) {
         int r;
 
+        m->old_child_names = f->old_child_names; /* "the kernel" of the test, not hardware: at once */
         /* Removed HCAs first: their names may come back on new ones. */
         for (size_t i = 0; i < m->n_hcas; i++) {
                 SimHca *h = m->hcas[i];

@@ -34,6 +34,7 @@ typedef struct SimFabric {
         size_t n_hcas;
         SimNetdevConf *netdevs; /* parents, each followed by its children */
         size_t n_netdevs;
+        bool old_child_names; /* a kernel before 6.10: sysfs children named "%s.%04x" cut to 15 (§6) */
 } SimFabric;
 
 void sim_fabric_done(SimFabric *f);

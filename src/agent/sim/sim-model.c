@@ -198,9 +198,17 @@ bool sim_carrier_rule(bool up, const SimPortConf *p, uint16_t pkey) {
         return up && p->state == IB_PORT_ACTIVE && sim_port_pkey_present(p, pkey);
 }
 
-void sim_legacy_child_name(const char *parent, uint16_t requested_pkey, char ret[static IFNAMSIZ]) {
-        /* §6 ipoib_vlan_add(): "%.10s.%04x" of the parent's name and the pkey as written. */
-        snprintf(ret, IFNAMSIZ, "%.10s.%04x", parent, requested_pkey);
+void sim_legacy_child_name(const char *parent, uint16_t requested_pkey, bool old_kernel, char ret[static IFNAMSIZ]) {
+        char buf[IFNAMSIZ + 8];
+
+        /* §6 ipoib_vlan_add(): "%.10s.%04x" of the parent's name and the pkey as written, since the 2024
+         * fix (v6.10 and stable backports); before it snprintf(intf_name, sizeof(intf_name), "%s.%04x"),
+         * cut to IFNAMSIZ - 1 = 15 characters (which can even give the parent's own name: -EEXIST). */
+        if (old_kernel)
+                snprintf(buf, sizeof(buf), "%s.%04x", parent, requested_pkey);
+        else
+                snprintf(buf, sizeof(buf), "%.10s.%04x", parent, requested_pkey);
+        snprintf(ret, IFNAMSIZ, "%.*s", IFNAMSIZ - 1, buf);
 }
 
 uint8_t sim_netdev_operstate(const SimNetdev *nd) {
@@ -809,7 +817,7 @@ int sim_sysfs_create_child(SimModel *m, SimNetdev *parent, const char *buf, SimN
                 if (m->netdevs[i]->parent == parent && m->netdevs[i]->child_type == SIM_LEGACY_CHILD &&
                     m->netdevs[i]->pkey == pkey)
                         return -ENOTUNIQ;
-        sim_legacy_child_name(parent->name, (uint16_t) pkey, name);
+        sim_legacy_child_name(parent->name, (uint16_t) pkey, m->old_child_names, name);
         r = netdev_register(m, parent->port, parent, SIM_LEGACY_CHILD, name, (uint16_t) pkey, 0, 0, &nd);
         if (r < 0)
                 return r;

@@ -135,6 +135,9 @@ typedef struct SimModel {
         KRoute *routes; /* the main table */
         size_t n_routes, allocated_routes;
         int next_ifindex;
+        /* The kernel predates the 2024 fix (v6.10): ipoib_vlan_add() names sysfs children "%s.%04x" cut
+         * to 15 characters instead of "%.10s.%04x" (§6). */
+        bool old_child_names;
         SimEvent *events;
         size_t n_events, allocated_events;
         /* Netdevs changed without a notification (a down device's changelink, a sysfs umcast write, a
@@ -181,7 +184,7 @@ void sim_broadcast_build(uint16_t pkey, uint8_t ret[static INFINIBAND_ALEN]);
 void sim_netdev_hwaddr(const SimNetdev *nd, uint8_t ret[static INFINIBAND_ALEN]);
 bool sim_port_pkey_present(const SimPortConf *p, uint16_t pkey) _pure_;
 bool sim_carrier_rule(bool up, const SimPortConf *p, uint16_t pkey) _pure_;
-void sim_legacy_child_name(const char *parent, uint16_t requested_pkey, char ret[static IFNAMSIZ]);
+void sim_legacy_child_name(const char *parent, uint16_t requested_pkey, bool old_kernel, char ret[static IFNAMSIZ]);
 uint8_t sim_netdev_operstate(const SimNetdev *nd) _pure_;
 void sim_netdev_to_klink(const SimNetdev *nd, KLink *ret);
 int sim_netdev_port_info(const SimNetdev *nd, IbPortInfo *ret);
