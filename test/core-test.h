@@ -19,6 +19,8 @@
 
 /* The ownership cases (suite-core-owner.c), added to the core suite. */
 void core_test_add_owner_tcase(Suite *s);
+/* suite-core-kernel.c: the kernel rules of issue 9 on the fake backend. */
+void core_test_add_kernel_tcase(Suite *s);
 
 /* ---- a manager on the fake kernel ---- */
 
