@@ -17,7 +17,7 @@ static bool arg_dry_run = false;
 static char *arg_simulate = NULL;
 
 static void help(void) {
-        printf("ipoib-agent [OPTIONS…]\n\n"
+        printf("ipoib-agent [OPTIONS...]\n\n"
                "Configure IPoIB (and plain) network links from .ibnet files and keep them so.\n\n"
                "  -h --help               Show this help\n"
                "     --version            Show the version\n"
@@ -53,7 +53,8 @@ static int parse_argv(int argc, char *argv[]) {
         };
         int c, l;
 
-        while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
+        opterr = 0; /* getopt would name the program by its path */
+        while ((c = getopt_long(argc, argv, ":h", options, NULL)) >= 0)
                 switch (c) {
                 case 'h':
                         help();
@@ -91,9 +92,12 @@ static int parse_argv(int argc, char *argv[]) {
                         }
                         log_set_max_level(l);
                         break;
-                case '?':
+                case ':':
+                        log_error("ipoib-agent: option %s needs a value; see --help.", argv[optind - 1]);
                         return -EINVAL;
+                case '?':
                 default:
+                        log_error("ipoib-agent: unknown option %s; see --help.", argv[optind - 1]);
                         return -EINVAL;
                 }
         if (optind < argc) {
@@ -112,7 +116,7 @@ static int run(int argc, char *argv[]) {
         log_setup();
         r = parse_argv(argc, argv);
         if (r <= 0)
-                return r;
+                return r == -EINVAL ? EXIT_USAGE : r; /* wrong usage: 2, as ipoibctl */
 
         r = manager_new(&m);
         if (r < 0)

@@ -4,39 +4,180 @@
  * verbs.c, and the dispatch over the verb table there. */
 
 #include <getopt.h>
+#include <locale.h>
 
 #include "agent-bus.h"
 #include "ipoibctl.h"
 #include "macros.h"
 #include "strv.h"
 
+/* The options as --help lists them: "-h --help", "Show this help". */
+typedef struct OptionHelp {
+        const char *option, *help;
+} OptionHelp;
+
+static const OptionHelp global_options_help[] = {
+        { "-h --help", "Show this help" },
+        { "   --version", "Show the version" },
+        { "   --json", "Print JSON (every command that reads)" },
+        { "   --no-legend", "Do not print legends and summary lines" },
+        { "   --config-dir=DIR", "Use DIR instead of the search path (repeatable);" },
+        { "", "add, edit and delete write into the first one" },
+        { "   --runtime-dir=DIR", "Reach the agent on DIR/control when it is not on" },
+        { "", "the system bus (default: $IPOIB_RUNTIME_DIR, else" },
+        { "", RUNTIME_DIR ")" },
+        { "   --simulate=FABRIC", "plan, check: against a simulated fabric (JSON)" },
+        { "   --running", "plan: the files the agent runs, not those on disk" },
+        { "   --offline", "check: the files only, not against this host" },
+        { "   --dry-run", "import: print the files instead of writing them" },
+        { "   --output-dir=DIR", "import: write into DIR instead of /etc/ipoib.d" },
+};
+
+static const OptionHelp edit_options_help[] = {
+        { "   --name=IFNAME|GLOB", "[Match] Name= (with --pkey: the parent's name)" },
+        { "   --guid=GUID", "[Match] GUID=" },
+        { "   --device=DEV", "[Match] Device=" },
+        { "   --port=N", "[Match] Port=" },
+        { "   --type=TYPE", "[Match] Type=: infiniband or ether" },
+        { "   --pkey=0xNNNN", "[Partition] PKey=: the file creates a P_Key child" },
+        { "   --child-name=IFNAME", "[Partition] Name=" },
+        { "   --mode=MODE", "[IPoIB] Mode=: datagram or connected" },
+        { "   --mtu=N|max", "[Link] MTU=" },
+        { "   --address=ADDR/PREFIX", "[Network] Address= (repeatable, as the next 4)" },
+        { "   --gateway=ADDR", "[Network] Gateway=" },
+        { "   --dns=ADDR", "[Network] DNS=" },
+        { "   --domain=NAME", "[Network] Domains=" },
+        { "   --route=DEST[,via=GW][,metric=N]", "a [Route] section" },
+        { "   --force", "add: replace an existing file" },
+        { "   --drop-in=DROPIN", "edit: NAME.ibnet.d/DROPIN.conf instead" },
+        { "   --drop-ins", "delete: remove the file's drop-ins too" },
+        { "   --no-reload", "add, edit, delete: do not make the agent reload" },
+};
+
+/* s, with "…" as "..." outside a UTF-8 locale: --help is pure ASCII under LC_ALL=C. */
+static void print_glyphs(const char *s, int width) {
+        bool utf8 = is_utf8_locale();
+        int n = 0;
+
+        for (; *s; s++) {
+                if (!utf8 && startswith(s, "…")) {
+                        fputs("...", stdout);
+                        s += strlen("…") - 1;
+                        n += 3;
+                        continue;
+                }
+                putchar(*s);
+                n += ((unsigned char) *s & 0xc0) != 0x80; /* not a UTF-8 continuation byte */
+        }
+        for (; n < width; n++)
+                putchar(' ');
+}
+
+/* A verb's help is "ARGS  what it does" (ARGS may be empty). */
+static void verb_help_split(const Verb *v, char *args, size_t size, const char **ret_what) {
+        const char *h = v->help + strspn(v->help, " "), *end = strstr(v->help, "  ");
+
+        if (v->help[0] == ' ' || !end) {
+                args[0] = 0;
+                *ret_what = h;
+                return;
+        }
+        snprintf(args, size, "%s %.*s", v->name, (int) (end - v->help), v->help);
+        *ret_what = end + strspn(end, " ");
+}
+
+/* The display width of s as print_glyphs() prints it: characters in UTF-8, else bytes ("…" is
+ * three bytes and printed as "..."). */
+static int help_width(const char *s) {
+        bool utf8 = is_utf8_locale();
+        int n = 0;
+
+        for (; *s; s++)
+                n += !utf8 || ((unsigned char) *s & 0xc0) != 0x80;
+        return n;
+}
+
+/* An option longer than the column has its text on the next line. */
+#define HELP_COLUMN_MAX 24
+
+static void print_options(const OptionHelp *o, size_t n, int width) {
+        for (size_t i = 0; i < n; i++) {
+                printf("  ");
+                if (help_width(o[i].option) > width) {
+                        print_glyphs(o[i].option, 0);
+                        printf("\n  ");
+                }
+                print_glyphs(help_width(o[i].option) > width ? "" : o[i].option, width);
+                printf("  %s\n", o[i].help);
+        }
+}
+
 static void help(void) {
-        printf("ipoibctl [OPTIONS…] COMMAND [ARGS…]\n\n"
-               "Query and control the IPoIB network agent.\n\nCommands:\n");
-        FOREACH_ARRAY(v, ipoibctl_verbs, ipoibctl_verbs_size)
-                printf("  %s %s\n", v->name, v->help);
-        printf("\nOptions:\n"
-               "  -h --help       Show this help\n"
-               "     --version    Show the version\n"
-               "     --json       Print JSON\n"
-               "     --no-legend  Do not print the summary line\n"
-               "     --config-dir=DIR  Read configuration from DIR instead of the search path\n"
-               "                       (repeatable)\n"
-               "     --runtime-dir=DIR Reach the agent on DIR/control (default: $IPOIB_RUNTIME_DIR,\n"
-               "                       else " RUNTIME_DIR ", when it is not on the system bus)\n"
-               "     --simulate=FABRIC plan and check against a simulated fabric (JSON)\n"
-               "     --running         plan with the files the agent runs, not those on disk\n"
-               "     --offline         check the files only, not against this host\n"
-               "     --dry-run         import: print the files instead of writing them\n"
-               "     --output-dir=DIR  import: write into DIR instead of /etc/ipoib.d\n\n"
+        int width = 0;
+        char args[128];
+        const char *what;
+
+        FOREACH_ARRAY(v, ipoibctl_verbs, ipoibctl_verbs_size) {
+                verb_help_split(v, args, sizeof(args), &what);
+                width = MAX(width, help_width(args[0] ? args : v->name));
+        }
+        FOREACH_ARRAY(o, global_options_help, ELEMENTSOF(global_options_help))
+                if (help_width(o->option) <= HELP_COLUMN_MAX)
+                        width = MAX(width, help_width(o->option));
+        FOREACH_ARRAY(o, edit_options_help, ELEMENTSOF(edit_options_help))
+                if (help_width(o->option) <= HELP_COLUMN_MAX)
+                        width = MAX(width, help_width(o->option));
+
+        print_glyphs("ipoibctl [OPTIONS…] [COMMAND [ARGS…]]\n\n", 0);
+        printf("Query and control the IPoIB network agent. Without a command: list.\n\nCommands:\n");
+        FOREACH_ARRAY(v, ipoibctl_verbs, ipoibctl_verbs_size) {
+                verb_help_split(v, args, sizeof(args), &what);
+                printf("  ");
+                print_glyphs(args[0] ? args : v->name, width);
+                printf("  ");
+                print_glyphs(what, 0);
+                putchar('\n');
+        }
+        printf("\nOptions:\n");
+        print_options(global_options_help, ELEMENTSOF(global_options_help), width);
+        printf("\nOptions of add (each one key of ibnet(5)), edit and delete:\n");
+        print_options(edit_options_help, ELEMENTSOF(edit_options_help), width);
+        printf("\nExit status: 0 success, 1 failure or a negative answer, 2 wrong usage.\n"
                "See the ipoibctl(1) man page for details.\n");
+}
+
+/* getopt's table: ours, then verb-edit.c's. */
+static struct option *options_merge(const struct option *a, const struct option *b) {
+        size_t na = 0, nb = 0;
+        struct option *o;
+
+        while (a[na].name)
+                na++;
+        while (b[nb].name)
+                nb++;
+        o = calloc(na + nb + 1, sizeof(struct option));
+        if (!o)
+                return NULL;
+        memcpy(o, a, na * sizeof(struct option));
+        memcpy(o + na, b, nb * sizeof(struct option));
+        return o;
+}
+
+/* getopt's own messages would name the program by its path: ours name it "ipoibctl". */
+static int option_error(int c, char *argv[]) {
+        if (c == ':')
+                fprintf(stderr, "ipoibctl: option %s needs a value; see ipoibctl --help\n", argv[optind - 1]);
+        else if (optopt > 0 && optopt < 0x100)
+                fprintf(stderr, "ipoibctl: unknown option -%c; see ipoibctl --help\n", optopt);
+        else
+                fprintf(stderr, "ipoibctl: unknown option %s; see ipoibctl --help\n", argv[optind - 1]);
+        return -EINVAL;
 }
 
 static int parse_argv(int argc, char *argv[]) {
         enum { ARG_VERSION = 0x100, ARG_JSON, ARG_NO_LEGEND, ARG_CONFIG_DIR, ARG_RUNTIME_DIR, ARG_SIMULATE,
-               ARG_RUNNING, ARG_DRY_RUN, ARG_OUTPUT_DIR,
-               ARG_OFFLINE };
-        static const struct option options[] = {
+               ARG_RUNNING, ARG_DRY_RUN, ARG_OUTPUT_DIR, ARG_OFFLINE };
+        static const struct option global_options[] = {
                 { "help", no_argument, NULL, 'h' },
                 { "version", no_argument, NULL, ARG_VERSION },
                 { "json", no_argument, NULL, ARG_JSON },
@@ -50,9 +191,13 @@ static int parse_argv(int argc, char *argv[]) {
                 { "output-dir", required_argument, NULL, ARG_OUTPUT_DIR },
                 {},
         };
-        int c;
+        _cleanup_free_ struct option *options = options_merge(global_options, edit_options);
+        int c, r;
 
-        while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
+        if (!options)
+                return -ENOMEM;
+        opterr = 0;
+        while ((c = getopt_long(argc, argv, ":h", options, NULL)) >= 0)
                 switch (c) {
                 case 'h':
                         help();
@@ -95,9 +240,14 @@ static int parse_argv(int argc, char *argv[]) {
                         arg_output_dir = optarg;
                         break;
                 case '?':
-                        return -EINVAL;
+                case ':':
+                        return option_error(c, argv);
                 default:
-                        return -EINVAL;
+                        r = edit_parse_option(c, optarg);
+                        if (r == 0)
+                                return option_error('?', argv);
+                        if (r < 0)
+                                return r;
                 }
         return 1;
 }
@@ -121,6 +271,9 @@ static int dispatch_verb(int argc, char *argv[]) {
                         fprintf(stderr, "ipoibctl %s: wrong number of arguments; see ipoibctl --help\n", name);
                         return -EINVAL;
                 }
+                n = edit_options_check(name);
+                if (n < 0)
+                        return n;
                 return v->dispatch(argc, argv);
         }
         fprintf(stderr, "ipoibctl: unknown command \"%s\"; see ipoibctl --help\n", name);
@@ -130,17 +283,19 @@ static int dispatch_verb(int argc, char *argv[]) {
 int main(int argc, char *argv[]) {
         int r;
 
+        (void) setlocale(LC_ALL, "");
         r = parse_argv(argc, argv);
         if (r <= 0)
-                return r < 0 ? 2 : 0;
+                return r == -EINVAL ? EXIT_USAGE : r < 0 ? EXIT_FAILURE : 0;
         r = dispatch_verb(argc - optind, argv + optind);
         arg_config_dirs = strv_free(arg_config_dirs);
         arg_runtime_dir = mfree(arg_runtime_dir);
         arg_simulate = mfree(arg_simulate);
+        edit_options_free();
         if (r < 0) {
                 if (r != -EINVAL)
                         fprintf(stderr, "ipoibctl: %s\n", strerror(-r));
-                return r == -EINVAL ? 2 : 1;
+                return r == -EINVAL ? EXIT_USAGE : EXIT_FAILURE;
         }
         return r;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <getopt.h>
 #include <json-c/json.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -44,6 +45,8 @@ const char *ansi(const char *code);
 const char *link_state_color(const char *state);
 bool is_utf8_locale(void);
 void json_print(json_object *j);
+/* The whole file as a string, or -errno. */
+int read_full_file(const char *path, char **ret);
 
 /* verb-agent.c: the JSON answer of a method of the agent that takes no argument (Describe, Plan);
  * says why on stderr when it fails. */
@@ -72,3 +75,14 @@ int verb_up(int argc, char *argv[]);
 int verb_reload(int argc, char *argv[]);
 int verb_list(int argc, char *argv[]);
 int verb_import(int argc, char *argv[]);
+int verb_add(int argc, char *argv[]);
+int verb_edit(int argc, char *argv[]);
+int verb_delete(int argc, char *argv[]);
+
+/* verb-edit.c's options (add, edit, delete), which ipoibctl.c merges into its getopt table. */
+extern const struct option edit_options[]; /* ends with an all-zero entry */
+/* 1 when c is one of them (stored), 0 when not, -errno for a bad value (said why). */
+int edit_parse_option(int c, const char *arg);
+/* -EINVAL, saying why, when an option of add, edit or delete was given to another verb. */
+int edit_options_check(const char *verb);
+void edit_options_free(void);

@@ -4,6 +4,7 @@
  * (https://no-color.org), glyphs only in a UTF-8 locale, one way to print JSON. */
 
 #include <langinfo.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -41,4 +42,27 @@ bool is_utf8_locale(void) {
 
 void json_print(json_object *j) {
         puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+int read_full_file(const char *path, char **ret) {
+        _cleanup_fclose_ FILE *f = NULL;
+        _cleanup_free_ char *s = NULL;
+        size_t size = 0, n;
+        FILE *out;
+        char buf[4096];
+
+        f = fopen(path, "re");
+        if (!f)
+                return negative_errno();
+        out = open_memstream(&s, &size);
+        if (!out)
+                return -ENOMEM;
+        while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+                fwrite(buf, 1, n, out);
+        if (fclose(out) != 0)
+                return -ENOMEM;
+        if (ferror(f))
+                return -EIO;
+        *ret = TAKE_PTR(s);
+        return 0;
 }

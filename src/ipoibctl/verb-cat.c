@@ -129,36 +129,13 @@ static int cat_select(const ConfFileList *files, int argc, char *argv[], CatSele
         return ret;
 }
 
-static int read_text(const char *path, char **ret) {
-        _cleanup_fclose_ FILE *f = NULL;
-        _cleanup_free_ char *s = NULL;
-        size_t size = 0, n;
-        FILE *out;
-        char buf[4096];
-
-        f = fopen(path, "re");
-        if (!f)
-                return negative_errno();
-        out = open_memstream(&s, &size);
-        if (!out)
-                return -ENOMEM;
-        while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-                fwrite(buf, 1, n, out);
-        if (fclose(out) != 0)
-                return -ENOMEM;
-        if (ferror(f))
-                return -EIO;
-        *ret = TAKE_PTR(s);
-        return 0;
-}
-
 /* {"path": …, "text": …}; also the name when given. */
 static int text_json(const char *name, const char *path, json_object **ret) {
         _cleanup_free_ char *text = NULL;
         json_object *o;
         int r;
 
-        r = read_text(path, &text);
+        r = read_full_file(path, &text);
         if (r < 0) {
                 fprintf(stderr, "ipoibctl cat: %s: %s\n", path, strerror(-r));
                 return r;

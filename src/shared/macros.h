@@ -22,6 +22,10 @@
 #define _likely_(x) (__builtin_expect(!!(x), 1))
 #define _unlikely_(x) (__builtin_expect(!!(x), 0))
 
+/* The exit status of wrong usage (an unknown option, a missing value), the same for ipoib-agent and
+ * ipoibctl, as documented in their man pages. */
+#define EXIT_USAGE 2
+
 #define ELEMENTSOF(x) (sizeof(x) / sizeof((x)[0]))
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))

@@ -11,6 +11,7 @@ missing."""
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -18,7 +19,7 @@ import sys
 import tempfile
 import time
 
-from harness import eq, run_tests
+from harness import eq, run_tests, wait_for
 
 AGENT, IPOIBCTL, SRC = (os.path.abspath(a) for a in sys.argv[1:4])
 
@@ -236,6 +237,203 @@ def test_status_why_unmanaged(w):
     l = w.view("mlx5_ib0")["links"][0]
     eq((l["state"], l["file"], l["reason"], l["dns"]), ("unmanaged", None, "no file configures it", []), "mlx5_ib0")
     assert "  Reason: no file configures it\n" in w.ctl("status", "mlx5_ib0").stdout, w.last.stdout
+
+
+def editor(w, name, script):
+    """An $EDITOR: a shell script that edits the file it is given ($1)."""
+    path = os.path.join(w.dir, name)
+    with open(path, "w") as f:
+        f.write("#!/bin/sh\n" + script)
+    os.chmod(path, 0o755)
+    return path
+
+
+def link_state(w, name):
+    links = w.view(name)["links"]
+    return links[0]["state"] if links else None
+
+
+def test_add_edit_delete(w):
+    """The round trip the issue asks for: add a P_Key child, the agent creates it; edit its MTU with
+    EDITOR set to a script, the agent applies it; delete it, the agent removes the child it created."""
+    w.start()
+    p = w.ctl("--config-dir", w.conf, "add", "50-ib9", "--name", "mlx5_ib0", "--pkey", "0x8005", "--mode", "datagram",
+              "--address", "10.5.0.1/24", "--route", "10.6.0.0/16,via=10.5.0.254,metric=10", "--dns", "10.5.0.53",
+              "--domain", "lab.example")
+    path = os.path.join(w.conf, "50-ib9.ibnet")
+    eq((p.returncode, p.stderr), (0, ""), "add")
+    assert p.stdout.startswith(f"Wrote {path}.\n"), p.stdout
+    st = os.stat(path)
+    eq((oct(st.st_mode & 0o7777), st.st_uid), ("0o644", os.geteuid()), "mode and owner")
+    with open(path) as f:
+        text = f.read()
+    for want in ["[Match]\nName=mlx5_ib0\n", "[Partition]\nPKey=0x8005\n", "[IPoIB]\nMode=datagram\n",
+                 "Address=10.5.0.1/24\nDNS=10.5.0.53\nDomains=lab.example\n",
+                 "[Route]\nDestination=10.6.0.0/16\nGateway=10.5.0.254\nMetric=10\n"]:
+        assert want in text, f"{want!r} not in:\n{text}"
+    wait_for(lambda: link_state(w, "mlx5_ib0.8005") == "configured", "the child configured")
+    l = w.view("mlx5_ib0.8005")["links"][0]
+    eq((l["dns"], l["domains"]), (["10.5.0.53"], ["lab.example"]), "the child's DNS")
+    assert {"destination": "10.6.0.0/16", "gateway": "10.5.0.254", "metric": 10} .items() <= \
+        [r for r in l["routes"] if r["destination"] == "10.6.0.0/16"][0].items(), l["routes"]
+
+    ed = editor(w, "ed.sh", 'printf "\\n[Link]\\nMTU=1500\\n" >> "$1"\n')
+    p = w.ctl("--config-dir", w.conf, "edit", "50-ib9", env={"EDITOR": ed, "VISUAL": ""})
+    eq((p.returncode, p.stderr), (0, ""), "edit")
+    wait_for(lambda: w.view("mlx5_ib0.8005")["links"][0]["mtu"] == 1500, "MTU 1500 on the child")
+    eq([f for f in os.listdir(w.conf) if f.startswith(".")], [], "no temporary file left")
+
+    p = w.ctl("--config-dir", w.conf, "delete", "50-ib9")
+    eq((p.returncode, p.stderr), (0, ""), "delete")
+    assert not os.path.exists(path), "the file is gone"
+    wait_for(lambda: "mlx5_ib0.8005" not in [l["name"] for l in json.loads(w.ctl("--json", "list").stdout)["links"]],
+             "the child removed from the (simulated) kernel")
+    eq(link_state(w, "mlx5_ib0"), "configured", "the parent stays configured")
+
+
+def test_add_refuses(w):
+    """add refuses to overwrite without --force, and never installs a file that does not validate."""
+    path = os.path.join(w.conf, "40-connectx6.ibnet")
+    with open(path) as f:
+        before = f.read()
+    p = w.ctl("--config-dir", w.conf, "add", "40-connectx6", "--name", "mlx5_ib0", "--no-reload")
+    eq(p.returncode, 1, "exit status (exists)")
+    assert f"ipoibctl add: {path} exists; --force replaces it" in p.stderr, p.stderr
+    p = w.ctl("--config-dir", w.conf, "add", "40-connectx6", "--name", "mlx5_ib0", "--mtu", "99999", "--force",
+              "--no-reload")
+    eq(p.returncode, 1, "exit status (invalid)")
+    assert f"{path}:" in p.stderr and "MTU=" in p.stderr and "not written: it has errors" in p.stderr, p.stderr
+    with open(path) as f:
+        eq(f.read(), before, "the installed file is untouched")
+    p = w.ctl("--config-dir", w.conf, "add", "40-connectx6", "--name", "mlx5_ib0", "--mtu", "2044", "--force",
+              "--no-reload")
+    eq((p.returncode, p.stderr), (0, ""), "--force with a valid file")
+    with open(path) as f:
+        assert "MTU=2044" in f.read()
+    eq(w.ctl("--config-dir", w.conf, "add", "../x", "--name", "a").returncode, 2, "a path is not a name")
+    eq(w.ctl("--config-dir", w.conf, "add", "x", "--route", "10.0.0.0/8,bogus=1").returncode, 2, "bad --route")
+    eq(w.ctl("--mtu", "1500", "list").returncode, 2, "an option of add given to list")
+    eq(sorted(f for f in os.listdir(w.conf) if f.startswith(".")), [], "no temporary file left")
+
+
+def test_edit_errors(w):
+    """Not on a terminal, an edit with errors prints them with the file's real name, exits 1 and leaves the
+    installed file untouched; a failing editor installs nothing; a new file starts from the template."""
+    path = os.path.join(w.conf, "40-connectx6.ibnet")
+    with open(path) as f:
+        before = f.read()
+    ed = editor(w, "bad.sh", 'echo "Bogus=1" >> "$1"\n')
+    p = w.ctl("--config-dir", w.conf, "edit", "40-connectx6", "--no-reload", env={"EDITOR": ed, "VISUAL": ""},
+              stdin=subprocess.DEVNULL)
+    eq(p.returncode, 1, "exit status")
+    assert f"{path}:" in p.stderr and "Bogus=" in p.stderr, p.stderr
+    assert "the installed file is unchanged" in p.stderr, p.stderr
+    with open(path) as f:
+        eq(f.read(), before, "untouched")
+    p = w.ctl("--config-dir", w.conf, "edit", "40-connectx6", env={"EDITOR": "false", "VISUAL": ""})
+    eq(p.returncode, 1, "a failing editor")
+    # VISUAL wins over EDITOR, and a new file starts from the commented template.
+    seen = os.path.join(w.dir, "seen")
+    ed = editor(w, "copy.sh", f'cp "$1" {seen}\nexit 1\n')
+    p = w.ctl("--config-dir", w.conf, "edit", "60-new", env={"VISUAL": ed, "EDITOR": "false"})
+    eq(p.returncode, 1, "exit status (editor exits 1)")
+    with open(seen) as f:
+        t = f.read()
+    assert t.startswith("# 60-new.ibnet: a new configuration file.") and "#Name=ib0" in t, t
+    assert not os.path.exists(os.path.join(w.conf, "60-new.ibnet")), "nothing installed"
+    eq(sorted(f for f in os.listdir(w.conf) if f.startswith(".")), [], "no temporary file left")
+
+
+def test_edit_dropin_and_delete_dropins(w):
+    w.start()
+    ed = editor(w, "mtu.sh", 'printf "[Link]\\nMTU=2000\\n" > "$1"\n')
+    p = w.ctl("--config-dir", w.conf, "edit", "40-connectx6", "--drop-in", "mtu", env={"EDITOR": ed, "VISUAL": ""})
+    dropin = os.path.join(w.conf, "40-connectx6.ibnet.d/mtu.conf")
+    eq((p.returncode, p.stderr), (0, ""), "edit --drop-in")
+    assert p.stdout.startswith(f"Wrote {dropin}.\n"), p.stdout
+    wait_for(lambda: w.view("mlx5_ib0")["links"][0]["mtu"] == 2000, "MTU 2000 from the drop-in")
+    p = w.ctl("--config-dir", w.conf, "delete", "40-connectx6", "--drop-ins")
+    eq((p.returncode, p.stderr), (0, ""), "delete --drop-ins")
+    assert not os.path.exists(os.path.dirname(dropin)), "the drop-in directory is gone"
+    wait_for(lambda: link_state(w, "mlx5_ib0") == "unmanaged", "mlx5_ib0 unmanaged")
+    p = w.ctl("--config-dir", w.conf, "delete", "40-connectx6")
+    eq((p.returncode, p.stderr), (1, f"ipoibctl delete: no 40-connectx6.ibnet in {w.conf}\n"), "delete again")
+
+
+def on_tty(w, args, env):
+    """Runs ipoibctl with its stdout on a pseudo-terminal; returns what it printed there."""
+    import pty
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execve(IPOIBCTL, [IPOIBCTL, *args], dict(w.env, TERM="xterm", **env))
+    out = b""
+    while True:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.waitpid(pid, 0)
+    os.close(fd)
+    return out.decode()
+
+
+def test_colour(w):
+    """Colour only on a terminal, and never with NO_COLOR (set to anything, even empty)."""
+    w.start()
+    assert "\x1b[" in on_tty(w, ["list"], {}), "colour on a terminal"
+    for value in ["1", ""]:
+        out = on_tty(w, ["list"], {"NO_COLOR": value})
+        assert "\x1b[" not in out and "mlx4_ib0" in out, f"NO_COLOR={value!r}: {out!r}"
+    p = w.ctl("list")
+    assert "\x1b[" not in p.stdout and "mlx4_ib0" in p.stdout, "no colour into a pipe"
+
+
+def test_help_ascii_aligned(w):
+    """--help under LC_ALL=C: pure ASCII, every description in one column."""
+    p = w.ctl("--help", env={"LC_ALL": "C"})
+    eq((p.returncode, p.stderr), (0, ""), "exit status")
+    assert all(ord(c) < 128 for c in p.stdout), [l for l in p.stdout.splitlines() if any(ord(c) > 127 for c in l)]
+    cols = set()
+    for l in p.stdout.splitlines():
+        m = re.match(r"^ {2,5}(\S.*?\S) {2,}(\S)", l) or re.match(r"^( {10,})(\S)", l)
+        if m:
+            cols.add(m.start(2))
+    eq(len(cols), 1, f"one column for the descriptions ({sorted(cols)}):\n{p.stdout}")
+    for verb in ["list", "status", "plan", "reload", "check", "cat", "add", "edit", "delete"]:
+        assert f"\n  {verb} " in p.stdout, f"{verb} not in --help"
+    assert max(len(l) for l in p.stdout.splitlines()) <= 80, "lines of at most 80 columns"
+    utf8 = w.ctl("--help", env={"LC_ALL": "C.UTF-8"}).stdout
+    assert "[LINK…]" in utf8, "UTF-8 glyphs in a UTF-8 locale"
+
+
+def test_version(w):
+    p = w.ctl("--version")
+    eq(p.returncode, 0, "exit status")
+    assert p.stdout.startswith("ipoibctl ") and p.stdout.count("\n") == 1, p.stdout
+
+
+def test_exit_codes_and_program_name(w):
+    """Wrong usage is 2 for ipoibctl and the agent alike; errors name "ipoibctl", not its path; a
+    failure (here: no agent) is 1."""
+    for args, want in [(["--bogus"], "ipoibctl: unknown option --bogus"),
+                       (["--json", "nosuchverb"], 'ipoibctl: unknown command "nosuchverb"'),
+                       (["--config-dir"], "ipoibctl: option --config-dir needs a value"),
+                       (["reload", "extra"], "ipoibctl reload: wrong number of arguments"),
+                       (["--mtu", "9000", "status"], "ipoibctl: --mtu is an option of add only"),
+                       (["edit"], "ipoibctl edit: wrong number of arguments")]:
+        p = w.ctl(*args)
+        eq(p.returncode, 2, f"ipoibctl {' '.join(args)}")
+        assert p.stderr.startswith(want), f"{args}: {p.stderr!r}"
+        assert IPOIBCTL not in p.stderr, p.stderr
+    for args in (["--bogus"], ["--log-level"], ["--log-level", "loud"], ["extra"]):
+        p = run([AGENT, *args], w.env)
+        eq(p.returncode, 2, f"ipoib-agent {' '.join(args)} ({p.stderr})")
+    p = w.ctl("list", env={"IPOIB_RUNTIME_DIR": os.path.join(w.dir, "nothing")})
+    eq(p.returncode, 1, f"no agent: failure ({p.stderr})")
+    assert p.stderr.startswith("ipoibctl: "), p.stderr
 
 
 TESTS = [v for k, v in globals().items() if k.startswith("test_")]
