@@ -436,6 +436,43 @@ def test_exit_codes_and_program_name(w):
     assert p.stderr.startswith("ipoibctl: "), p.stderr
 
 
+def complete(w, *words):
+    """What completion/ipoibctl offers for the command line "ipoibctl WORDS..." (the last word is the one
+    being completed), with the ipoibctl under test first in PATH."""
+    script = ('source "$1"; shift; COMP_WORDS=(ipoibctl "$@"); COMP_CWORD=$#; _ipoibctl; '
+              'printf "%s\\n" "${COMPREPLY[@]}"')
+    env = dict(w.env, PATH=os.path.dirname(IPOIBCTL) + ":" + os.environ["PATH"])
+    p = run(["bash", "-c", script, "bash", os.path.join(SRC, "completion/ipoibctl"), *words], env)
+    eq(p.stderr, "", f"completion of {words}")
+    return sorted(x for x in p.stdout.splitlines() if x)
+
+
+def test_bash_completion(w):
+    """completion/ipoibctl: verbs, the options of the verb at hand, option values, link names from the
+    running agent, file names from --config-dir."""
+    w.start()
+    helptext = w.ctl("--help", env={"LC_ALL": "C"}).stdout
+    commands = helptext.split("Commands:\n")[1].split("\n\n")[0]
+    verbs = sorted(l.split()[0] for l in commands.splitlines())
+    assert {"add", "cat", "check", "delete", "edit", "list", "plan", "reload", "status"} <= set(verbs), verbs
+    eq(complete(w, ""), verbs, "verbs: those of --help")
+    eq(complete(w, "--json", "s"), ["status"], "a verb after an option")
+    eq(complete(w, "add", "x", "--p"), ["--pkey", "--port"], "options of add")
+    eq(complete(w, "delete", "--drop"), ["--drop-ins"], "options of delete")
+    eq(complete(w, "list", "--p"), [], "add's options are not list's")
+    eq(complete(w, "add", "x", "--mode", ""), ["connected", "datagram"], "--mode values")
+    eq(complete(w, "status", "mlx4"), ["mlx4_ib0", "mlx4_ib0.8002", "mlx4_ib1"], "link names")
+    eq(complete(w, "--config-dir", w.conf, "edit", "1"), ["10-mlx4_ib0"], "file names")
+    eq(complete(w, "--config-dir", w.conf, "cat", "m"), ["mlx4_ib0", "mlx4_ib0.8002", "mlx4_ib1", "mlx5_ib0"],
+       "cat: link names too")
+    eq(complete(w, "--config-dir", w.conf, "cat", "2"), ["20-mlx4_ib0.8002"], "cat: file names")
+    # Every option of --help is offered somewhere.
+    offered = set(complete(w, "-")) | set(complete(w, "add", "x", "-")) | set(complete(w, "edit", "x", "-")) | \
+        set(complete(w, "delete", "x", "-"))
+    for opt in set(re.findall(r"(?<![\w-])(--[a-z-]+)", helptext)):
+        assert opt in offered, f"{opt} is in --help but not completed"
+
+
 TESTS = [v for k, v in globals().items() if k.startswith("test_")]
 
 
