@@ -299,6 +299,13 @@ void fake_backend_apply(FakeBackend *f, const Action *a) {
                 k.promote_secondaries = true;
                 fake_backend_change_link(f, &k);
                 break;
+        case ACTION_SET_ARP:
+                if (a->arp.ignore >= 0)
+                        k.arp_ignore = (uint8_t) a->arp.ignore;
+                if (a->arp.announce >= 0)
+                        k.arp_announce = (uint8_t) a->arp.announce;
+                fake_backend_change_link(f, &k);
+                break;
         case ACTION_SET_IPOIB:
                 if (a->ipoib.mode >= 0)
                         k.mode = (uint8_t) a->ipoib.mode;

@@ -132,6 +132,14 @@ static void check_domains(const IbNetwork *n) {
         ck_assert_str_eq(n->domains[0], "example.com");
         ck_assert_str_eq(n->domains[1], "~corp");
 }
+static void check_arp_ignore(const IbNetwork *n) {
+        ck_assert_int_eq(n->arp_ignore, 8);
+        ck_assert_int_eq(n->arp_announce, -1);
+}
+static void check_arp_announce(const IbNetwork *n) {
+        ck_assert_int_eq(n->arp_announce, 2);
+        ck_assert_int_eq(n->arp_ignore, -1);
+}
 static void check_route_destination(const IbNetwork *n) {
         union in_addr_union dst = addr_of(AF_INET, "10.0.0.0");
 
@@ -252,6 +260,14 @@ static const KeyCase key_cases[] = {
           "invalid Gateway= value \"192.0.2\": not an IP address" },
         { "Network", "Gateway", "::", NULL, NULL, "the unspecified address is no gateway" },
         { "Network", "GatewayOnLink", "yes", "Gateway=198.51.100.1\n", check_gateway_onlink, NULL },
+        { "Network", "ARPIgnore", "8", NULL, check_arp_ignore, NULL },
+        { "Network", "ARPIgnore", "4", NULL, NULL,
+          "invalid ARPIgnore= value \"4\": out of range; expected 0, 1, 2, 3 or 8" },
+        { "Network", "ARPIgnore", "9", NULL, NULL, "invalid ARPIgnore= value \"9\": out of range" },
+        { "Network", "ARPAnnounce", "2", NULL, check_arp_announce, NULL },
+        { "Network", "ARPAnnounce", "3", NULL, NULL,
+          "invalid ARPAnnounce= value \"3\": out of range; expected 0, 1 or 2" },
+        { "Network", "ARPAnnounce", "-1", NULL, NULL, "invalid ARPAnnounce= value \"-1\"" },
         { "Network", "GatewayOnLink", "onlink", NULL, NULL,
           "invalid GatewayOnLink= value \"onlink\": not a boolean" },
         { "Network", "DNS", "192.0.2.253 2001:db8::53", NULL, check_dns, NULL },

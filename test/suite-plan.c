@@ -256,6 +256,33 @@ START_TEST(test_plan_replace_address_keeps_ipv4) {
 }
 END_TEST
 
+/* ARPIgnore=/ARPAnnounce=: only what differs, before the link goes up and the addresses come; nothing
+ * when the kernel does not report the values. */
+START_TEST(test_plan_arp) {
+        _cleanup_(ib_network_unrefp) IbNetwork *n = network_from_text(
+                "[Match]\nName=v0\nType=ether\n[Network]\nAddress=2001:db8::2/64\nARPIgnore=1\nARPAnnounce=2\n");
+        _cleanup_(ib_network_unrefp) IbNetwork *one = network_from_text(
+                "[Match]\nName=v0\nType=ether\n[Network]\nARPIgnore=1\n");
+        KLink k = veth(3, "v0", 0, 1500);
+        PlanInput in = { .network = n, .link = &k };
+
+        plan_one(&in, (const char *const[]) { "v0 set-up", "v0 add-address 2001:db8::2/64", NULL });
+        k.has_arp_conf = true;
+        plan_one(&in, (const char *const[]) { "v0 set-arp ignore 1 announce 2", "v0 set-up",
+                                              "v0 add-address 2001:db8::2/64", NULL });
+        k.arp_ignore = 1;
+        plan_one(&in, (const char *const[]) { "v0 set-arp announce 2", "v0 set-up", "v0 add-address 2001:db8::2/64",
+                                              NULL });
+        k.arp_announce = 2;
+        k.flags = IFF_UP;
+        plan_one(&in, (const char *const[]) { "v0 add-address 2001:db8::2/64", NULL });
+        /* Unset is left alone: arp_announce 2 stays. */
+        k.arp_ignore = 0;
+        in.network = one;
+        plan_one(&in, (const char *const[]) { "v0 set-arp ignore 1", NULL });
+}
+END_TEST
+
 START_TEST(test_plan_promote_secondaries) {
         _cleanup_(ib_network_unrefp) IbNetwork *n =
                 network_from_text("[Match]\nName=v0\nType=ether\n[Network]\nAddress=192.0.2.2/24\n");
@@ -397,6 +424,7 @@ Suite *make_plan_suite(void) {
         tcase_add_test(tc, test_plan_ipoib_mode_before_mtu);
         tcase_add_test(tc, test_plan_replace_address_keeps_ipv4);
         tcase_add_test(tc, test_plan_promote_secondaries);
+        tcase_add_test(tc, test_plan_arp);
         tcase_add_test(tc, test_plan_children_after_parent);
         tcase_add_test(tc, test_plan_connected_unsupported);
         tcase_add_test(tc, test_plan_mode_change_reapplies_mtu);

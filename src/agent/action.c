@@ -47,6 +47,16 @@ static void format_child(const Action *a, char *buf, size_t size) {
         snprintf(buf, size, " %s pkey 0x%04x%s", a->child.name, a->child.pkey, opts);
 }
 
+static void format_arp(const Action *a, char *buf, size_t size) {
+        char i[24] = "", n[24] = "";
+
+        if (a->arp.ignore >= 0)
+                snprintf(i, sizeof(i), " ignore %d", a->arp.ignore);
+        if (a->arp.announce >= 0)
+                snprintf(n, sizeof(n), " announce %d", a->arp.announce);
+        snprintf(buf, size, "%s%s", i, n);
+}
+
 static void gone_address(Owner *o, const Action *a) {
         owner_remove_address(o, a->ifname, &a->address);
 }
@@ -70,6 +80,8 @@ static const ActionOps action_ops_table[_ACTION_TYPE_MAX] = {
         [ACTION_SET_IPOIB] = { "set-ipoib", format_ipoib, ipoib_set_done, NULL, link_settings_intent },
         [ACTION_SET_PROMOTE_SECONDARIES] = { "set-promote-secondaries", format_none, link_promote_done,
                                              NULL },
+        /* Not restored when the file goes: like systemd-networkd's sysctls, the value stays. */
+        [ACTION_SET_ARP] = { "set-arp", format_arp, link_arp_done, NULL },
         [ACTION_SET_MTU] = { "set-mtu", format_mtu, ipoib_mtu_done, NULL, link_settings_intent },
         [ACTION_SET_UP] = { "set-up", format_none, link_set_up_done, NULL, link_settings_intent },
         /* Routes need no intent: the kernel keeps their protocol, RTPROT_IPOIB. */

@@ -13,6 +13,7 @@ typedef enum ActionType {
         ACTION_CHILD_CREATE, /* RTM_NEWLINK kind ipoib, IFLA_LINK = parent */
         ACTION_SET_IPOIB,    /* changelink: mode and/or umcast */
         ACTION_SET_PROMOTE_SECONDARIES, /* IPv4 devconf promote_secondaries=1 */
+        ACTION_SET_ARP,                 /* IPv4 devconf arp_ignore and/or arp_announce */
         ACTION_SET_MTU,
         ACTION_SET_UP,
         ACTION_ADDRESS_ADD,
@@ -41,6 +42,10 @@ typedef struct Action {
                         int mode;   /* -1 = leave out */
                         int umcast; /* -1 = leave out */
                 } ipoib;
+                struct {
+                        int ignore;   /* -1 = leave out */
+                        int announce; /* -1 = leave out */
+                } arp;
         };
 } Action;
 

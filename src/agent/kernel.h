@@ -34,6 +34,10 @@ typedef struct KLink {
         /* IFLA_AF_SPEC/AF_INET/IFLA_INET_CONF, when the link has IPv4 (inet_fill_link_af()) */
         bool has_inet_conf;
         bool promote_secondaries;
+        /* The same array's arp_ignore and arp_announce (/proc/sys/net/ipv4/conf/IF/arp_*), when known:
+         * with has_inet_conf, or from the simulated fabric, which models these two only. */
+        bool has_arp_conf;
+        uint8_t arp_ignore, arp_announce;
 } KLink;
 
 typedef struct KAddress {

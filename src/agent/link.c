@@ -120,6 +120,8 @@ bool link_update_kernel(Link *l, const KLink *k) {
                 (l->kernel.flags & IFF_UP) != (k->flags & IFF_UP) || l->kernel.max_mtu != k->max_mtu ||
                 l->kernel.has_ipoib != k->has_ipoib || l->kernel.mode != k->mode ||
                 l->kernel.has_inet_conf != k->has_inet_conf || l->kernel.promote_secondaries != k->promote_secondaries ||
+                l->kernel.has_arp_conf != k->has_arp_conf || l->kernel.arp_ignore != k->arp_ignore ||
+                l->kernel.arp_announce != k->arp_announce ||
                 l->kernel.umcast != k->umcast || l->kernel.hwaddr_len != k->hwaddr_len ||
                 memcmp(l->kernel.hwaddr, k->hwaddr, k->hwaddr_len) != 0 || l->kernel.parent != k->parent;
 
@@ -317,6 +319,16 @@ int link_promote_done(Link *l, const Action *a, int error, const char **extack) 
         if (error == 0)
                 l->kernel.promote_secondaries = true;
         return error;
+}
+
+int link_arp_done(Link *l, const Action *a, int error, const char **extack) {
+        if (error != 0)
+                return error;
+        if (a->arp.ignore >= 0)
+                l->kernel.arp_ignore = (uint8_t) a->arp.ignore;
+        if (a->arp.announce >= 0)
+                l->kernel.arp_announce = (uint8_t) a->arp.announce;
+        return 0;
 }
 
 void link_request_done(Link *l, const Action *a, int error, const char *extack) {

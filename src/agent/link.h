@@ -100,6 +100,7 @@ int link_route_del_done(Link *l, const Action *a, int error, const char **extack
 int link_set_up_done(Link *l, const Action *a, int error, const char **extack);
 int link_set_down_done(Link *l, const Action *a, int error, const char **extack);
 int link_promote_done(Link *l, const Action *a, int error, const char **extack);
+int link_arp_done(Link *l, const Action *a, int error, const char **extack);
 /* Write-ahead (ActionOps.intent): an address on a kernel not known to keep IFA_PROTO; the link's
  * original MTU, mode and up state before its first change. */
 void link_address_add_intent(Link *l, const Action *a);

@@ -194,6 +194,17 @@ static int plan_link_settings(const PlanInput *in, ActionList *out) {
                 if (r < 0)
                         return r;
         }
+        /* ARPIgnore=/ARPAnnounce=: before the addresses, so that a rail never answers for another. */
+        if (in->link->has_arp_conf && ((n->arp_ignore >= 0 && in->link->arp_ignore != n->arp_ignore) ||
+                                       (n->arp_announce >= 0 && in->link->arp_announce != n->arp_announce))) {
+                action_init(&a, ACTION_SET_ARP, in->link);
+                a.arp.ignore = n->arp_ignore >= 0 && in->link->arp_ignore != n->arp_ignore ? n->arp_ignore : -1;
+                a.arp.announce =
+                        n->arp_announce >= 0 && in->link->arp_announce != n->arp_announce ? n->arp_announce : -1;
+                r = action_list_add(out, &a);
+                if (r < 0)
+                        return r;
+        }
         if (!(in->link->flags & IFF_UP) && !in->held_down) {
                 action_init(&a, ACTION_SET_UP, in->link);
                 r = action_list_add(out, &a);

@@ -18,6 +18,8 @@ IbNetwork *ib_network_new(const char *path) {
         n->umcast = -1;
         n->require_active_port = -1;
         n->gateway_onlink = -1;
+        n->arp_ignore = -1;
+        n->arp_announce = -1;
         n->match_type = IB_LINK_TYPE_INFINIBAND;
         n->path = strdup(path);
         slash = strrchr(path, '/');

@@ -187,6 +187,8 @@ typedef enum SchemaKey {
         SCHEMA_KEY_NETWORK_DNS,
         SCHEMA_KEY_NETWORK_DOMAINS,
         SCHEMA_KEY_NETWORK_GATEWAY_ON_LINK,
+        SCHEMA_KEY_NETWORK_ARP_IGNORE,
+        SCHEMA_KEY_NETWORK_ARP_ANNOUNCE,
         SCHEMA_KEY_ROUTE_DESTINATION,
         SCHEMA_KEY_ROUTE_GATEWAY,
         SCHEMA_KEY_ROUTE_METRIC,
@@ -249,6 +251,8 @@ typedef struct IbNetwork {
         /* GatewayOnLink=: every gateway of the link is on-link even outside its prefixes
          * (RTNH_F_ONLINK). -1 = unset (no). */
         int gateway_onlink;
+        /* ARPIgnore=, ARPAnnounce=: /proc/sys/net/ipv4/conf/IF/arp_ignore, arp_announce. -1 = unset (leave). */
+        int arp_ignore, arp_announce;
         /* [Route] sections, in file order. */
         SCHEMA_FIELD(IbRouteList, route_list,
                      IbRoute *routes;

@@ -403,6 +403,22 @@ static int config_parse_route_gateway(ConfigContext *ctx, const char *value, voi
         return 0;
 }
 
+/* arp_ignore: 0-3 and 8 mean something (arp_ignore() in net/ipv4/arp.c; 4-7 are reserved); arp_announce
+ * 0-2 (inet_select_addr() callers in arp_solicit()). ltype: the largest value. */
+static int config_parse_arp_level(ConfigContext *ctx, const char *value, void *data, int ltype) {
+        int *p = data;
+        uint32_t v;
+
+        if (isempty(value)) {
+                *p = -1;
+                return 0;
+        }
+        if (safe_atou32(value, &v) < 0 || v > (uint32_t) ltype || (ltype == 8 && v > 3 && v < 8))
+                return config_bad_value(ctx, value, "out of range");
+        *p = (int) v;
+        return 0;
+}
+
 static int config_parse_u32(ConfigContext *ctx, const char *value, void *data, int ltype) {
         IbOptionalU32 *p = data;
         uint32_t v;
@@ -444,6 +460,9 @@ const char *const ibnet_sections[_SCHEMA_SECTION_MAX + 1] = {
 
 #define ROW(k, sec, name, parser, off, fl, syn)                                                               \
         [SCHEMA_KEY_##k] = { .section = sec, .key = name, .parse = parser, .offset = off, .flags = fl, .syntax = syn }
+#define ROW_L(k, sec, name, parser, lt, off, fl, syn)                                                          \
+        [SCHEMA_KEY_##k] = { .section = sec, .key = name, .parse = parser, .ltype = lt, .offset = off, .flags = fl, \
+                             .syntax = syn }
 
 const ConfigTableItem ibnet_config_table[_SCHEMA_KEY_MAX] = {
         ROW(MATCH_NAME, "Match", "Name", config_parse_name_globs, NET(match_name), CONFIG_REPEATABLE, "space-separated interface name globs"),
@@ -463,6 +482,8 @@ const ConfigTableItem ibnet_config_table[_SCHEMA_KEY_MAX] = {
         ROW(NETWORK_DNS, "Network", "DNS", config_parse_dns, NET(dns_list), CONFIG_REPEATABLE, "space-separated IPv4 or IPv6 addresses"),
         ROW(NETWORK_DOMAINS, "Network", "Domains", config_parse_domains, NET(domains), CONFIG_REPEATABLE, "space-separated search domains (~ for route-only)"),
         ROW(NETWORK_GATEWAY_ON_LINK, "Network", "GatewayOnLink", config_parse_tristate, NET(gateway_onlink), 0, "a boolean"),
+        ROW_L(NETWORK_ARP_IGNORE, "Network", "ARPIgnore", config_parse_arp_level, 8, NET(arp_ignore), 0, "0, 1, 2, 3 or 8"),
+        ROW_L(NETWORK_ARP_ANNOUNCE, "Network", "ARPAnnounce", config_parse_arp_level, 2, NET(arp_announce), 0, "0, 1 or 2"),
         ROW(ROUTE_DESTINATION, "Route", "Destination", config_parse_route_destination, ROUTE(dst_setting), CONFIG_PER_SECTION | CONFIG_RAIL, "ADDRESS/PREFIXLEN"),
         ROW(ROUTE_GATEWAY, "Route", "Gateway", config_parse_route_gateway, ROUTE(gw_setting), CONFIG_PER_SECTION | CONFIG_RAIL, "an IPv4 or IPv6 address"),
         ROW(ROUTE_METRIC, "Route", "Metric", config_parse_u32, ROUTE(metric_setting), CONFIG_PER_SECTION | CONFIG_RAIL, "a number 0…4294967295"),

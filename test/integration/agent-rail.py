@@ -117,6 +117,25 @@ def test_reload_changes_every_rail(sim):
                        "every rail on its new address")
 
 
+def conf(sim, ifname, name):
+    """/proc/sys/net/ipv4/conf/IFNAME/NAME as the simulated fabric shows it."""
+    with open(os.path.join(sim.runtime, "sim", "proc", "sys", "net", "ipv4", "conf", ifname, name)) as f:
+        return int(f.read())
+
+
+def test_arp_sysctls_every_rail(sim):
+    """Eight rails on one subnet: ARPIgnore=1 and ARPAnnounce=2 on each, before its address."""
+    sim.write("10-rails.ibnet", "[Match]\nDevice=mlx5_*\n\n[Network]\nAddress=10.0.0.1%n/24\n"
+                                "ARPIgnore=1\nARPAnnounce=2\n")
+    p = sim.oneshot()
+    eq(p.returncode, 0, f"exit status ({p.stderr[-2000:]})")
+    for i in range(RAILS):
+        eq((conf(sim, f"ibp{i}", "arp_ignore"), conf(sim, f"ibp{i}", "arp_announce")), (1, 2), f"ibp{i}")
+        s = agent_sim.sent(p.stderr, f"ibp{i}")
+        eq(s, ["ibp%d set-arp ignore 1 announce 2 → ok" % i, f"ibp{i} set-up → ok",
+               f"ibp{i} add-address 10.0.0.1{i}/24 → ok"], f"ibp{i} changes in order")
+
+
 TESTS = [v for k, v in globals().items() if k.startswith("test_")]
 
 

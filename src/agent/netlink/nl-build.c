@@ -235,6 +235,32 @@ static int build_set_promote_secondaries(const Action *a, struct nl_msg **ret) {
         return 0;
 }
 
+static int build_set_arp(const Action *a, struct nl_msg **ret) {
+        _cleanup_(nlmsg_freep) struct nl_msg *m = NULL;
+        struct nlattr *af, *inet, *conf;
+        int r;
+
+        r = link_msg(a, RTM_NEWLINK, 0, 0, &m);
+        if (r < 0)
+                return r;
+        /* The same values as /proc/sys/net/ipv4/conf/IF/arp_ignore and arp_announce
+         * (inet_set_link_af() → ipv4_devconf_set()), without a file to write. */
+        af = nla_nest_start(m, IFLA_AF_SPEC);
+        inet = af ? nla_nest_start(m, AF_INET) : NULL;
+        conf = inet ? nla_nest_start(m, IFLA_INET_CONF) : NULL;
+        if (!conf)
+                return -ENOMEM;
+        if (a->arp.ignore >= 0)
+                PUT(nla_put_u32(m, IPV4_DEVCONF_ARP_IGNORE, (uint32_t) a->arp.ignore));
+        if (a->arp.announce >= 0)
+                PUT(nla_put_u32(m, IPV4_DEVCONF_ARP_ANNOUNCE, (uint32_t) a->arp.announce));
+        PUT(nla_nest_end(m, conf));
+        PUT(nla_nest_end(m, inet));
+        PUT(nla_nest_end(m, af));
+        *ret = TAKE_PTR(m);
+        return 0;
+}
+
 static int build_address(const Action *a, struct nl_msg **ret) {
         _cleanup_(nlmsg_freep) struct nl_msg *m = NULL;
         const KAddress *ka = &a->address;
@@ -346,6 +372,7 @@ int nl_build_action(const Action *a, struct nl_msg **ret) {
                 [ACTION_CHILD_CREATE] = build_child_create,
                 [ACTION_SET_IPOIB] = build_set_ipoib,
                 [ACTION_SET_PROMOTE_SECONDARIES] = build_set_promote_secondaries,
+                [ACTION_SET_ARP] = build_set_arp,
                 [ACTION_SET_MTU] = build_set_mtu,
                 [ACTION_SET_UP] = build_set_up,
                 [ACTION_SET_DOWN] = build_set_down,
@@ -488,6 +515,11 @@ static void parse_af_spec(const struct nlattr *af_spec, KLink *l) {
                 l->has_inet_conf = true;
                 l->promote_secondaries =
                         ((const uint32_t *) nla_data(tb[IFLA_INET_CONF]))[IPV4_DEVCONF_PROMOTE_SECONDARIES - 1] != 0;
+                /* ARP_ANNOUNCE < ARP_IGNORE < PROMOTE_SECONDARIES: the length check above covers them. */
+                l->has_arp_conf = true;
+                l->arp_ignore = (uint8_t) ((const uint32_t *) nla_data(tb[IFLA_INET_CONF]))[IPV4_DEVCONF_ARP_IGNORE - 1];
+                l->arp_announce =
+                        (uint8_t) ((const uint32_t *) nla_data(tb[IFLA_INET_CONF]))[IPV4_DEVCONF_ARP_ANNOUNCE - 1];
         }
 }
 

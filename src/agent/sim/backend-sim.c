@@ -349,6 +349,12 @@ static int apply_set_promote_secondaries(SimModel *m, const Action *a, const cha
         return -EOPNOTSUPP;
 }
 
+static int apply_set_arp(SimModel *m, const Action *a, const char **extack) {
+        SimNetdev *nd = sim_model_find_ifindex(m, a->ifindex);
+
+        return nd ? sim_set_arp(m, nd, a->arp.ignore, a->arp.announce) : -ENODEV;
+}
+
 static int apply_action(SimModel *m, const Action *a, const char **extack) {
         static int (*const appliers[_ACTION_TYPE_MAX])(SimModel *m, const Action *a, const char **extack) = {
                 [ACTION_ADDRESS_DEL] = apply_address_del,
@@ -357,6 +363,7 @@ static int apply_action(SimModel *m, const Action *a, const char **extack) {
                 [ACTION_CHILD_CREATE] = apply_child_create,
                 [ACTION_SET_IPOIB] = apply_set_ipoib,
                 [ACTION_SET_PROMOTE_SECONDARIES] = apply_set_promote_secondaries,
+                [ACTION_SET_ARP] = apply_set_arp,
                 [ACTION_SET_MTU] = apply_set_mtu,
                 [ACTION_SET_UP] = apply_set_up,
                 [ACTION_SET_DOWN] = apply_set_down,

@@ -249,6 +249,10 @@ void sim_netdev_to_klink(const SimNetdev *nd, KLink *ret) {
         k.pkey = nd->pkey;
         k.mode = nd->connected ? 1 : 0;
         k.umcast = nd->umcast ? 1 : 0;
+        /* The model keeps the ARP devconf values, not promote_secondaries: has_inet_conf stays false. */
+        k.has_arp_conf = true;
+        k.arp_ignore = nd->arp_ignore;
+        k.arp_announce = nd->arp_announce;
         *ret = k;
 }
 
@@ -947,5 +951,14 @@ int sim_port_update(SimModel *m, SimPort *p, const SimPortConf *conf) {
         /* IB_EVENT_PORT_ACTIVE/PORT_ERR/PKEY_CHANGE/GID_CHANGE → __ipoib_ib_dev_flush(): carrier and
          * hardware address follow the port. */
         sim_model_sync(m);
+        return 0;
+}
+
+int sim_set_arp(SimModel *m, SimNetdev *nd, int ignore, int announce) {
+        if (ignore >= 0)
+                nd->arp_ignore = (uint8_t) ignore;
+        if (announce >= 0)
+                nd->arp_announce = (uint8_t) announce;
+        netdev_announce(m, nd);
         return 0;
 }

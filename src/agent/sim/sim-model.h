@@ -92,6 +92,7 @@ struct SimNetdev {
         bool umcast;
         bool ever_up;   /* a qdisc was attached ("qdisc mq" instead of "noop") */
         bool in6_ready; /* inet6_dev IF_READY: link-local generated since the last addrconf_ifdown() */
+        uint8_t arp_ignore, arp_announce; /* /proc/sys/net/ipv4/conf/IF/arp_*, 0 at registration */
         uint32_t mtu, admin_mtu, mcast_mtu;
         uint32_t max_ib_mtu;
         KLink last; /* the last RTM_NEWLINK sent, to send one only on change */
@@ -208,6 +209,9 @@ int sim_rtnl_changelink(SimModel *m, SimNetdev *nd, int pkey, int mode, int umca
 int sim_rtnl_dellink(SimModel *m, SimNetdev *nd);
 int sim_set_mtu(SimModel *m, SimNetdev *nd, uint32_t mtu, const char **extack);
 int sim_set_up(SimModel *m, SimNetdev *nd, bool up);
+/* arp_ignore/arp_announce (-1 = leave): devinet_conf_proc() and inet_set_link_af() take any value;
+ * the change shows in the link's IFLA_INET_CONF. */
+int sim_set_arp(SimModel *m, SimNetdev *nd, int ignore, int announce);
 int sim_set_name(SimModel *m, SimNetdev *nd, const char *name);
 /* ipoib_set_mode() with the buffer exactly as written ("connected\n"/"datagram\n"). */
 int sim_set_mode(SimModel *m, SimNetdev *nd, const char *buf);

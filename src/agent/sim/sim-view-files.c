@@ -33,10 +33,13 @@ typedef struct ViewLink {
         bool dirty;          /* on the queue */
         uint16_t present;    /* bit i: sysfs_attrs[i] exists with text[i] */
         char text[N_ATTRS][ATTR_MAX];
+        /* STATE_DIR/proc/sys/net/ipv4/conf/NAME/arp_ignore, arp_announce as written; "" = none yet */
+        char conf_name[IFNAMSIZ];
+        uint8_t arp_ignore, arp_announce;
 } ViewLink;
 
 struct SimView {
-        char *net_dir, *ip_path;
+        char *net_dir, *ip_path, *conf_dir;
         IntMap links; /* ifindex → ViewLink */
         int *queue;   /* dirty ifindexes, in the order they changed */
         size_t n_queue, allocated_queue, next;
@@ -58,6 +61,10 @@ int sim_view_new(const char *state_dir, SimView **ret) {
                 v->ip_path = NULL;
                 return -ENOMEM;
         }
+        if (asprintf(&v->conf_dir, "%s/proc/sys/net/ipv4/conf", state_dir) < 0) {
+                v->conf_dir = NULL;
+                return -ENOMEM;
+        }
         v->all = v->text = true;
         *ret = TAKE_PTR(v);
         return 0;
@@ -74,6 +81,7 @@ SimView *sim_view_free(SimView *v) {
         free(v->queue);
         free(v->net_dir);
         free(v->ip_path);
+        free(v->conf_dir);
         return mfree(v);
 }
 
@@ -285,6 +293,41 @@ static int update_attrs(SimView *v, const SimNetdev *nd, ViewLink *l, uint16_t p
         return r;
 }
 
+/* The netdev's arp_ignore and arp_announce, as /proc/sys/net/ipv4/conf/NAME/ has them: rewritten when
+ * they or the name changed. */
+static int write_conf(SimView *v, const SimNetdev *nd, ViewLink *l) {
+        const char *names[2] = { "arp_ignore", "arp_announce" };
+        unsigned values[2] = { nd->arp_ignore, nd->arp_announce };
+        _cleanup_free_ char *dir = NULL;
+        int r;
+
+        if (streq(l->conf_name, nd->name) && l->arp_ignore == nd->arp_ignore && l->arp_announce == nd->arp_announce)
+                return 0;
+        if (l->conf_name[0] && !streq(l->conf_name, nd->name))
+                (void) rm_dir(v->conf_dir, l->conf_name);
+        l->conf_name[0] = 0;
+        if (asprintf(&dir, "%s/%s", v->conf_dir, nd->name) < 0)
+                return -ENOMEM;
+        r = mkdir_p(dir);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < 2; i++) {
+                _cleanup_free_ char *path = NULL;
+                char buf[16];
+
+                if (asprintf(&path, "%s/%s", dir, names[i]) < 0)
+                        return -ENOMEM;
+                snprintf(buf, sizeof(buf), "%u\n", values[i]);
+                r = write_file_atomic(path, buf, false);
+                if (r < 0)
+                        return r;
+        }
+        memcpy(l->conf_name, nd->name, IFNAMSIZ);
+        l->arp_ignore = nd->arp_ignore;
+        l->arp_announce = nd->arp_announce;
+        return 0;
+}
+
 /* One dirty netdev: gone, new, renamed or changed. */
 static int write_link(SimView *v, const SimModel *m, int ifindex, ViewLink *l) {
         const SimNetdev *nd = sim_model_find_ifindex(m, ifindex);
@@ -296,12 +339,17 @@ static int write_link(SimView *v, const SimModel *m, int ifindex, ViewLink *l) {
                 /* Its directory goes, unless another netdev has taken the name meanwhile. */
                 if (l->name[0] && !sim_model_find_name(m, l->name))
                         r = rm_dir(v->net_dir, l->name);
+                if (l->conf_name[0] && !sim_model_find_name(m, l->conf_name))
+                        (void) rm_dir(v->conf_dir, l->conf_name);
                 free(intmap_remove(&v->links, ifindex));
                 return r;
         }
         present = read_attrs(nd, text);
         if (l->name[0] && !streq(l->name, nd->name))
                 r = follow_rename(v, m, nd, l);
+        if (r < 0)
+                return r;
+        r = write_conf(v, nd, l);
         if (r < 0)
                 return r;
         if (!l->name[0])
