@@ -638,7 +638,8 @@ int verb_edit(int argc, char *argv[]) {
                 r = read_full_file(t.tmp, &after);
                 if (r < 0)
                         return r;
-                if (!is_new && file_exists(t.path) && streq(after, text)) {
+                /* Unchanged: nothing to install, also for a copy of a file of another directory. */
+                if (!is_new && streq(after, text)) {
                         printf("%s unchanged.\n", t.path);
                         return 0;
                 }
