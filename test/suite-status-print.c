@@ -164,6 +164,36 @@ START_TEST(test_counts_and_notify) {
 }
 END_TEST
 
+/* STATUS= names the rejected files while they fit, else counts them; and status marks a link whose
+ * file on disk is not what runs. */
+START_TEST(test_notify_rejected) {
+        _cleanup_(json_object_putp) json_object *view = json_tokener_parse(
+                "{ \"links\": [ { \"name\": \"ib0\", \"file\": \"/x/1.ibnet\", \"state\": \"configured\","
+                "  \"file_changed\": \"edited since it was loaded; ipoibctl reload applies it\" } ],"
+                "  \"rejected_files\": [ { \"path\": \"/x/1.ibnet\" }, { \"path\": \"/y/2.ibnet\" } ] }");
+        _cleanup_free_ char *text = NULL;
+        size_t size = 0;
+        FILE *f;
+        char buf[128];
+
+        ck_assert_ptr_nonnull(view);
+        ck_assert_int_eq(status_format_notify(view, buf, sizeof(buf)), 0);
+        ck_assert_str_eq(buf, "STATUS=1 link matched: 1 configured, 0 failed; 2 files rejected: 1.ibnet, 2.ibnet");
+        ck_assert_int_eq(status_format_notify(view, buf, 70), 0);
+        ck_assert_str_eq(buf, "STATUS=1 link matched: 1 configured, 0 failed; 2 files rejected");
+        ck_assert_int_eq(status_format_notify(view, buf, 50), -ENOBUFS);
+
+        f = open_memstream(&text, &size);
+        ck_assert_ptr_nonnull(f);
+        status_print_link(f, json_object_array_get_idx(json_get(view, "links"), 0));
+        ck_assert_int_eq(fclose(f), 0);
+        ck_assert_msg(strstr(text, "         File: /x/1.ibnet\n"
+                                   "               edited since it was loaded; ipoibctl reload applies it\n"
+                                   "        State: configured\n"),
+                      "%s", text);
+}
+END_TEST
+
 /* An agent with nothing to say, and views without the keys a newer printer reads (an older agent
  * has "unused" only): no crash, the neutral text. */
 START_TEST(test_empty_view) {
@@ -209,6 +239,7 @@ Suite *make_status_print_suite(void) {
         tcase_add_test(tc, test_summary);
         tcase_add_test(tc, test_overview);
         tcase_add_test(tc, test_counts_and_notify);
+        tcase_add_test(tc, test_notify_rejected);
         tcase_add_test(tc, test_empty_view);
         tcase_add_test(tc, test_link_is_managed);
         suite_add_tcase(s, tc);

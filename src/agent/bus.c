@@ -15,6 +15,7 @@
 #include "describe.h"
 #include "hold.h"
 #include "plan-files.h"
+#include "strv.h"
 
 /* Every error reply goes through here: the name from the one errno table (bus-errors.c), the
  * message from fmt, where %m is r. */
@@ -91,11 +92,54 @@ static int method_set_link_held(sd_bus_message *msg, void *userdata, sd_bus_erro
         return sd_bus_reply_method_return(msg, "");
 }
 
+/* The files with errors, one "path:line: error: what" line each, after a line that counts them. */
+static int reload_error(Manager *m, sd_bus_error *error) {
+        _cleanup_free_ char *text = NULL;
+        size_t size = 0;
+        FILE *f = open_memstream(&text, &size);
+
+        if (!f)
+                return bus_error_set_errnof(error, -ENOMEM, "Out of memory.");
+        fprintf(f, "%u file%s rejected (the last good version stays in force where there was one):",
+                m->config_rejected, m->config_rejected == 1 ? "" : "s");
+        FOREACH_ARRAY(d, m->config_diags.items, m->config_diags.n) {
+                _cleanup_free_ char *s = d->level == DIAG_ERROR ? diag_format(d) : NULL;
+
+                if (s)
+                        fprintf(f, "\n%s", s);
+        }
+        if (fclose(f) < 0)
+                return bus_error_set_errnof(error, -ENOMEM, "Out of memory.");
+        return sd_bus_error_set(error, bus_error_name_from_errno(-EINVAL), text);
+}
+
+/* The number of files and what the load said about them (warnings and notices: no errors here). */
+static int reply_reload(sd_bus_message *msg, Manager *m) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        int r;
+
+        r = sd_bus_message_new_method_return(msg, &reply);
+        if (r >= 0)
+                r = sd_bus_message_append(reply, "u", (uint32_t) m->config.n);
+        if (r >= 0)
+                r = sd_bus_message_open_container(reply, 'a', "s");
+        FOREACH_ARRAY(d, m->config_diags.items, m->config_diags.n) {
+                _cleanup_free_ char *s = diag_format(d);
+
+                if (r >= 0)
+                        r = s ? sd_bus_message_append(reply, "s", s) : -ENOMEM;
+        }
+        if (r >= 0)
+                r = sd_bus_message_close_container(reply);
+        if (r < 0)
+                return r;
+        return sd_bus_send(NULL, reply, NULL);
+}
+
 static int method_reload(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
         _cleanup_(sd_bus_creds_unrefp) sd_bus_creds *creds = NULL;
         Manager *m = userdata;
         uid_t uid;
-        uint32_t rejected = 0;
         int r;
 
         /* The bus policy says so too; the daemon does not rely on it alone. On the control socket
@@ -111,8 +155,9 @@ static int method_reload(sd_bus_message *msg, void *userdata, sd_bus_error *erro
         r = manager_reload(m);
         if (r < 0)
                 return bus_error_set_errnof(error, r, "Reload failed: %m");
-        rejected = m->config_rejected;
-        return sd_bus_reply_method_return(msg, "uu", (uint32_t) m->config.n, rejected);
+        if (m->config_rejected > 0)
+                return reload_error(m, error);
+        return reply_reload(msg, m);
 }
 
 static int property_version(sd_bus *bus, const char *path, const char *interface, const char *property,
@@ -146,8 +191,8 @@ const sd_bus_vtable manager_vtable[] = {
                                  SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_NAMES("SetLinkHeld", "sb", SD_BUS_PARAM(link) SD_BUS_PARAM(down), "", ,
                                  method_set_link_held, 0),
-        SD_BUS_METHOD_WITH_NAMES("Reload", "", , "uu", SD_BUS_PARAM(files) SD_BUS_PARAM(rejected), method_reload,
-                                 0),
+        SD_BUS_METHOD_WITH_NAMES("Reload", "", , "uas", SD_BUS_PARAM(files) SD_BUS_PARAM(diagnostics),
+                                 method_reload, 0),
         SD_BUS_VTABLE_END,
 };
 

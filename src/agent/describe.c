@@ -171,6 +171,43 @@ static const char *link_why(const Link *l) {
         return "no file configures it";
 }
 
+/* Why the file on disk is not what runs, or NULL: it was rejected at the last load (its last good
+ * version runs), or it was edited since it was read (a reload applies it). A drop-in added since is
+ * not seen here; ipoibctl reload finds it. */
+static const char *file_changed(Manager *m, const IbNetwork *net) {
+        if (!net)
+                return NULL;
+        if (strv_contains(m->config_rejected_paths, net->path))
+                return "has errors; the last good version runs (ipoibctl reload names them)";
+        if (ib_network_files_stamp(net->files) != net->stamp)
+                return "edited since it was loaded; ipoibctl reload applies it";
+        return NULL;
+}
+
+/* The files the last load rejected: their errors, and whether a last good version runs. */
+static json_object *rejected_json(Manager *m) {
+        json_object *a = json_object_new_array();
+
+        STRV_FOREACH(p, m->config_rejected_paths) {
+                json_object *o = json_object_new_object(), *errors = json_object_new_array();
+                bool running = false;
+
+                FOREACH_ARRAY(e, m->config.entries, m->config.n)
+                        running = running || (streq(e->path, *p) && e->network);
+                FOREACH_ARRAY(d, m->config_diags.items, m->config_diags.n)
+                        if (d->level == DIAG_ERROR && streq_ptr(d->path, *p)) {
+                                _cleanup_free_ char *s = diag_format(d);
+
+                                json_object_array_add(errors, jstr(s));
+                        }
+                add(o, "path", jstr(*p));
+                add(o, "last_good_running", json_object_new_boolean(running));
+                add(o, "errors", errors);
+                json_object_array_add(a, o);
+        }
+        return a;
+}
+
 static json_object *link_json(Manager *m, Link *l) {
         const KLink *k = &l->kernel;
         json_object *o = json_object_new_object(), *a;
@@ -206,6 +243,7 @@ static json_object *link_json(Manager *m, Link *l) {
                 add(o, "parent", jstr(parent->kernel.ifname));
         add(o, "port", port_json(l));
         add(o, "file", jstr(l->network ? l->network->path : NULL));
+        add(o, "file_changed", jstr(file_changed(m, l->network)));
         add(o, "state", jstr(link_state_to_string(l->state)));
         add(o, "reason", jstr(link_why(l)));
         add(o, "warning", jstr(l->warning));
@@ -337,6 +375,7 @@ json_object *describe_view(Manager *m) {
                 json_object_array_add(a, link_json(m, links[i]));
         add(root, "links", a);
         add_unmatched(root, m, links, n);
+        add(root, "rejected_files", rejected_json(m));
         add(root, "changes", json_object_new_int64((int64_t) m->queue.n_sent));
         return root;
 }
@@ -452,6 +491,11 @@ StatusCounts describe_counts(Manager *m) {
 
 int describe_notify_status(Manager *m, char *buf, size_t size) {
         StatusCounts c = describe_counts(m);
+        int r;
 
-        return status_format_counts(&c, buf, size);
+        r = status_format_counts(&c, buf, size);
+        if (r < 0)
+                return r;
+        return status_append_rejected(buf, size, (const char *const *) m->config_rejected_paths,
+                                      strv_length(m->config_rejected_paths));
 }

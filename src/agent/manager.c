@@ -52,6 +52,8 @@ Manager *manager_free(Manager *m) {
         link_dns_free(m->dns);
         backend_free(m->backend);
         ib_config_done(&m->config);
+        strv_free(m->config_rejected_paths);
+        diag_list_done(&m->config_diags);
         strv_free(m->config_dirs);
         strv_free(m->holds);
         free(m->runtime_dir);
@@ -84,6 +86,7 @@ int manager_load_config(Manager *m, bool reload) {
         _cleanup_(conf_file_list_done) ConfFileList files = {};
         _cleanup_(diag_list_done) DiagList diags = {};
         _cleanup_(ib_config_done) IbConfig c = {};
+        _cleanup_strv_free_ char **rejected = NULL;
         int r;
 
         r = conf_files_list(m->config_dirs ?: (char *const *) ibnet_search_path, &files);
@@ -103,6 +106,8 @@ int manager_load_config(Manager *m, bool reload) {
 
                 if (e->network)
                         continue;
+                if (strv_extend(&rejected, e->path) < 0)
+                        return log_oom();
                 old = reload ? config_find(&m->config, e->name) : NULL;
                 if (old && old->network) {
                         log_warning("%s: keeping the last good version of this file.", e->path);
@@ -116,6 +121,11 @@ int manager_load_config(Manager *m, bool reload) {
         ib_config_done(&m->config);
         m->config = c;
         c = (IbConfig) {};
+        strv_free(m->config_rejected_paths);
+        m->config_rejected_paths = TAKE_PTR(rejected);
+        diag_list_done(&m->config_diags);
+        m->config_diags = diags;
+        diags = (DiagList) {};
         log_info("%s %zu configuration file%s.", reload ? "Reloaded" : "Loaded", m->config.n,
                  m->config.n == 1 ? "" : "s");
         return 0;
@@ -146,7 +156,7 @@ static void manager_all_dirty(Manager *m) {
 }
 
 static void manager_check_idle(Manager *m) {
-        char status[256];
+        char status[512];
 
         if (m->dumping || m->dirty || !request_queue_is_idle(&m->queue) || m->dns_pending > 0)
                 return;

@@ -21,6 +21,8 @@ typedef struct Manager {
         StrMap links_by_name; /* ifname → Link */
         IbConfig config;
         unsigned config_rejected; /* files of the last load with errors (some may run their last good version) */
+        char **config_rejected_paths; /* … those files */
+        DiagList config_diags;        /* what the last load said, sorted (Reload() returns it) */
         char **config_dirs;
         char **holds;              /* links held down by ipoibctl down (hold.h) */
         char *runtime_dir;

@@ -125,10 +125,10 @@ int agent_call_on(sd_bus *bus, const char *method, sd_bus_message **ret_reply, s
                 say_refused();
         else if (sd_bus_error_has_name(&error, SD_BUS_ERROR_ACCESS_DENIED))
                 fprintf(stderr, "ipoibctl: %s: permission denied; only root may do that\n", method);
-        else if (!ret_error)
+        else if (ret_error && sd_bus_error_is_set(&error))
+                sd_bus_error_move(ret_error, &error); /* the caller's to say */
+        else
                 fprintf(stderr, "ipoibctl: %s failed: %s\n", method, error.message ?: strerror(-r));
-        if (ret_error)
-                sd_bus_error_move(ret_error, &error);
         return r;
 }
 

@@ -11,8 +11,9 @@ extern char *arg_runtime_dir; /* --runtime-dir; NULL: $IPOIB_RUNTIME_DIR, else R
 
 /* A connection to the agent, or a negative errno after saying why on stderr. */
 int agent_open(sd_bus **ret);
-/* method() with no arguments on bus; on failure says why on stderr (prefixed "ipoibctl: ") and
- * returns the negative errno, with the D-Bus error in ret_error when that is not NULL. */
+/* method() with no arguments on bus; on failure returns the negative errno after saying why on stderr
+ * (prefixed "ipoibctl: "), except that with ret_error an error the agent sent that is not one of the
+ * generic ones (agent gone, access denied) is moved there unsaid, for the caller to say. */
 int agent_call_on(sd_bus *bus, const char *method, sd_bus_message **ret_reply, sd_bus_error *ret_error);
 /* agent_open() and agent_call_on() in one. */
 int agent_call(const char *method, sd_bus_message **ret_reply);

@@ -7,6 +7,7 @@
 #include <systemd/sd-bus.h>
 
 #include "agent-bus.h"
+#include "bus-names.h"
 #include "ipoibctl.h"
 #include "macros.h"
 #include "status-print.h"
@@ -102,21 +103,36 @@ int verb_status(int argc, char *argv[]) {
         return r;
 }
 
+/* Reload(): on success the number of files and the warnings; a rejected file is an error whose message
+ * names each problem as path:line: — printed as the agent wrote it, exit status 1. */
 int verb_reload(int argc, char *argv[]) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        uint32_t files, rejected;
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        const char *line;
+        uint32_t files;
         int r;
 
-        r = agent_call("Reload", &reply);
-        if (r < 0)
+        if (agent_open(&bus) < 0)
                 return 1;
-        r = sd_bus_message_read(reply, "uu", &files, &rejected);
-        if (r < 0)
-                return r;
+        r = agent_call_on(bus, "Reload", &reply, &error);
+        if (r < 0) {
+                if (sd_bus_error_has_name(&error, AGENT_BUS_ERROR_INVALID_CONFIG))
+                        fprintf(stderr, "ipoibctl: reload: %s\n", error.message);
+                else if (sd_bus_error_is_set(&error))
+                        fprintf(stderr, "ipoibctl: Reload failed: %s\n", strna(error.message));
+                return 1;
+        }
+        r = sd_bus_message_read(reply, "u", &files);
+        if (r >= 0)
+                r = sd_bus_message_enter_container(reply, 'a', "s");
+        while (r >= 0 && (r = sd_bus_message_read(reply, "s", &line)) > 0)
+                fprintf(stderr, "%s\n", line);
+        if (r < 0) {
+                fprintf(stderr, "ipoibctl: the agent's answer to Reload is not what ipoibctl expects: %s\n",
+                        strerror(-r));
+                return 1;
+        }
         printf("Reloaded %u file%s.\n", files, files == 1 ? "" : "s");
-        if (rejected > 0)
-                printf("%u file%s not used because of errors (the last good version stays where there was one); "
-                       "run ipoibctl check.\n",
-                       rejected, rejected == 1 ? " is" : "s are");
         return 0;
 }

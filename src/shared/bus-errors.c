@@ -15,6 +15,7 @@ const BusErrorMapping bus_error_table[] = {
         ENTRY(EPERM, "org.freedesktop.DBus.Error.AccessDenied"),
         ENTRY(EACCES, "org.freedesktop.DBus.Error.AccessDenied"),
         ENTRY(ENOMEM, "org.freedesktop.DBus.Error.NoMemory"),
+        ENTRY(EINVAL, AGENT_BUS_ERROR_INVALID_CONFIG),
 };
 const size_t bus_error_table_size = ELEMENTSOF(bus_error_table);
 

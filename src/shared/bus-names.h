@@ -11,3 +11,5 @@
 
 /* Our own error names; the standard ones we use come from sd-bus (SD_BUS_ERROR_*). */
 #define AGENT_BUS_ERROR_FAILED AGENT_BUS_NAME ".Error.Failed"
+/* Reload() read files with errors: the message lists them, "path:line: error: what". */
+#define AGENT_BUS_ERROR_INVALID_CONFIG AGENT_BUS_NAME ".Error.InvalidConfig"

@@ -280,6 +280,32 @@ static int check_permissions(FILE *f, const char *path, DiagList *diags) {
         return 0;
 }
 
+/* FNV-1a over what tells one version of a file from the next; a file that cannot be stat()ed adds
+ * zeros (it will not be equal to a readable one). */
+static uint64_t stamp_mix(uint64_t h, const struct stat *st) {
+        const uint64_t v[] = { st ? (uint64_t) st->st_dev : 0, st ? (uint64_t) st->st_ino : 0,
+                               st ? (uint64_t) st->st_size : 0, st ? (uint64_t) st->st_mtim.tv_sec : 0,
+                               st ? (uint64_t) st->st_mtim.tv_nsec : 0 };
+        const uint8_t *p = (const uint8_t *) v;
+
+        for (size_t i = 0; i < sizeof(v); i++)
+                h = (h ^ p[i]) * UINT64_C(0x100000001b3);
+        return h;
+}
+
+#define STAMP_INIT UINT64_C(0xcbf29ce484222325)
+
+uint64_t ib_network_files_stamp(char *const *files) {
+        uint64_t h = STAMP_INIT;
+
+        STRV_FOREACH(f, files) {
+                struct stat st;
+
+                h = stamp_mix(h, stat(*f, &st) >= 0 ? &st : NULL);
+        }
+        return h;
+}
+
 static int parse_one(IbNetwork *n, const char *path, LoadFlags flags, DiagList *diags, LoadState *s) {
         _cleanup_fclose_ FILE *f = NULL;
         int r;
@@ -292,6 +318,11 @@ static int parse_one(IbNetwork *n, const char *path, LoadFlags flags, DiagList *
                 r = negative_errno();
                 diag_add(diags, DIAG_ERROR, path, 0, "cannot open: %s", strerror(-r));
                 return r;
+        }
+        {
+                struct stat st;
+
+                n->stamp = stamp_mix(n->files[1] ? n->stamp : STAMP_INIT, fstat(fileno(f), &st) >= 0 ? &st : NULL);
         }
         if (flags & LOAD_CHECK_PERMISSIONS) {
                 r = check_permissions(f, path, diags);

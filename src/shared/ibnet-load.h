@@ -55,6 +55,10 @@ typedef enum LoadFlags {
  * -errno for I/O trouble (also reported in diags). */
 int ibnet_load(const ConfFile *cf, LoadFlags flags, DiagList *diags, IbNetwork **ret);
 
+/* A fingerprint of the files as they are on disk now (inode, size, mtime of each, in order): equal to
+ * the network's stamp while none of its files was edited, replaced or removed since it was read. */
+uint64_t ib_network_files_stamp(char *const *files);
+
 /* Checks a network on its own (called by ibnet_load). */
 int ib_network_validate(IbNetwork *n, DiagList *diags);
 /* Its checks of addresses and routes alone (for a multi-rail file: of one port's values). */

@@ -204,6 +204,7 @@ typedef struct IbNetwork {
         char *name;   /* file name, e.g. "10-ib0.ibnet" */
         char *path;   /* the main file */
         char **files; /* main file then drop-ins, in the order applied */
+        uint64_t stamp; /* of files as they were read (ib_network_files_stamp()): tells an edit since */
 
         /* [Match] */
         char **match_name; /* globs */

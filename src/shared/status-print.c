@@ -121,6 +121,8 @@ void status_print_link(FILE *f, json_object *l) {
 
         fprintf(f, "● %s (%d)\n", strna(json_get_str(l, "name")), json_get_int(l, "ifindex"));
         fprintf(f, "%14s %s\n", "File:", json_get_str(l, "file") ?: "none");
+        if ((v = json_get_str(l, "file_changed")))
+                fprintf(f, "%14s %s\n", "", v);
         fprintf(f, "%14s %s\n", "State:", strna(json_get_str(l, "state")));
         fprintf(f, "%14s %s%s%s%s\n", "Type:", strna(json_get_str(l, "type")), kind ? " (" : "",
                 strempty(kind), kind ? ")" : "");
@@ -238,8 +240,44 @@ int status_format_counts(const StatusCounts *c, char *buf, size_t size) {
         return n < 0 || (size_t) n >= size ? -ENOBUFS : 0;
 }
 
+int status_append_rejected(char *buf, size_t size, const char *const *paths, size_t n) {
+        size_t base = strlen(buf), o = base;
+        int k;
+
+        if (base >= size)
+                return -ENOBUFS;
+        /* "; 2 files rejected: a.ibnet, b.ibnet": the names while they fit, else the count alone. */
+        for (size_t i = 0; i < n; i++) {
+                const char *name = strna(path_basename(paths[i]));
+
+                k = i == 0 ? snprintf(buf + o, size - o, "; %zu file%s rejected: %s", n, n == 1 ? "" : "s", name)
+                           : snprintf(buf + o, size - o, ", %s", name);
+                if (k < 0 || (size_t) k >= size - o) {
+                        k = snprintf(buf + base, size - base, "; %zu file%s rejected", n, n == 1 ? "" : "s");
+                        if (k < 0 || (size_t) k >= size - base) {
+                                buf[base] = 0;
+                                return -ENOBUFS;
+                        }
+                        return 0;
+                }
+                o += (size_t) k;
+        }
+        return 0;
+}
+
 int status_format_notify(json_object *view, char *buf, size_t size) {
         StatusCounts c = status_count(view);
+        json_object *rejected = json_get(view, "rejected_files");
+        size_t n = json_array_len(rejected);
+        _cleanup_free_ const char **paths = calloc(n + 1, sizeof(char *));
+        int r;
 
-        return status_format_counts(&c, buf, size);
+        if (!paths)
+                return -ENOMEM;
+        r = status_format_counts(&c, buf, size);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < n; i++)
+                paths[i] = json_get_str(json_object_array_get_idx(rejected, i), "path");
+        return status_append_rejected(buf, size, paths, n);
 }

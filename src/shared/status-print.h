@@ -64,3 +64,6 @@ int status_print_summary(FILE *f, json_object *view);
 int status_format_notify(json_object *view, char *buf, size_t size);
 /* The same from counts the caller made without a view (the agent, at every idle moment). */
 int status_format_counts(const StatusCounts *c, char *buf, size_t size);
+/* Appends "; N files rejected: a.ibnet, b.ibnet" to the STATUS= line in buf (the file names while they
+ * fit, else the count alone); nothing for n == 0. -ENOBUFS when not even the count fits. */
+int status_append_rejected(char *buf, size_t size, const char *const *paths, size_t n);

@@ -264,14 +264,41 @@ def test_plan_nothing(w):
 
 
 def test_reload(w):
+    """A rejected file: ipoibctl reload names file:line and exits 1, Reload() fails with InvalidConfig, the
+    last good version stays in force and status says so; an edit not yet reloaded is marked too."""
     w.start_agent()
-    with open(os.path.join(w.conf, "40-connectx6.ibnet"), "a") as f:
-        f.write("\n[Link]\nMTUU=1\n")
+    path = os.path.join(w.conf, "40-connectx6.ibnet")
+    with open(path) as f:
+        good = f.read()
     p = w.ctl("reload")
-    eq(p.returncode, 0, f"exit status ({p.stderr})")
-    assert "Reloaded 5 files." in p.stdout and "1 file is not used because of errors" in p.stdout, p.stdout
+    eq((p.returncode, p.stdout, p.stderr), (0, "Reloaded 5 files.\n", ""), "reload with nothing wrong")
+    with open(path, "a") as f:
+        f.write("# edited\n")
+    p = w.ctl("status", "mlx5_ib0")
+    assert "edited since it was loaded; ipoibctl reload applies it" in p.stdout, p.stdout
+    with open(path, "a") as f:
+        f.write("[Link]\nMTUU=1\n")
+    line = good.count("\n") + 3
+    p = w.ctl("reload")
+    eq(p.returncode, 1, f"exit status ({p.stdout} {p.stderr})")
+    eq(p.stderr, "ipoibctl: reload: 1 file rejected (the last good version stays in force where there was one):\n"
+       f"{path}:{line}: error: unknown key MTUU= in [Link]; known keys are MTU, RequireActivePort\n", "stderr")
     assert "40-connectx6.ibnet: keeping the last good version" in w.output(), w.output()[-2000:]
-    eq(json.loads(w.ctl("--json", "status", "mlx5_ib0").stdout)["links"][0]["state"], "configured", "state")
+    p = run(["busctl", "call", "org.ipoib.Agent1", "/org/ipoib/Agent1", "org.ipoib.Agent1.Manager", "Reload"], w.env)
+    eq(p.returncode, 1, "Reload via busctl")
+    assert "org.ipoib.Agent1.Error.InvalidConfig" in p.stderr or f"{path}:{line}: error" in p.stderr, p.stderr
+    j = json.loads(w.ctl("--json", "status", "mlx5_ib0").stdout)
+    l = j["links"][0]
+    eq((l["state"], l["mtu"]), ("configured", 4092), "the last good version runs")
+    eq(l["file_changed"], "has errors; the last good version runs (ipoibctl reload names them)", "file_changed")
+    eq(j["rejected_files"], [{"path": path, "last_good_running": True, "errors": [
+        f"{path}:{line}: error: unknown key MTUU= in [Link]; known keys are MTU, RequireActivePort"]}], "rejected_files")
+    with open(path, "w") as f:
+        f.write(good)
+    p = w.ctl("reload")
+    eq((p.returncode, p.stderr), (0, ""), "reload after the fix")
+    j = json.loads(w.ctl("--json", "status", "mlx5_ib0").stdout)
+    eq((j["rejected_files"], j["links"][0].get("file_changed")), ([], None), "nothing rejected, nothing changed")
 
 
 def test_policy_for_other_users(w):

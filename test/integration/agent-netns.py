@@ -386,7 +386,8 @@ def test_address_exists_with_other_prefix(ns):
 
 
 def test_sd_notify(ns):
-    """READY=1 after the first convergence, STATUS= with the counts, RELOADING=1 on SIGHUP."""
+    """READY=1 after the first convergence, STATUS= with the counts, RELOADING=1 on SIGHUP, and STATUS=
+    naming a file the reload rejected."""
     import socket
     ns.veth("v0")
     ns.write("10-v0.ibnet", VETH_FILE)
@@ -405,10 +406,13 @@ def test_sd_notify(ns):
         until("READY=1")
         expect_veth_config(ns)  # READY comes after the first convergence
         assert any("STATUS=1 link matched: 1 configured, 0 failed" in m for m in msgs), msgs
+        ns.write("20-bad.ibnet", "[Match]\nName=v9\n[Link]\nMTUU=1\n")
         a.reload()
         until("RELOADING=1")
         msgs.clear()
         until("READY=1")
+        # STATUS= names the rejected file.
+        until("STATUS=1 link matched: 1 configured, 0 failed; 1 file rejected: 20-bad.ibnet")
     finally:
         sock.close()
 
