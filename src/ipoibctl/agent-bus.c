@@ -84,7 +84,7 @@ static int say_socket_error(const char *dir, int r) {
         return r;
 }
 
-int agent_open(sd_bus **ret) {
+static int agent_open_full(sd_bus **ret, bool quiet) {
         bool explicit_dir;
         const char *dir = runtime_dir(&explicit_dir);
         int r, k;
@@ -92,7 +92,7 @@ int agent_open(sd_bus **ret) {
         if (explicit_dir) {
                 r = open_socket(dir, ret);
                 if (r != -ENOENT)
-                        return r < 0 ? say_socket_error(dir, r) : 0;
+                        return r >= 0 ? 0 : quiet ? r : say_socket_error(dir, r);
         }
         k = open_system_bus(ret);
         if (k > 0)
@@ -100,8 +100,10 @@ int agent_open(sd_bus **ret) {
         if (!explicit_dir) {
                 r = open_socket(dir, ret);
                 if (r != -ENOENT)
-                        return r < 0 ? say_socket_error(dir, r) : 0;
+                        return r >= 0 ? 0 : quiet ? r : say_socket_error(dir, r);
         }
+        if (quiet)
+                return -ESRCH;
         if (k < 0)
                 fprintf(stderr, "ipoibctl: ipoib-agent is not running (no system bus: %s; no %s/control)\n",
                         strerror(-k), dir);
@@ -109,6 +111,14 @@ int agent_open(sd_bus **ret) {
                 fprintf(stderr, "ipoibctl: ipoib-agent is not running (%s is not on the system bus; no %s/control)\n",
                         AGENT_BUS_NAME, dir);
         return -ESRCH;
+}
+
+int agent_open(sd_bus **ret) {
+        return agent_open_full(ret, false);
+}
+
+int agent_open_quiet(sd_bus **ret) {
+        return agent_open_full(ret, true);
 }
 
 int agent_call_on(sd_bus *bus, const char *method, sd_bus_message **ret_reply, sd_bus_error *ret_error) {

@@ -11,6 +11,8 @@ extern char *arg_runtime_dir; /* --runtime-dir; NULL: $IPOIB_RUNTIME_DIR, else R
 
 /* A connection to the agent, or a negative errno after saying why on stderr. */
 int agent_open(sd_bus **ret);
+/* The same, silent (wait-online asks again and again while the agent starts). */
+int agent_open_quiet(sd_bus **ret);
 /* method() with no arguments on bus; on failure returns the negative errno after saying why on stderr
  * (prefixed "ipoibctl: "), except that with ret_error an error the agent sent that is not one of the
  * generic ones (agent gone, access denied) is moved there unsaid, for the caller to say. */

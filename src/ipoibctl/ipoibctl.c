@@ -31,6 +31,8 @@ static const OptionHelp global_options_help[] = {
         { "   --offline", "check: the files only, not against this host" },
         { "   --dry-run", "import: print the files instead of writing them" },
         { "   --output-dir=DIR", "import: write into DIR instead of /etc/ipoib.d" },
+        { "   --timeout=SECS", "wait-online: give up after SECS (default 120, 0: never)" },
+        { "   --any", "wait-online: one link configured is enough" },
 };
 
 static const OptionHelp edit_options_help[] = {
@@ -174,9 +176,22 @@ static int option_error(int c, char *argv[]) {
         return -EINVAL;
 }
 
+/* "10", "2.5": seconds, into microseconds. */
+static int parse_seconds(const char *s, uint64_t *ret) {
+        char *end = NULL;
+        double d;
+
+        errno = 0;
+        d = strtod(s, &end);
+        if (errno != 0 || end == s || *end || !(d >= 0) || d > 1e9)
+                return -EINVAL;
+        *ret = (uint64_t) (d * 1e6);
+        return 0;
+}
+
 static int parse_argv(int argc, char *argv[]) {
         enum { ARG_VERSION = 0x100, ARG_JSON, ARG_NO_LEGEND, ARG_CONFIG_DIR, ARG_RUNTIME_DIR, ARG_SIMULATE,
-               ARG_RUNNING, ARG_DRY_RUN, ARG_OUTPUT_DIR, ARG_OFFLINE };
+               ARG_RUNNING, ARG_DRY_RUN, ARG_OUTPUT_DIR, ARG_OFFLINE, ARG_TIMEOUT, ARG_ANY };
         static const struct option global_options[] = {
                 { "help", no_argument, NULL, 'h' },
                 { "version", no_argument, NULL, ARG_VERSION },
@@ -189,6 +204,8 @@ static int parse_argv(int argc, char *argv[]) {
                 { "offline", no_argument, NULL, ARG_OFFLINE },
                 { "dry-run", no_argument, NULL, ARG_DRY_RUN },
                 { "output-dir", required_argument, NULL, ARG_OUTPUT_DIR },
+                { "timeout", required_argument, NULL, ARG_TIMEOUT },
+                { "any", no_argument, NULL, ARG_ANY },
                 {},
         };
         _cleanup_free_ struct option *options = options_merge(global_options, edit_options);
@@ -238,6 +255,15 @@ static int parse_argv(int argc, char *argv[]) {
                         break;
                 case ARG_OUTPUT_DIR:
                         arg_output_dir = optarg;
+                        break;
+                case ARG_TIMEOUT:
+                        if (parse_seconds(optarg, &arg_timeout_usec) < 0) {
+                                fprintf(stderr, "ipoibctl: --timeout: \"%s\" is not a number of seconds\n", optarg);
+                                return -EINVAL;
+                        }
+                        break;
+                case ARG_ANY:
+                        arg_any = true;
                         break;
                 case '?':
                 case ':':

@@ -73,6 +73,10 @@ int verb_plan(int argc, char *argv[]);
 int verb_down(int argc, char *argv[]);
 int verb_up(int argc, char *argv[]);
 int verb_reload(int argc, char *argv[]);
+/* wait-online's options (verb-wait.c): 0 = no timeout. */
+extern uint64_t arg_timeout_usec;
+extern bool arg_any;
+int verb_wait_online(int argc, char *argv[]);
 int verb_list(int argc, char *argv[]);
 int verb_import(int argc, char *argv[]);
 int verb_add(int argc, char *argv[]);

@@ -16,6 +16,7 @@ const Verb ipoibctl_verbs[] = {
         { "reload", 1, 1, verb_reload, "           make the agent read its files again" },
         { "down", 2, -1, verb_down, "LINK…      hold links down until \"up\" (maintenance)" },
         { "up", 2, -1, verb_up, "LINK…        release the hold of \"down\"" },
+        { "wait-online", 1, -1, verb_wait_online, "[LINK…]  wait until the links are configured" },
         { "check", 1, -1, verb_check, "[PATH…]   validate configuration files" },
         { "add", 2, 2, verb_add, "NAME [OPTION…]  write NAME.ibnet from the options below" },
         { "edit", 2, 2, verb_edit, "NAME  edit NAME.ibnet or a drop-in in $EDITOR, validated" },
