@@ -70,6 +70,22 @@ else
     fail "ExecStart=$exec_start, expected $SBINDIR/ipoib-agent"
 fi
 
+# systemctl reload runs ipoibctl reload, which fails naming file:line when a file is rejected (kill -HUP
+# would succeed whatever the agent thought of the files).
+exec_reload=$(sed -n 's/^ExecReload=//p' "$unit")
+if [[ $exec_reload == "$BINDIR/ipoibctl reload" ]]; then
+    pass "ExecReload=$exec_reload"
+else
+    fail "ExecReload=$exec_reload, expected $BINDIR/ipoibctl reload"
+fi
+wait_unit=$D$UNITDIR/ipoib-agent-wait-online.service
+if grep -qx "ExecStart=$BINDIR/ipoibctl wait-online" "$wait_unit" && grep -qx "Before=network-online.target shutdown.target" "$wait_unit" &&
+    grep -qx "WantedBy=network-online.target" "$wait_unit"; then
+    pass "ipoib-agent-wait-online.service runs ipoibctl wait-online before network-online.target"
+else
+    fail "ipoib-agent-wait-online.service: ExecStart=, Before= or WantedBy= is not what it should be"
+fi
+
 # systemd-analyze verify --root resolves the unit's commands inside the root, so it sees exactly what
 # was installed (ExecReload= is the installed ipoibctl). The root also needs the targets of the
 # default dependencies, taken from the host: they belong to systemd, not to us.
