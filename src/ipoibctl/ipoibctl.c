@@ -31,7 +31,7 @@ static const OptionHelp global_options_help[] = {
         { "   --offline", "check: the files only, not against this host" },
         { "   --dry-run", "import: print the files instead of writing them" },
         { "   --output-dir=DIR", "import: write into DIR instead of /etc/ipoib.d" },
-        { "   --timeout=SECS", "wait-online: give up after SECS (default 120, 0: never)" },
+        { "   --timeout=SECS", "wait-online: give up after SECS (default 120)" },
         { "   --any", "wait-online: one link configured is enough" },
 };
 
