@@ -883,6 +883,49 @@ START_TEST(test_missing_file) {
 }
 END_TEST
 
+/* A FIFO, file or drop-in, is refused at once: opened O_NONBLOCK, it cannot wait for a writer. */
+START_TEST(test_fifo_file) {
+        _cleanup_(test_load_done) TestLoad l = {};
+        _cleanup_free_ char *dropin_dir = NULL;
+
+        l.dir = test_mkdir_tmp();
+        l.path = test_path(l.dir, TEST_IBNET_NAME);
+        ck_assert_int_eq(mkfifo(l.path, 0644), 0);
+        test_load_written(&l, LOAD_CHECK_PERMISSIONS);
+        ck_assert_int_eq(l.r, -EBADFD);
+        test_assert_diag(&l.diags, DIAG_ERROR, l.path, 0, "not a regular file (a FIFO)");
+
+        ck_assert_int_eq(unlink(l.path), 0);
+        free(test_write(l.dir, TEST_IBNET_NAME, "[Match]\nName=ib0\n"));
+        dropin_dir = test_path(l.dir, TEST_IBNET_NAME ".d");
+        ck_assert_int_eq(mkdir(dropin_dir, 0755), 0);
+        l.dropin = test_path(l.dir, TEST_DROPIN_NAME);
+        ck_assert_int_eq(mkfifo(l.dropin, 0644), 0);
+        diag_list_done(&l.diags);
+        test_load_written(&l, 0);
+        ck_assert_int_eq(l.r, -EBADFD);
+        test_assert_diag(&l.diags, DIAG_ERROR, l.dropin, 0, "not a regular file (a FIFO)");
+}
+END_TEST
+
+START_TEST(test_too_large_file) {
+        _cleanup_(test_load_done) TestLoad l = {};
+        FILE *f;
+
+        l.dir = test_mkdir_tmp();
+        l.path = test_path(l.dir, TEST_IBNET_NAME);
+        f = fopen(l.path, "we");
+        ck_assert_ptr_nonnull(f);
+        fputs("[Match]\nName=ib0\n", f);
+        for (size_t n = 0; n <= IBNET_FILE_SIZE_MAX; n += 64)
+                fprintf(f, "# %061zu\n", n);
+        ck_assert_int_eq(fclose(f), 0);
+        test_load_written(&l, 0);
+        ck_assert_int_eq(l.r, -EFBIG);
+        test_assert_diag(&l.diags, DIAG_ERROR, l.path, 0, "too large");
+}
+END_TEST
+
 Suite *make_ibnet_parser_suite(void) {
         Suite *s = suite_create("ibnet-parser");
         TCase *tc;
@@ -916,6 +959,8 @@ Suite *make_ibnet_parser_suite(void) {
         tcase_add_test(tc, test_dropin_override);
         tcase_add_test(tc, test_dropin_order);
         tcase_add_test(tc, test_missing_file);
+        tcase_add_test(tc, test_fifo_file);
+        tcase_add_test(tc, test_too_large_file);
         suite_add_tcase(s, tc);
 
         tc = tcase_create("lines");

@@ -7,6 +7,7 @@
 
 #include "ibnet-load.h"
 #include "rail.h"
+#include "safe-file.h"
 #include "schema.h"
 #include "strv.h"
 
@@ -21,7 +22,8 @@
 #define INI_LINE_LIMIT 198
 
 typedef struct LoadState {
-        FILE *f;
+        const char *text; /* the whole file, read at once (safe_file_read()) */
+        size_t size, pos;
         ConfigContext ctx;
         char section[64];
         bool section_known;
@@ -128,6 +130,10 @@ static void reader_section_header(LoadState *s, char *p) {
         }
 }
 
+static int next_char(LoadState *s) {
+        return s->pos < s->size ? (unsigned char) s->text[s->pos++] : EOF;
+}
+
 static char *reader(char *buf, int size, void *userdata) {
         LoadState *s = userdata;
         size_t l = 0;
@@ -136,7 +142,7 @@ static char *reader(char *buf, int size, void *userdata) {
 
         /* Not fgets(): after a NUL byte strlen() would no longer find the end of the line, and the
          * line count would drift. */
-        while (l + 1 < (size_t) size && (c = getc(s->f)) != EOF) {
+        while (l + 1 < (size_t) size && (c = next_char(s)) != EOF) {
                 buf[l++] = (char) c;
                 if (c == '\n')
                         break;
@@ -147,7 +153,7 @@ static char *reader(char *buf, int size, void *userdata) {
         s->ctx.line++;
         if (c != EOF && c != '\n') {
                 /* The buffer is full: inih would cut the line and parse the rest as a new line. */
-                while ((c = getc(s->f)) != EOF && c != '\n')
+                while ((c = next_char(s)) != EOF && c != '\n')
                         ;
                 load_error(s, "line longer than %s characters; shorten it (a list may be split over "
                               "several lines that repeat the key)",
@@ -259,25 +265,30 @@ static int handler(void *userdata, const char *section, const char *key, const c
         return 1;
 }
 
-static int check_permissions(FILE *f, const char *path, DiagList *diags) {
-        struct stat st;
+/* Opens and reads the file without blocking (a FIFO, a socket or a device is refused, and so is a file
+ * over SAFE_FILE_SIZE_MAX); as root also refuses a file someone else could have written. */
+static int read_config_file(const char *path, LoadFlags flags, DiagList *diags, char **ret, size_t *ret_size) {
+        char why[SAFE_FILE_WHY_MAX];
+        int r;
 
-        if (fstat(fileno(f), &st) < 0)
-                return negative_errno();
-        if (st.st_uid != 0) {
-                diag_add(diags, DIAG_ERROR, path, 0,
-                         "refused: owned by uid %u, not root; run chown root:root %s", (unsigned) st.st_uid,
-                         path);
-                return -EPERM;
+        /* Symbolic links are followed: a link to a file elsewhere is that file (ibnet(5)). */
+        r = safe_file_read(path, (flags & LOAD_CHECK_PERMISSIONS) ? SAFE_FILE_TRUST : 0, IBNET_FILE_SIZE_MAX, ret,
+                           ret_size, why);
+        if (r >= 0)
+                return 0;
+        if (!why[0])
+                diag_add(diags, DIAG_ERROR, path, 0, "cannot open: %s", strerror(-r));
+        else if (r == -EPERM)
+                diag_add(diags, DIAG_ERROR, path, 0, "refused: %s; run chown root:root %s", why, path);
+        else if (r == -EACCES) {
+                diag_add(diags, DIAG_ERROR, path, 0, "refused: %s; run chmod go-w %s", why, path);
+                r = -EPERM; /* one answer for "someone else could have written it" */
         }
-        if (st.st_mode & (S_IWGRP | S_IWOTH)) {
-                diag_add(diags, DIAG_ERROR, path, 0,
-                         "refused: writable by %s (mode %04o); run chmod go-w %s",
-                         (st.st_mode & S_IWOTH) ? "everyone" : "its group", (unsigned) (st.st_mode & 07777),
-                         path);
-                return -EPERM;
-        }
-        return 0;
+        else if (r == -EBADFD)
+                diag_add(diags, DIAG_ERROR, path, 0, "%s; only regular files are read", why);
+        else /* "too large (...)", "a symbolic link ..." */
+                diag_add(diags, DIAG_ERROR, path, 0, "%s", why);
+        return r;
 }
 
 /* FNV-1a over what tells one version of a file from the next; a file that cannot be stat()ed adds
@@ -307,31 +318,27 @@ uint64_t ib_network_files_stamp(char *const *files) {
 }
 
 static int parse_one(IbNetwork *n, const char *path, LoadFlags flags, DiagList *diags, LoadState *s) {
-        _cleanup_fclose_ FILE *f = NULL;
+        _cleanup_free_ char *text = NULL;
+        size_t size = 0;
         int r;
 
         r = strv_extend(&n->files, path);
         if (r < 0)
                 return r;
-        f = fopen(path, "re");
-        if (!f) {
-                r = negative_errno();
-                diag_add(diags, DIAG_ERROR, path, 0, "cannot open: %s", strerror(-r));
+        r = read_config_file(path, flags, diags, &text, &size);
+        if (r < 0)
                 return r;
-        }
         {
+                /* The change stamp (ib_network_files_stamp()): the file just read, by path (stat()
+                 * does not block, whatever the file is). */
                 struct stat st;
 
-                n->stamp = stamp_mix(n->files[1] ? n->stamp : STAMP_INIT, fstat(fileno(f), &st) >= 0 ? &st : NULL);
-        }
-        if (flags & LOAD_CHECK_PERMISSIONS) {
-                r = check_permissions(f, path, diags);
-                if (r < 0)
-                        return r;
+                n->stamp = stamp_mix(n->files[1] ? n->stamp : STAMP_INIT, stat(path, &st) >= 0 ? &st : NULL);
         }
 
         *s = (LoadState) {
-                .f = f,
+                .text = text,
+                .size = size,
                 .ctx = { .network = n, .file = n->files[strv_length(n->files) - 1], .diags = diags },
                 .have_match_header = s->have_match_header,
                 .match_header_line = s->match_header_line,
@@ -343,10 +350,6 @@ static int parse_one(IbNetwork *n, const char *path, LoadFlags flags, DiagList *
                 /* inih saw something the reader and handler did not: say where. */
                 diag_add(diags, DIAG_ERROR, path, (unsigned) r, "syntax error; expected [Section] or KEY=VALUE");
                 s->error_lines++;
-        }
-        if (ferror(f)) {
-                diag_add(diags, DIAG_ERROR, path, 0, "read error");
-                return -EIO;
         }
         return s->error_lines > 0 ? -EINVAL : 0;
 }

@@ -46,6 +46,9 @@ int conf_files_add_path(ConfFileList *l, const char *path);
 /* Moves the files, masks and notes of from to the end of l. */
 int conf_file_list_merge(ConfFileList *l, ConfFileList *from);
 
+/* A larger file (or drop-in) is refused with "too large": 100,000 Address= lines fit (about 2 MB). */
+#define IBNET_FILE_SIZE_MAX ((size_t) 4 * 1024 * 1024)
+
 typedef enum LoadFlags {
         LOAD_CHECK_PERMISSIONS = 1 << 0, /* refuse files not owned by root or writable by others */
 } LoadFlags;
