@@ -377,6 +377,10 @@ json_object *describe_view(Manager *m) {
         add_unmatched(root, m, links, n);
         add(root, "rejected_files", rejected_json(m));
         add(root, "changes", json_object_new_int64((int64_t) m->queue.n_sent));
+        a = json_object_new_array();
+        STRV_FOREACH(w, m->warnings)
+                json_object_array_add(a, jstr(*w));
+        add(root, "warnings", a);
         return root;
 }
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <net/if_arp.h>
@@ -57,6 +58,7 @@ Manager *manager_free(Manager *m) {
         strv_free(m->config_dirs);
         strv_free(m->holds);
         free(m->runtime_dir);
+        strv_free(m->warnings);
         owner_done(&m->owner);
         request_queue_done(&m->queue);
         sd_event_source_unref(m->reconcile_source);
@@ -560,9 +562,44 @@ static int on_sigterm(sd_event_source *s, const struct signalfd_siginfo *si, voi
         return 0;
 }
 
-int manager_start(Manager *m, Backend *backend) {
+/* Logs a warning and keeps it for status. */
+static void manager_warn(Manager *m, const char *fmt, ...) _printf_(2, 3);
+static void manager_warn(Manager *m, const char *fmt, ...) {
+        char *s = NULL;
+        va_list ap;
+
+        va_start(ap, fmt);
+        if (vasprintf(&s, fmt, ap) < 0)
+                s = NULL;
+        va_end(ap);
+        if (!s) {
+                log_oom();
+                return;
+        }
+        log_warning("%s", s);
+        (void) strv_consume(&m->warnings, s);
+}
+
+/* Creates and removes a file: the only sure answer to "can the record be written here?" (a read-only
+ * mount answers access() wrongly for root on some file systems, and a full one only on write). */
+static int runtime_dir_probe(const char *dir) {
+        _cleanup_free_ char *p = NULL;
+        int fd;
+
+        if (asprintf(&p, "%s/.probe.XXXXXX", dir) < 0)
+                return -ENOMEM;
+        fd = mkostemp(p, O_CLOEXEC);
+        if (fd < 0)
+                return negative_errno();
+        (void) close(fd);
+        (void) unlink(p);
+        return 0;
+}
+
+/* The runtime directory and the record in it. Nothing here stops the agent: without a record it still
+ * configures links, and what the kernel marks as its own (owner.h) is still known after a restart. */
+static int manager_open_record(Manager *m) {
         _cleanup_free_ char *owned = NULL;
-        sigset_t ss;
         unsigned bad = 0;
         int r;
 
@@ -572,17 +609,42 @@ int manager_start(Manager *m, Backend *backend) {
                         return log_oom();
         }
         if (mkdir(m->runtime_dir, 0755) < 0 && errno != EEXIST)
-                return log_error_errno(errno, "Failed to create %s: %m", m->runtime_dir);
+                r = negative_errno();
+        else
+                r = runtime_dir_probe(m->runtime_dir);
+        if (r == -ENOMEM)
+                return log_oom();
+        if (r < 0)
+                manager_warn(m,
+                             "%s is not writable (%s): what the agent creates is not recorded, and after a "
+                             "restart only what the kernel marks as the agent's is removed by it",
+                             m->runtime_dir, strerror(-r));
         if (asprintf(&owned, "%s/owned", m->runtime_dir) < 0)
                 return log_oom();
         r = owner_load(&m->owner, owned, &bad);
-        if (r < 0)
-                return log_error_errno(r, "Failed to read %s: %m", owned);
+        if (r == -ENOMEM)
+                return log_oom();
+        if (r < 0 && m->owner.refused)
+                manager_warn(m, "%s is not trusted, ignoring it: %s; nothing it names is removed", owned,
+                             m->owner.refused);
+        else if (r < 0)
+                manager_warn(m, "Failed to read %s, ignoring it: %s; nothing it names is removed", owned,
+                             strerror(-r));
         if (bad > 0)
                 log_warning("%s: ignored %u unreadable line%s.", owned, bad, bad == 1 ? "" : "s");
         r = manager_load_holds(m);
         if (r < 0)
                 log_warning_errno(r, "Failed to read %s/holds, no link is held down: %m", m->runtime_dir);
+        return 0;
+}
+
+int manager_start(Manager *m, Backend *backend) {
+        sigset_t ss;
+        int r;
+
+        r = manager_open_record(m);
+        if (r < 0)
+                return r;
 
         sigemptyset(&ss);
         sigaddset(&ss, SIGHUP);

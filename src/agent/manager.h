@@ -31,6 +31,9 @@ typedef struct Manager {
          * so the agent's addresses need no record line. Until then they are recorded. */
         bool address_proto_kept;
         bool record_write_failed; /* logged once until a write succeeds */
+        /* What the agent cannot do as it should (a runtime directory it cannot write, a record it does
+         * not trust): logged once at start and shown by status (Describe()'s "warnings"). */
+        char **warnings;
 
         RequestQueue queue; /* every change to the kernel goes through it */
 

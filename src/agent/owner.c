@@ -7,6 +7,7 @@
 #include "ibnet.h"
 #include "owner.h"
 #include "parse-util.h"
+#include "safe-file.h"
 
 static void owned_link_free(OwnedLink *l) {
         if (!l)
@@ -25,6 +26,7 @@ void owner_done(Owner *o) {
         strmap_foreach(&o->links, free_one, NULL);
         strmap_done(&o->links);
         o->path = mfree(o->path);
+        o->refused = mfree(o->refused);
 }
 
 const OwnedLink *owner_get(const Owner *o, const char *ifname) {
@@ -463,21 +465,45 @@ static int parse_line(Owner *o, char *line) {
         return -EINVAL;
 }
 
+/* The record is believed only if the agent could have written it: a regular file (a FIFO would block
+ * the read), not a symbolic link, owned by root or the agent's user and writable by no one else, in a
+ * directory with the same properties. Otherwise whoever wrote it could make the agent delete what it
+ * names. Returns the open file, NULL with *ret 0 when there is none, or -errno (o->refused says why). */
+static int owner_open(Owner *o, const char *path, FILE **ret) {
+        char why[SAFE_FILE_WHY_MAX];
+        int fd;
+
+        *ret = NULL;
+        fd = safe_file_open(path, SAFE_FILE_NOFOLLOW | SAFE_FILE_TRUST | SAFE_FILE_TRUST_DIR, OWNER_RECORD_SIZE_MAX,
+                            why);
+        if (fd == -ENOENT)
+                return 0;
+        if (fd < 0) {
+                o->refused = strdup(why[0] ? why : strerror(-fd));
+                return o->refused ? fd : -ENOMEM;
+        }
+        *ret = fdopen(fd, "re");
+        if (!*ret) {
+                close(fd);
+                return -ENOMEM;
+        }
+        return 0;
+}
+
 int owner_load(Owner *o, const char *path, unsigned *ret_bad_lines) {
         _cleanup_fclose_ FILE *f = NULL;
         unsigned bad = 0;
         char line[256];
         int r;
 
+        if (ret_bad_lines)
+                *ret_bad_lines = 0;
         o->path = strdup(path);
         if (!o->path)
                 return -ENOMEM;
-        f = fopen(path, "re");
-        if (!f) {
-                if (ret_bad_lines)
-                        *ret_bad_lines = 0;
-                return errno == ENOENT ? 0 : negative_errno();
-        }
+        r = owner_open(o, path, &f);
+        if (r < 0 || !f)
+                return r;
         while (fgets(line, sizeof(line), f)) {
                 if (line[0] == '#' || line[0] == '\n')
                         continue;

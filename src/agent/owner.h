@@ -47,14 +47,21 @@ typedef struct OwnedLink {
 typedef struct Owner {
         StrMap links; /* ifname → OwnedLink */
         char *path;
+        char *refused; /* why the record on disk was not believed (owner_load()), or NULL */
         bool dirty;
         bool intents_dirty; /* an intent is not on disk yet: write before sending */
         unsigned n_saves;   /* writes of the record: for tests */
 } Owner;
 
+/* 10,000 links with a few objects each; a larger record is refused. */
+#define OWNER_RECORD_SIZE_MAX ((size_t) 16 * 1024 * 1024)
+
 void owner_done(Owner *o);
 /* Reads the record; a missing file is an empty record. Bad lines are skipped and counted. Intents
- * read back are lost ones: owner_settle() decides them after the first dump. */
+ * read back are lost ones: owner_settle() decides them after the first dump. A record the
+ * agent could not have written (owner_open() in owner.c: not a regular file, a symbolic link, someone
+ * else's or writable by others, or in such a directory) is not read: the record stays empty, the
+ * result is -errno and o->refused says why, for a warning. */
 int owner_load(Owner *o, const char *path, unsigned *ret_bad_lines);
 /* Writes the record if it changed (temporary file + rename). */
 int owner_save(Owner *o);

@@ -176,10 +176,20 @@ size_t status_print_unmatched(FILE *f, json_object *view) {
         return n;
 }
 
+size_t status_print_warnings(FILE *f, json_object *view) {
+        json_object *w = json_get(view, "warnings");
+
+        for (size_t i = 0; i < json_array_len(w); i++)
+                fprintf(f, "Warning: %s\n", strna(json_object_get_string(json_object_array_get_idx(w, i))));
+        return json_array_len(w);
+}
+
 void status_print_overview(FILE *f, json_object *view) {
         json_object *links = json_get(view, "links");
         size_t shown = 0;
 
+        if (status_print_warnings(f, view) > 0)
+                fputc('\n', f);
         for (size_t i = 0; i < json_array_len(links); i++) {
                 json_object *l = json_object_array_get_idx(links, i);
 
@@ -227,6 +237,7 @@ int status_print_summary(FILE *f, json_object *view) {
                 print_row(f, json_get_str(e, "name"), json_get_str(e, "state"), json_get_str(e, "path"),
                           json_get_str(e, "reason"));
         }
+        status_print_warnings(f, view);
         fprintf(f, "%zu link%s matched, %zu configured, %" PRId64 " change%s sent\n", c.matched,
                 c.matched == 1 ? "" : "s", c.configured, changes, changes == 1 ? "" : "s");
         return c.configured == c.matched ? 0 : 1;

@@ -52,6 +52,10 @@ void status_print_link(FILE *f, json_object *link);
 /* The files that configure nothing, one "PATH: why" line each; returns how many. */
 size_t status_print_unmatched(FILE *f, json_object *view);
 
+/* The agent's "warnings" (a runtime directory it cannot write, a record it does not trust), one
+ * "Warning: ..." line each; returns how many. */
+size_t status_print_warnings(FILE *f, json_object *view);
+
 /* ipoibctl status without names: the managed links in full, then the files that configure nothing. */
 void status_print_overview(FILE *f, json_object *view);
 
