@@ -339,6 +339,29 @@ START_TEST(test_default_search_path) {
 }
 END_TEST
 
+/* Which directories were read, missing or not directories: the agent tells a vanished directory from
+ * an empty one with this. */
+START_TEST(test_dirs_read) {
+        _cleanup_(search_path_done) SearchPath p;
+
+        search_path_init(&p);
+        list(&p);
+        ck_assert_uint_eq(p.list.dirs_read, 7); /* all three, empty */
+        ck_assert_uint_eq(p.list.dirs_not_dir, 0);
+
+        ck_assert_int_eq(rmdir(p.dirs[1]), 0);
+        list(&p);
+        ck_assert_uint_eq(p.list.dirs_read, 5);
+        ck_assert_uint_eq(p.list.dirs_not_dir, 0);
+
+        free(test_write(p.root, "run", "")); /* a file where the directory was */
+        list(&p);
+        ck_assert_uint_eq(p.list.dirs_read, 5);
+        ck_assert_uint_eq(p.list.dirs_not_dir, 2);
+        test_assert_diag(&p.list.notes, DIAG_WARNING, p.dirs[1], 0, "not a directory");
+}
+END_TEST
+
 Suite *make_conf_files_suite(void) {
         Suite *s = suite_create("conf-files");
         TCase *tc;
@@ -359,6 +382,7 @@ Suite *make_conf_files_suite(void) {
         tcase_add_test(tc, test_dropin_overrides_value);
         tcase_add_test(tc, test_add_path);
         tcase_add_test(tc, test_add_path_root);
+        tcase_add_test(tc, test_dirs_read);
         suite_add_tcase(s, tc);
 
         return s;

@@ -7,11 +7,28 @@
 
 #include <stdint.h>
 #include <systemd/sd-event.h>
+#include <time.h>
 
 #include "action.h"
 #include "kernel.h"
 
 typedef struct Backend Backend;
+
+/* A backend delivers at most one slice of work per dispatch of its event source and leaves the rest
+ * for the next loop iteration (the sources stay ready), so that SIGTERM, whose source has a higher
+ * priority, is handled between two slices: within 100 ms in every mode. */
+#define BACKEND_SLICE_USEC 5000u
+
+static inline uint64_t backend_now_usec(void) {
+        struct timespec ts;
+
+        (void) clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (uint64_t) ts.tv_sec * 1000000u + (uint64_t) ts.tv_nsec / 1000u;
+}
+
+static inline bool backend_slice_over(uint64_t start_usec) {
+        return backend_now_usec() - start_usec >= BACKEND_SLICE_USEC;
+}
 
 /* Called by the backend from the event loop. Objects passed are only valid during the call. */
 typedef struct BackendEvents {

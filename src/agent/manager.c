@@ -63,6 +63,8 @@ Manager *manager_free(Manager *m) {
         request_queue_done(&m->queue);
         sd_event_source_unref(m->reconcile_source);
         sd_event_source_disable_unref(m->resync_timer);
+        sd_event_source_disable_unref(m->sigterm_source);
+        sd_event_source_disable_unref(m->sigint_source);
         sd_event_unref(m->event);
         return mfree(m);
 }
@@ -84,16 +86,45 @@ static IbConfigEntry *config_find(IbConfig *c, const char *name) {
         return NULL;
 }
 
+/* A directory of the search path that vanished (moved away, replaced by a file) is not "nothing
+ * configured": everything the agent created would go. Only a present, readable directory with no files
+ * means that. A directory that did not exist at the last load and still does not is fine. */
+static int config_dirs_check(Manager *m, char *const *dirs, const ConfFileList *files, bool reload) {
+        unsigned i = 0;
+
+        STRV_FOREACH(dir, dirs) {
+                uint64_t bit = (uint64_t) 1 << i++;
+
+                if (files->dirs_not_dir & bit) {
+                        log_error("%s: not a directory; %s.", *dir,
+                                  reload ? "keeping the last good configuration" : "not starting");
+                        return -ENOTDIR;
+                }
+                if (reload && (m->config_dirs_read & bit) && !(files->dirs_read & bit)) {
+                        log_error("%s: the configuration directory is gone; keeping the last good configuration "
+                                  "(to configure nothing, remove its files, not the directory).",
+                                  *dir);
+                        return -ENOENT;
+                }
+        }
+        return 0;
+}
+
 int manager_load_config(Manager *m, bool reload) {
+        char *const *dirs = m->config_dirs ?: (char *const *) ibnet_search_path;
         _cleanup_(conf_file_list_done) ConfFileList files = {};
         _cleanup_(diag_list_done) DiagList diags = {};
         _cleanup_(ib_config_done) IbConfig c = {};
         _cleanup_strv_free_ char **rejected = NULL;
         int r;
 
-        r = conf_files_list(m->config_dirs ?: (char *const *) ibnet_search_path, &files);
+        r = conf_files_list(dirs, &files);
         if (r < 0)
-                return log_error_errno(r, "Failed to list configuration files: %m");
+                return log_error_errno(r, "Failed to list configuration files%s: %m",
+                                       reload ? "; keeping the last good configuration" : "");
+        r = config_dirs_check(m, dirs, &files, reload);
+        if (r < 0)
+                return r;
         r = ib_config_load(&files, geteuid() == 0 ? LOAD_CHECK_PERMISSIONS : 0, &diags, &c);
         if (r < 0)
                 return log_error_errno(r, "Failed to load configuration: %m");
@@ -128,6 +159,7 @@ int manager_load_config(Manager *m, bool reload) {
         diag_list_done(&m->config_diags);
         m->config_diags = diags;
         diags = (DiagList) {};
+        m->config_dirs_read = files.dirs_read;
         log_info("%s %zu configuration file%s.", reload ? "Reloaded" : "Loaded", m->config.n,
                  m->config.n == 1 ? "" : "s");
         return 0;
@@ -558,6 +590,9 @@ static int on_sigterm(sd_event_source *s, const struct signalfd_siginfo *si, voi
         Manager *m = userdata;
 
         (void) sd_notify(false, "STOPPING=1");
+        log_info("Stopping on %s.", si->ssi_signo == SIGINT ? "SIGINT" : "SIGTERM");
+        /* An interrupted --oneshot did not converge: not success. */
+        m->exit_status = m->oneshot ? 1 : 0;
         (void) sd_event_exit(m->event, 0);
         return 0;
 }
@@ -653,11 +688,15 @@ int manager_start(Manager *m, Backend *backend) {
         sigprocmask(SIG_BLOCK, &ss, NULL);
         r = sd_event_add_signal(m->event, NULL, SIGHUP, on_sighup, m);
         if (r >= 0)
-                r = sd_event_add_signal(m->event, NULL, SIGTERM, on_sigterm, m);
+                r = sd_event_add_signal(m->event, &m->sigterm_source, SIGTERM, on_sigterm, m);
         if (r >= 0)
-                r = sd_event_add_signal(m->event, NULL, SIGINT, on_sigterm, m);
+                r = sd_event_add_signal(m->event, &m->sigint_source, SIGINT, on_sigterm, m);
         if (r < 0)
                 return log_error_errno(r, "Failed to watch signals: %m");
+        /* Before anything else that is pending: work comes in slices (the backends deliver a bounded
+         * batch per dispatch), and a stop request goes first between two of them. */
+        (void) sd_event_source_set_priority(m->sigterm_source, SD_EVENT_PRIORITY_IMPORTANT);
+        (void) sd_event_source_set_priority(m->sigint_source, SD_EVENT_PRIORITY_IMPORTANT);
         (void) sd_event_set_watchdog(m->event, true);
 
         r = sd_event_add_defer(m->event, &m->reconcile_source, on_reconcile, m);

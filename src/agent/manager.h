@@ -25,6 +25,7 @@ typedef struct Manager {
         DiagList config_diags;        /* what the last load said, sorted (Reload() returns it) */
         char **config_dirs;
         char **holds;              /* links held down by ipoibctl down (hold.h) */
+        uint64_t config_dirs_read; /* the search path's directories of the last good load (ConfFileList) */
         char *runtime_dir;
         Owner owner;
         /* An address came back with IFA_PROTO = RTPROT_IPOIB: this kernel keeps the mark (Linux 6.1+),
@@ -52,6 +53,7 @@ typedef struct Manager {
         bool dumping;      /* a dump is running: plan nothing until it is complete */
         bool resync_again; /* another dump was asked for while one ran */
         sd_event_source *resync_timer; /* retries a dump that could not be started */
+        sd_event_source *sigterm_source, *sigint_source;
         bool ready_notified;
         bool oneshot;
         bool dry_run; /* --dry-run: plan once after the first dump, print it, send nothing */

@@ -116,6 +116,7 @@ static bool dropin_dir_exists(const StrMap *dd, const char *name, unsigned dir_i
 }
 
 /* Adds the entries of dir ending in suffix, unless a name is already known (an earlier dir wins).
+ * Returns 1 when dir was read, 0 when it does not exist, -ENOTDIR when it is not a directory.
  * In a drop-in directory (dropin_dir), a file that does not end in suffix is noted: it is ignored.
  * In a search directory, NAME.ibnet.d directories are recorded in dd (with dir_index). */
 static int name_set_add_dir(NameSet *s, const char *dir, const char *suffix, bool dropin_dir, DiagList *notes,
@@ -126,7 +127,7 @@ static int name_set_add_dir(NameSet *s, const char *dir, const char *suffix, boo
 
         d = opendir(dir);
         if (!d)
-                return errno == ENOENT || errno == ENOTDIR ? 0 : negative_errno();
+                return errno == ENOENT ? 0 : negative_errno();
         while ((de = readdir(d))) {
                 _cleanup_free_ char *path = NULL;
                 NameEntry *known;
@@ -176,7 +177,7 @@ static int name_set_add_dir(NameSet *s, const char *dir, const char *suffix, boo
                 if (r < 0)
                         return r;
         }
-        return 0;
+        return 1;
 }
 
 static int name_entry_cmp(const void *a, const void *b) {
@@ -218,7 +219,7 @@ static int collect_dropins(char *const *dirs, const char *name, const StrMap *dd
                 if (asprintf(&d, "%s/%s.d", *dir, name) < 0)
                         return -ENOMEM;
                 r = name_set_add_dir(&set, d, ".conf", true, notes, NULL, 0);
-                if (r < 0)
+                if (r < 0 && r != -ENOTDIR) /* a file named NAME.ibnet.d holds no drop-ins */
                         return r;
         }
         name_set_sort(&set);
@@ -314,9 +315,18 @@ int conf_files_list(char *const *dirs, ConfFileList *ret) {
         if (strv_length((char **) dirs) > sizeof(uintptr_t) * 8)
                 return -E2BIG; /* the drop-in directories are a bit mask per name */
         STRV_FOREACH(dir, dirs) {
-                r = name_set_add_dir(&set, *dir, ".ibnet", false, &l.notes, dd, i++);
+                r = name_set_add_dir(&set, *dir, ".ibnet", false, &l.notes, dd, i);
+                if (r == -ENOTDIR) {
+                        l.dirs_not_dir |= (uint64_t) 1 << i;
+                        r = diag_add(&l.notes, DIAG_WARNING, *dir, 0,
+                                     "not a directory, so no file of it is read; the agent keeps its last "
+                                     "good configuration while a directory of its search path is not one");
+                }
                 if (r < 0)
                         return r;
+                if (r > 0)
+                        l.dirs_read |= (uint64_t) 1 << i;
+                i++;
         }
         r = note_orphaned_dropin_dirs(dirs, dd, &set, &l.notes);
         if (r < 0)

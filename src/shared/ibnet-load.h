@@ -29,6 +29,9 @@ typedef struct ConfFileList {
         /* What the search skipped and why (masks, orphaned drop-in directories, drop-ins without
          * .conf): nothing is dropped silently. ib_config_load() passes them on. */
         DiagList notes;
+        /* Bit i for dirs[i] of conf_files_list(): it was read (a directory, maybe empty), or it exists
+         * but is not a directory. Neither bit: it does not exist. */
+        uint64_t dirs_read, dirs_not_dir;
 } ConfFileList;
 
 void conf_file_list_done(ConfFileList *l);
@@ -38,8 +41,10 @@ extern const char *const ibnet_search_path[];
 
 /* Lists NAME.ibnet over dirs (earlier dirs win for the same NAME; an empty file or a symlink to
  * /dev/null masks), with the drop-ins of NAME from all dirs (same rule per drop-in name), sorted by
- * name. A missing dir is not an error. Masks, drop-in directories of no NAME.ibnet and drop-ins not
- * named *.conf are reported in ret->notes. */
+ * name. A missing dir is not an error, nor is one that is not a directory (a warning in the notes):
+ * ret->dirs_read and ret->dirs_not_dir say which was which, for the agent, which must not take a
+ * vanished directory for "nothing configured". Masks, drop-in directories of no NAME.ibnet and
+ * drop-ins not named *.conf are reported in ret->notes. */
 int conf_files_list(char *const *dirs, ConfFileList *ret);
 /* One file given by path; its drop-ins are PATH.d/ *.conf. */
 int conf_files_add_path(ConfFileList *l, const char *path);

@@ -304,11 +304,13 @@ static void process_event_datagram(NetlinkBackend *b, uint8_t *buf, ssize_t len)
 
 static int on_event_io(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
         NetlinkBackend *b = userdata;
+        uint64_t start = backend_now_usec();
         bool overrun = false;
         ssize_t n;
 
-        /* Drain: one recvmsg() is one datagram, and epoll only wakes us again for new ones. */
-        for (;;) {
+        /* Drain, one slice at a time (backend.h): the socket stays readable, and epoll (level-triggered)
+         * wakes us again for the rest. */
+        while (!backend_slice_over(start)) {
                 n = recv_datagram(fd, b->ev_buf, RECV_BUF_SIZE);
                 if (n == -EAGAIN)
                         break;
@@ -539,9 +541,12 @@ static void send_barrier(NetlinkBackend *b) {
 
 static int on_cmd_io(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
         NetlinkBackend *b = userdata;
+        uint64_t start = backend_now_usec();
         ssize_t n;
 
-        for (;;) {
+        /* One slice (backend.h): each answer may send more requests, whose answers are already queued
+         * when sendmsg() returns, so draining to EAGAIN could be a whole convergence. */
+        while (!backend_slice_over(start)) {
                 int rem;
 
                 n = recv_datagram(fd, b->cmd_buf, RECV_BUF_SIZE);

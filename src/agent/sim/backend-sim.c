@@ -143,17 +143,29 @@ static void deliver(BackendSim *s, const SimItem *item) {
         }
 }
 
+/* One slice per dispatch (backend.h): the answers submit() more, so "until the queue is empty" was a
+ * whole convergence in one callback, and SIGTERM waited for it (minutes with thousands of children). */
 static int on_defer(sd_event_source *src, void *userdata) {
         BackendSim *s = userdata;
+        uint64_t start = backend_now_usec();
+        size_t i;
 
-        /* Callbacks may submit() more, which appends; deliver until the queue is empty. Items are
-         * copied out first since the queue may move. */
-        for (size_t i = 0; i < s->n_queue; i++) {
+        /* Callbacks may submit() more, which appends. Items are copied out first since the queue may
+         * move. After a slice the rest waits for the next loop iteration, so that a signal (a higher
+         * priority) is seen in between. */
+        for (i = 0; i < s->n_queue; i++) {
                 SimItem item = s->queue[i];
 
                 deliver(s, &item);
+                if (backend_slice_over(start)) {
+                        i++;
+                        break;
+                }
         }
-        s->n_queue = 0;
+        memmove(s->queue, s->queue + i, (s->n_queue - i) * sizeof(SimItem));
+        s->n_queue -= i;
+        if (s->n_queue > 0)
+                return sd_event_source_set_enabled(s->defer, SD_EVENT_ONESHOT);
         return 0;
 }
 
