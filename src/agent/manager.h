@@ -57,6 +57,7 @@ typedef struct Manager {
         bool ready_notified;
         bool oneshot;
         bool dry_run; /* --dry-run: plan once after the first dump, print it, send nothing */
+        bool stopping; /* SIGTERM or SIGINT: exit as fast as possible */
         int exit_status;
 } Manager;
 

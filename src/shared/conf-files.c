@@ -128,13 +128,15 @@ static int name_set_add_dir(NameSet *s, const char *dir, const char *suffix, boo
         d = opendir(dir);
         if (!d)
                 return errno == ENOENT ? 0 : negative_errno();
-        while ((de = readdir(d))) {
+        for (unsigned n = 1; (de = readdir(d)); n++) {
                 _cleanup_free_ char *path = NULL;
                 NameEntry *known;
                 const char *why;
                 struct stat st;
                 bool is_dir;
 
+                if (n % 256 == 0 && stop_signal_pending())
+                        return -EINTR;
                 if (de->d_name[0] == '.')
                         continue;
                 if (!endswith(de->d_name, suffix)) {

@@ -44,7 +44,7 @@ extern const char *const ibnet_search_path[];
  * name. A missing dir is not an error, nor is one that is not a directory (a warning in the notes):
  * ret->dirs_read and ret->dirs_not_dir say which was which, for the agent, which must not take a
  * vanished directory for "nothing configured". Masks, drop-in directories of no NAME.ibnet and
- * drop-ins not named *.conf are reported in ret->notes. */
+ * drop-ins not named *.conf are reported in ret->notes. -EINTR when stop_signal_pending() (macros.h). */
 int conf_files_list(char *const *dirs, ConfFileList *ret);
 /* One file given by path; its drop-ins are PATH.d/ *.conf. */
 int conf_files_add_path(ConfFileList *l, const char *path);
@@ -100,7 +100,8 @@ IbNetwork *ib_config_find_child(const IbConfig *c, const IbLinkIdentity *pid, co
                                 const char *ifname);
 
 /* Loads every file of the list, then the cross-file checks, which reject the later file of a
- * conflicting pair. Returns the number of rejected files (>= 0) or -errno (-ENOMEM). */
+ * conflicting pair. Returns the number of rejected files (>= 0) or -errno (-ENOMEM; -EINTR when
+ * stop_signal_pending(), see macros.h). */
 int ib_config_load(const ConfFileList *files, LoadFlags flags, DiagList *diags, IbConfig *ret);
 
 /* The cross-file checks on their own: rejects (unrefs and NULLs) the later of each conflicting pair

@@ -122,6 +122,11 @@ const char *endswith(const char *s, const char *suffix) _pure_;
  * then rename(), so readers see the old or the new content, never a part. -errno on failure. */
 int write_file_atomic(const char *path, const char *text, bool sync);
 
+/* SIGTERM or SIGINT is blocked and pending: a process that handles them from its event loop (the agent,
+ * through a signalfd) wants to stop. Long loops (thousands of files) check it and give up with -EINTR, so
+ * that a stop is not delayed; in a process that does not block them it is never true. */
+bool stop_signal_pending(void);
+
 /* Convert a libc -1/errno return into -errno, once, at the edge. */
 static inline int negative_errno(void) {
         return errno > 0 ? -errno : -EIO;

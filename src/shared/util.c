@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <sys/stat.h>
 
@@ -34,6 +35,12 @@ int write_file_atomic(const char *path, const char *text, bool sync) {
                 return r;
         }
         return 0;
+}
+
+bool stop_signal_pending(void) {
+        sigset_t ss;
+
+        return sigpending(&ss) == 0 && (sigismember(&ss, SIGTERM) == 1 || sigismember(&ss, SIGINT) == 1);
 }
 
 void *greedy_realloc(void **p, size_t *allocated, size_t need, size_t sz) {

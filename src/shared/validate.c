@@ -552,6 +552,8 @@ int ib_config_load(const ConfFileList *files, LoadFlags flags, DiagList *diags, 
         FOREACH_ARRAY(f, files->files, files->n) {
                 IbNetwork *n = NULL;
 
+                if ((f - files->files) % 64 == 63 && stop_signal_pending())
+                        return -EINTR; /* thousands of files must not delay a stop */
                 r = ibnet_load(f, flags, diags, &n);
                 if (r == -ENOMEM)
                         return r;

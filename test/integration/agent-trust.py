@@ -369,6 +369,38 @@ def test_sigterm_oneshot_many_links(ctx, n=1000):
     assert p.returncode == 1, f"an interrupted --oneshot exits 1, not {p.returncode}"
 
 
+def test_sigterm_during_reload_of_many_files(ctx, n=10000, trials=3):
+    """SIGTERM while a reload reads n files: the listing and the load stop between two files
+    (stop_signal_pending()). The best of a few trials: this machine may be shared, and 100 ms of wall
+    time is what is measured."""
+    import socket
+    ns = ctx.ns
+    for i in range(n):
+        ns.write(f"{i:05d}-x.ibnet", f"[Match]\nName=x{i}\n[Network]\nAddress=10.{i // 250}.{i % 250}.1/24\n")
+    best = None
+    for trial in range(trials):
+        path = os.path.join(ns.dir, f"notify{trial}")
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        sock.bind(path)
+        sock.settimeout(60)
+        try:
+            a = ns.agent({"NOTIFY_SOCKET": path})
+
+            def until(word):
+                while word not in sock.recv(4096).decode():
+                    pass
+            until("READY=1")
+            a.reload()
+            until("RELOADING=1")  # sent just before the files are read
+            took = exit_latency(a.p, signal.SIGTERM)
+        finally:
+            sock.close()
+        best = took if best is None else min(best, took)
+        if best < SIGNAL_DEADLINE:
+            break
+    assert best < SIGNAL_DEADLINE, f"exit {best * 1000:.1f} ms after SIGTERM, best of {trials}"
+
+
 def sim_children_files(s, per_port):
     for parent in ("mlx4_ib0", "mlx4_ib1", "mlx5_ib0"):
         for k in range(per_port):
