@@ -68,6 +68,9 @@ struct Backend {
          * (the request queue caps them anyway). The backend may lower it at any time, e.g. when its
          * socket turns out to hold fewer answers than it assumed. */
         size_t max_in_flight;
+        /* Set by the manager when it stops on SIGTERM/SIGINT: free() leaves unfinished work undone (the
+         * simulated fabric's view) instead of finishing it, which could take seconds. */
+        bool stopping;
 };
 
 static inline int backend_start(Backend *b) {

@@ -615,6 +615,8 @@ static int on_sigterm(sd_event_source *s, const struct signalfd_siginfo *si, voi
         (void) sd_notify(false, "STOPPING=1");
         log_info("Stopping on %s.", si->ssi_signo == SIGINT ? "SIGINT" : "SIGTERM");
         m->stopping = true;
+        if (m->backend)
+                m->backend->stopping = true;
         /* An interrupted --oneshot did not converge: not success. */
         m->exit_status = m->oneshot ? 1 : 0;
         (void) sd_event_exit(m->event, 0);

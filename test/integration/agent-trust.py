@@ -435,19 +435,8 @@ def sim_children_files(s, per_port):
                                              f"[Network]\nAddress=10.{k}.{pkey & 0xff}.1/24\n")
 
 
-def sim_view_is_incremental():
-    """Before the view was written incrementally, one change of the simulated fabric rewrote every file of
-    every netdev, so one step of a run with hundreds of children took seconds, longer than any slice."""
-    src = os.path.join(os.path.dirname(os.path.dirname(HERE)), "src", "agent", "sim", "backend-sim.c")
-    with open(src) as f:
-        return "sim_view_note" in f.read()
-
-
 def test_sigterm_simulate_long_run(ctx):
     """The simulated fabric delivers its answers in slices: a signal is handled between two."""
-    if not sim_view_is_incremental():
-        raise Skip("the simulated fabric rewrites its whole view per change (issue 11 item 9): one step "
-                   "takes seconds")
     s = ctx.sim
     sim_children_files(s, 200)
     s.write_fabric()
@@ -459,8 +448,6 @@ def test_sigterm_simulate_long_run(ctx):
 
 
 def test_sigint_simulate_oneshot(ctx):
-    if not sim_view_is_incremental():
-        raise Skip("the simulated fabric rewrites its whole view per change (issue 11 item 9)")
     s = ctx.sim
     sim_children_files(s, 200)
     s.write_fabric()
