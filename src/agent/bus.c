@@ -58,6 +58,8 @@ static int method_plan_files(sd_bus_message *msg, void *userdata, sd_bus_error *
         return r < 0 ? bus_error_set_errnof(error, r, "Cannot plan the files on disk: %m") : r;
 }
 
+/* The bus policy says so too; the daemon does not rely on it alone. On the control socket the creds
+ * are the peer's SO_PEERCRED, checked at accept() already. */
 static int check_privileged(sd_bus_message *msg, sd_bus_error *error, const char *what) {
         _cleanup_(sd_bus_creds_unrefp) sd_bus_creds *creds = NULL;
         uid_t uid;
@@ -137,20 +139,12 @@ static int reply_reload(sd_bus_message *msg, Manager *m) {
 }
 
 static int method_reload(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
-        _cleanup_(sd_bus_creds_unrefp) sd_bus_creds *creds = NULL;
         Manager *m = userdata;
-        uid_t uid;
         int r;
 
-        /* The bus policy says so too; the daemon does not rely on it alone. On the control socket
-         * the creds are the peer's SO_PEERCRED, checked at accept() already. */
-        r = sd_bus_query_sender_creds(msg, SD_BUS_CREDS_EUID, &creds);
-        if (r >= 0)
-                r = sd_bus_creds_get_euid(creds, &uid);
+        r = check_privileged(msg, error, "reload ipoib-agent");
         if (r < 0)
-                return bus_error_set_errnof(error, r, "Cannot tell who is calling: %m");
-        if (!uid_is_privileged(uid))
-                return bus_error_set_errnof(error, -EPERM, "Only root may reload ipoib-agent.");
+                return r;
 
         r = manager_reload(m);
         if (r < 0)
