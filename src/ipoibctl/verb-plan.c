@@ -195,71 +195,75 @@ static int plan_running(json_object **ret_plan, json_object **ret_view) {
         return agent_json("Describe", ret_view) < 0 ? -ENOTCONN : 0;
 }
 
+/* The plan of the files on disk: from the running agent when it runs (it knows its backend and what it
+ * learned), else from a dry run here. Its status as agent_dry_run()'s (0, 2, 1: files with errors);
+ * -1 when the reason has been said and there is nothing to print. */
+static int plan_files(json_object **ret) {
+        int status = -ESRCH;
+
+        if (!arg_config_dirs && !arg_simulate) {
+                status = plan_files_of_agent(ret);
+                if (status == -ESRCH)
+                        fprintf(stderr, "ipoibctl plan: planning against the kernel here instead.\n");
+                else if (status < 0)
+                        return -1;
+                else if (json_object_get_int64(json_get(*ret, "rejected")) > 0) {
+                        fprintf(stderr, "ipoibctl plan: %" PRId64 " file(s) with errors keep their running "
+                                        "version (see ipoibctl check).\n",
+                                json_object_get_int64(json_get(*ret, "rejected")));
+                        return 1;
+                }
+                if (status != -ESRCH)
+                        return status;
+        }
+        status = agent_dry_run(ret, false);
+        if (status == -ENOEXEC)
+                fprintf(stderr, "ipoibctl: cannot run %s (is the agent installed? $IPOIB_AGENT names another)\n",
+                        agent_path());
+        else if (status < 0)
+                fprintf(stderr, "ipoibctl: the dry run of %s failed: %s\n", agent_path(), strerror(-status));
+        else if (status == 1)
+                /* Its stderr named them. A reload keeps their running version, which a fresh dry run does
+                 * not know: a plan without them would be wrong. */
+                fprintf(stderr, "ipoibctl plan: fix the files above (a reload keeps their running "
+                                "version), then plan again.\n");
+        return status < 0 || status == 1 ? -1 : status;
+}
+
+static int config_dirs_ok(void) {
+        _cleanup_(diag_list_done) DiagList diags = {};
+
+        if (check_config_dirs(&diags) == 0)
+                return 0;
+        FOREACH_ARRAY(d, diags.items, diags.n) {
+                _cleanup_free_ char *t = diag_format(d);
+
+                fprintf(stderr, "%s\n", strna(t));
+        }
+        return -EINVAL;
+}
+
 int verb_plan(int argc, char *argv[]) {
         _cleanup_(json_object_putp) json_object *j = NULL, *running_view = NULL;
         json_object *view, *links;
         size_t shown, n_changes = 0;
-        bool local = false;
         int status = 0, r;
 
         if (arg_running && arg_simulate) {
                 fprintf(stderr, "ipoibctl plan: --running and --simulate do not go together\n");
                 return -EINVAL;
         }
-        if (!arg_running) {
-                _cleanup_(diag_list_done) DiagList diags = {};
-
-                if (check_config_dirs(&diags) > 0) {
-                        FOREACH_ARRAY(d, diags.items, diags.n) {
-                                _cleanup_free_ char *t = diag_format(d);
-
-                                fprintf(stderr, "%s\n", strna(t));
-                        }
-                        return 1;
-                }
-        }
         if (arg_running) {
                 if (plan_running(&j, &running_view) < 0)
                         return 1;
                 view = running_view;
         } else {
-                /* The files of the search path, and an agent runs: it knows its backend and what it
-                 * learned, so it is asked. Otherwise the dry run here. */
-                status = -ESRCH;
-                if (!arg_config_dirs && !arg_simulate) {
-                        status = plan_files_of_agent(&j);
-                        if (status == -ESRCH)
-                                fprintf(stderr, "ipoibctl plan: planning against the kernel here instead.\n");
-                        else if (status < 0)
-                                return 1;
-                        else if (json_object_get_int64(json_get(j, "rejected")) > 0) {
-                                fprintf(stderr, "ipoibctl plan: %" PRId64 " file(s) with errors keep their running "
-                                                "version (see ipoibctl check).\n",
-                                        json_object_get_int64(json_get(j, "rejected")));
-                                status = 1;
-                        }
-                }
-                if (status == -ESRCH) {
-                        local = true;
-                        status = agent_dry_run(&j, false);
-                }
-                if (status == -ENOEXEC) {
-                        fprintf(stderr, "ipoibctl: cannot run %s (is the agent installed? $IPOIB_AGENT names another)\n",
-                                agent_path());
+                if (config_dirs_ok() < 0)
                         return 1;
-                }
-                if (status < 0) {
-                        fprintf(stderr, "ipoibctl: the dry run of %s failed: %s\n", agent_path(), strerror(-status));
+                status = plan_files(&j);
+                if (status < 0)
                         return 1;
-                }
                 view = json_get(j, "view");
-                if (status == 1 && local) {
-                        /* Its stderr named them. A reload keeps their running version, which a fresh
-                         * dry run does not know: a plan without them would be wrong. */
-                        fprintf(stderr, "ipoibctl plan: fix the files above (a reload keeps their running "
-                                        "version), then plan again.\n");
-                        return 1;
-                }
         }
         r = argc > 1 ? names_check(view, argc, argv) : 0;
         if (argc > 1)
@@ -277,6 +281,6 @@ int verb_plan(int argc, char *argv[]) {
                         printf("%zu change%s.\n", n_changes, n_changes == 1 ? "" : "s");
         }
         if (r != 0 || status == 1)
-                return 1; /* no such link, or a file that a reload would reject */
+                return 1; /* no such link, or files with errors (their running version stays) */
         return n_changes > 0 ? 2 : 0;
 }

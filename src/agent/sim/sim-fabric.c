@@ -251,11 +251,77 @@ static int parse_port_state(JsonObject *v, IbPortState *ret) {
         return 0;
 }
 
+/* What parse_port_key() saw of the keys that have defaults or are required. */
+typedef struct PortSeen {
+        bool bcast, guid, max;
+        JsonObject *netdev;
+} PortSeen;
+
+/* One key of a port object; q is its path for messages. */
+static int parse_port_key(SimPortConf *p, const char *key, JsonObject *v, const char *q, PortSeen *seen,
+                          char **err) {
+        uint32_t u;
+
+        if (streq(key, "port")) {
+                CHECK(get_u32(v, 254, &u) < 0 || u == 0 ? -EINVAL : 0, q, "expected 1…254");
+                p->number = u;
+        } else if (streq(key, "guid")) {
+                const char *s = json_object_is_type(v, json_type_string)
+                                        ? json_object_get_string(v)
+                                        : "";
+
+                CHECK(parse_guid(s, &p->guid), q, "expected a GUID such as \"0002:c903:0001:2345\"");
+                seen->guid = true;
+        } else if (streq(key, "subnet_prefix")) {
+                struct in6_addr a;
+
+                CHECK(json_object_is_type(v, json_type_string) &&
+                                      inet_pton(AF_INET6, json_object_get_string(v), &a) == 1
+                              ? 0
+                              : -EINVAL,
+                      q, "expected an IPv6 prefix such as \"fe80::\"");
+                memcpy(p->subnet_prefix, &a, 8);
+        } else if (streq(key, "state"))
+                CHECK(parse_port_state(v, &p->state), q, "expected down, init, armed or active");
+        else if (streq(key, "active_mtu") || streq(key, "max_mtu") || streq(key, "bcast_mtu")) {
+                CHECK(get_u32(v, 4096, &u) < 0 || u < 256 || (u & (u - 1)) != 0 ? -EINVAL : 0, q,
+                      "expected an IB MTU: 256, 512, 1024, 2048 or 4096");
+                if (streq(key, "active_mtu"))
+                        p->active_mtu = u;
+                else if (streq(key, "max_mtu")) {
+                        p->max_mtu = u;
+                        seen->max = true;
+                } else {
+                        p->bcast_mtu = u;
+                        seen->bcast = true;
+                }
+        } else if (streq(key, "lid") || streq(key, "sm_lid")) {
+                CHECK(get_u32(v, 0xffff, &u), q, "expected a LID (0…0xffff)");
+                *(streq(key, "lid") ? &p->lid : &p->sm_lid) = (uint16_t) u;
+        } else if (streq(key, "pkeys")) {
+                size_t n = json_object_is_type(v, json_type_array) ? json_object_array_length(v) : 0;
+
+                bool ok = json_object_is_type(v, json_type_array) && n <= IB_PKEY_TABLE_MAX;
+
+                CHECK(ok ? 0 : -EINVAL, q, "expected an array of at most %d P_Keys",
+                      IB_PKEY_TABLE_MAX);
+                for (size_t i = 0; i < n; i++) {
+                        CHECK(get_u32(json_object_array_get_idx(v, i), 0xffff, &u), q,
+                              "bad P_Key #%zu", i);
+                        p->pkeys[i] = (uint16_t) u;
+                }
+                p->n_pkeys = n;
+        } else if (streq(key, "netdev"))
+                seen->netdev = v;
+        else
+                return fail(err, q, "unknown key");
+        return 0;
+}
+
 static int parse_port(JsonObject *o, const char *path, SimHcaConf *h, SimFabric *f, char **err) {
         SimPortConf *p = &h->ports[h->n_ports];
-        JsonObject *netdev = NULL;
-        bool has_bcast = false, has_guid = false, has_max = false;
-        uint32_t u;
+        PortSeen seen = {};
+        JsonObject *netdev;
         size_t idx;
         int r;
 
@@ -275,68 +341,19 @@ static int parse_port(JsonObject *o, const char *path, SimHcaConf *h, SimFabric 
                 pathf(q, "%s.%s", path, key);
                 if (is_comment(key))
                         continue;
-                if (streq(key, "port")) {
-                        CHECK(get_u32(v, 254, &u) < 0 || u == 0 ? -EINVAL : 0, q, "expected 1…254");
-                        p->number = u;
-                } else if (streq(key, "guid")) {
-                        const char *s = json_object_is_type(v, json_type_string)
-                                                ? json_object_get_string(v)
-                                                : "";
-
-                        CHECK(parse_guid(s, &p->guid), q, "expected a GUID such as \"0002:c903:0001:2345\"");
-                        has_guid = true;
-                } else if (streq(key, "subnet_prefix")) {
-                        struct in6_addr a;
-
-                        CHECK(json_object_is_type(v, json_type_string) &&
-                                              inet_pton(AF_INET6, json_object_get_string(v), &a) == 1
-                                      ? 0
-                                      : -EINVAL,
-                              q, "expected an IPv6 prefix such as \"fe80::\"");
-                        memcpy(p->subnet_prefix, &a, 8);
-                } else if (streq(key, "state"))
-                        CHECK(parse_port_state(v, &p->state), q, "expected down, init, armed or active");
-                else if (streq(key, "active_mtu") || streq(key, "max_mtu") || streq(key, "bcast_mtu")) {
-                        CHECK(get_u32(v, 4096, &u) < 0 || u < 256 || (u & (u - 1)) != 0 ? -EINVAL : 0, q,
-                              "expected an IB MTU: 256, 512, 1024, 2048 or 4096");
-                        if (streq(key, "active_mtu"))
-                                p->active_mtu = u;
-                        else if (streq(key, "max_mtu")) {
-                                p->max_mtu = u;
-                                has_max = true;
-                        } else {
-                                p->bcast_mtu = u;
-                                has_bcast = true;
-                        }
-                } else if (streq(key, "lid") || streq(key, "sm_lid")) {
-                        CHECK(get_u32(v, 0xffff, &u), q, "expected a LID (0…0xffff)");
-                        *(streq(key, "lid") ? &p->lid : &p->sm_lid) = (uint16_t) u;
-                } else if (streq(key, "pkeys")) {
-                        size_t n = json_object_is_type(v, json_type_array) ? json_object_array_length(v) : 0;
-
-                        bool ok = json_object_is_type(v, json_type_array) && n <= IB_PKEY_TABLE_MAX;
-
-                        CHECK(ok ? 0 : -EINVAL, q, "expected an array of at most %d P_Keys",
-                              IB_PKEY_TABLE_MAX);
-                        for (size_t i = 0; i < n; i++) {
-                                CHECK(get_u32(json_object_array_get_idx(v, i), 0xffff, &u), q,
-                                      "bad P_Key #%zu", i);
-                                p->pkeys[i] = (uint16_t) u;
-                        }
-                        p->n_pkeys = n;
-                } else if (streq(key, "netdev"))
-                        netdev = v;
-                else
-                        return fail(err, q, "unknown key");
+                r = parse_port_key(p, key, v, q, &seen, err);
+                if (r < 0)
+                        return r;
         }
-        if (!has_guid)
+        netdev = seen.netdev;
+        if (!seen.guid)
                 return fail(err, path, "a port needs \"guid\"");
         if (!netdev)
                 return fail(err, path, "a port needs \"netdev\"");
-        if (!has_bcast)
+        if (!seen.bcast)
                 p->bcast_mtu = p->active_mtu;
         /* ibv_port_attr: the active MTU is negotiated down from the maximum, never above it. */
-        if (!has_max)
+        if (!seen.max)
                 p->max_mtu = p->active_mtu;
         else if (p->max_mtu < p->active_mtu)
                 return fail(err, path, "max_mtu %u is below active_mtu %u", p->max_mtu, p->active_mtu);
