@@ -10,6 +10,7 @@
 #include "in-addr-util.h"
 #include "macros.h"
 #include "parse-util.h"
+#include "strv.h"
 #include "test-suites.h"
 
 /* ---- parse_boolean ---- */
@@ -19,6 +20,23 @@ static void test_parse_boolean_one(const char *s, int expected) {
                 parse_boolean(s) == expected, "parse_boolean(\"%s\") = %d, expected %d", s, parse_boolean(s),
                 expected);
 }
+
+START_TEST(test_strv_remove) {
+        _cleanup_strv_free_ char **l = NULL;
+
+        ck_assert_int_eq(strv_extend(&l, "ib0"), 0);
+        ck_assert_int_eq(strv_extend(&l, "ib1"), 0);
+        ck_assert_int_eq(strv_extend(&l, "ib0"), 0);
+        strv_remove(l, "ib0");
+        ck_assert_uint_eq(strv_length(l), 1);
+        ck_assert_str_eq(l[0], "ib1");
+        strv_remove(l, "nope");
+        ck_assert_uint_eq(strv_length(l), 1);
+        strv_remove(l, "ib1");
+        ck_assert_uint_eq(strv_length(l), 0);
+        strv_remove(NULL, "ib1");
+}
+END_TEST
 
 START_TEST(test_parse_boolean) {
         static const struct {
@@ -688,6 +706,7 @@ Suite *make_parse_util_suite(void) {
         TCase *tc;
 
         tc = tcase_create("numbers");
+        tcase_add_test(tc, test_strv_remove);
         tcase_add_test(tc, test_parse_boolean);
         tcase_add_test(tc, test_safe_atou32);
         tcase_add_test(tc, test_parse_pkey);

@@ -46,18 +46,6 @@ int manager_load_holds(Manager *m) {
         return 0;
 }
 
-static void strv_remove(char **l, const char *s) {
-        char **w = l;
-
-        STRV_FOREACH(i, l)
-                if (streq(*i, s))
-                        free(*i);
-                else
-                        *w++ = *i;
-        if (w)
-                *w = NULL;
-}
-
 bool manager_link_held(Manager *m, const char *ifname) {
         return strv_contains(m->holds, ifname);
 }

@@ -16,6 +16,8 @@ size_t strv_length(char *const *l) _pure_;
 int strv_extend(char ***l, const char *value);
 int strv_consume(char ***l, char *value);
 bool strv_contains(char *const *l, const char *s) _pure_;
+/* Removes (and frees) every entry equal to s, in place. */
+void strv_remove(char **l, const char *s);
 char **strv_copy(char *const *l);
 bool strv_equal(char *const *a, char *const *b) _pure_;
 /* Splits at runs of whitespace; empty words are dropped. */

@@ -96,6 +96,18 @@ int strv_extend(char ***l, const char *value) {
         return strv_consume(l, strdup(value));
 }
 
+void strv_remove(char **l, const char *s) {
+        char **w = l;
+
+        STRV_FOREACH(i, l)
+                if (streq(*i, s))
+                        free(*i);
+                else
+                        *w++ = *i;
+        if (w)
+                *w = NULL;
+}
+
 bool strv_contains(char *const *l, const char *s) {
         STRV_FOREACH(i, l)
                 if (streq(*i, s))
