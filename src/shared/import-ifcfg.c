@@ -586,6 +586,8 @@ static int route_line(const char *path, unsigned line, const char *text, int fam
         k = strv_split_ws(text, &w);
         if (k < 0)
                 return k;
+        if (!w || !w[0])
+                return 0; /* only blanks that the line reader does not trim (found by fuzz-import) */
         is_default = streq(w[0], "default");
         if (!is_default && import_format_prefix(diags, path, line, "route", w[0], family,
                                                 family == AF_INET ? 32 : 128, dst, sizeof(dst)) < 0)
