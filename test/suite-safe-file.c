@@ -5,6 +5,7 @@
  * user) could have written. check runs each test in a child with a timeout: a blocking open fails. */
 
 #include <check.h>
+#include <fcntl.h>
 #include <pwd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -76,6 +77,42 @@ START_TEST(test_regular) {
         ck_assert_int_eq(safe_file_read(t.path, 0, 0, &text, &size, NULL), 0);
         ck_assert_uint_eq(size, 0);
         ck_assert_str_eq(text, "");
+}
+END_TEST
+
+/* Relative to a directory fd, with the fstat() of what was read; a file of several read() sizes is read
+ * whole (one read() of the fstat() size, then the end). */
+START_TEST(test_read_at) {
+        _cleanup_(tree_done) Tree t = {};
+        _cleanup_free_ char *text = NULL, *big = NULL;
+        _cleanup_close_ int dfd = -EBADF;
+        size_t size = 0, n = 300 * 1024 + 7;
+        struct stat st, st2;
+
+        tree_init(&t);
+        big = malloc(n);
+        ck_assert_ptr_nonnull(big);
+        for (size_t i = 0; i < n; i++)
+                big[i] = (char) ('a' + i % 26);
+        free(test_write_data(t.dir, "f", big, n, 0644));
+        dfd = open(t.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        ck_assert_int_ge(dfd, 0);
+        ck_assert_int_eq(safe_file_read_at(dfd, "f", SAFE_FILE_TRUST, 0, &text, &size, &st, t.why), 0);
+        ck_assert_uint_eq(size, n);
+        ck_assert_int_eq(memcmp(text, big, n), 0);
+        ck_assert_int_eq(text[n], 0);
+        ck_assert_int_eq(stat(t.path, &st2), 0);
+        ck_assert(st.st_ino == st2.st_ino && st.st_dev == st2.st_dev && st.st_size == st2.st_size);
+
+        /* The directory rules name the directory by path: not with a directory fd. */
+        free(text);
+        text = NULL;
+        ck_assert_int_eq(safe_file_read_at(dfd, "f", SAFE_FILE_TRUST_DIR, 0, &text, &size, NULL, t.why), -EINVAL);
+
+        /* A FIFO relative to the directory is refused, not waited for. */
+        ck_assert_int_eq(mkfifoat(dfd, "p.ibnet", 0644), 0);
+        ck_assert_int_eq(safe_file_read_at(dfd, "p.ibnet", 0, 0, &text, &size, NULL, t.why), -EBADFD);
+        ck_assert_msg(strstr(t.why, "FIFO"), "why: %s", t.why);
 }
 END_TEST
 
@@ -216,6 +253,7 @@ Suite *make_safe_file_suite(void) {
         tcase_add_unchecked_fixture(tc, test_tmp_setup, test_tmp_teardown);
         tcase_set_timeout(tc, 10);
         tcase_add_test(tc, test_regular);
+        tcase_add_test(tc, test_read_at);
         tcase_add_test(tc, test_fifo);
         tcase_add_test(tc, test_socket);
         tcase_add_test(tc, test_device_and_directory);

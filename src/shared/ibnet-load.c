@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
 #include <ctype.h>
+#include <fcntl.h>
 #include <ini.h>
 #include <strings.h>
 #include <sys/stat.h>
@@ -267,13 +268,14 @@ static int handler(void *userdata, const char *section, const char *key, const c
 
 /* Opens and reads the file without blocking (a FIFO, a socket or a device is refused, and so is a file
  * over SAFE_FILE_SIZE_MAX); as root also refuses a file someone else could have written. */
-static int read_config_file(const char *path, LoadFlags flags, DiagList *diags, char **ret, size_t *ret_size) {
+static int read_config_file(const char *path, LoadFlags flags, DiagList *diags, char **ret, size_t *ret_size,
+                            struct stat *ret_st) {
         char why[SAFE_FILE_WHY_MAX];
         int r;
 
         /* Symbolic links are followed: a link to a file elsewhere is that file (ibnet(5)). */
-        r = safe_file_read(path, (flags & LOAD_CHECK_PERMISSIONS) ? SAFE_FILE_TRUST : 0, IBNET_FILE_SIZE_MAX, ret,
-                           ret_size, why);
+        r = safe_file_read_at(AT_FDCWD, path, (flags & LOAD_CHECK_PERMISSIONS) ? SAFE_FILE_TRUST : 0,
+                              IBNET_FILE_SIZE_MAX, ret, ret_size, ret_st, why);
         if (r >= 0)
                 return 0;
         if (!why[0])
@@ -320,21 +322,18 @@ uint64_t ib_network_files_stamp(char *const *files) {
 static int parse_one(IbNetwork *n, const char *path, LoadFlags flags, DiagList *diags, LoadState *s) {
         _cleanup_free_ char *text = NULL;
         size_t size = 0;
+        struct stat st;
         int r;
 
         r = strv_extend(&n->files, path);
         if (r < 0)
                 return r;
-        r = read_config_file(path, flags, diags, &text, &size);
+        r = read_config_file(path, flags, diags, &text, &size, &st);
         if (r < 0)
                 return r;
-        {
-                /* The change stamp (ib_network_files_stamp()): the file just read, by path (stat()
-                 * does not block, whatever the file is). */
-                struct stat st;
-
-                n->stamp = stamp_mix(n->files[1] ? n->stamp : STAMP_INIT, stat(path, &st) >= 0 ? &st : NULL);
-        }
+        /* The change stamp (ib_network_files_stamp()): the file just read, as fstat() saw it when it was
+         * opened (the same file a stat() of its path finds, without another system call). */
+        n->stamp = stamp_mix(n->files[1] ? n->stamp : STAMP_INIT, &st);
 
         *s = (LoadState) {
                 .text = text,

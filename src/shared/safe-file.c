@@ -38,8 +38,18 @@ const char *safe_file_type_name(mode_t mode) {
         return "of an unknown type";
 }
 
+/* The effective UID, asked once: the trust check runs per configuration file (10,000 of them). The
+ * agent and ipoibctl never change it. */
+static uid_t effective_uid(void) {
+        static uid_t cached = (uid_t) -1;
+
+        if (cached == (uid_t) -1)
+                cached = geteuid();
+        return cached;
+}
+
 int safe_file_check_trust(const struct stat *st, const char *what, char *why) {
-        uid_t me = geteuid();
+        uid_t me = effective_uid();
         const char *sep = isempty(what) ? "" : " ";
 
         if (st->st_uid != 0 && st->st_uid != me) {
@@ -83,67 +93,89 @@ static int open_trusted_dir(const char *path, const char **ret_base, char *why) 
         return TAKE_FD(dfd);
 }
 
-int safe_file_open(const char *path, SafeFileFlags flags, size_t max_size, char *why) {
+/* safe_file_open() relative to dirfd (AT_FDCWD: as open()), and what fstat() said of the file opened. */
+static int safe_file_openat_stat(int dirfd, const char *path, SafeFileFlags flags, size_t max_size, struct stat *st,
+                                 char *why) {
         _cleanup_close_ int dfd = -EBADF, fd = -EBADF;
         const char *base = path;
         int oflags = O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY;
-        struct stat st;
         int r;
 
-        why_set(why, "%s", "");
+        if (why)
+                why[0] = 0;
         if (flags & SAFE_FILE_NOFOLLOW)
                 oflags |= O_NOFOLLOW;
         if (flags & SAFE_FILE_TRUST_DIR) {
+                if (dirfd != AT_FDCWD && path[0] != '/')
+                        return -EINVAL; /* open_trusted_dir() names the directory by path */
                 dfd = open_trusted_dir(path, &base, why);
                 if (dfd < 0)
                         return dfd;
+                dirfd = dfd;
         }
         /* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer. */
-        fd = openat(dfd >= 0 ? dfd : AT_FDCWD, base, oflags);
+        fd = openat(dirfd, base, oflags);
         if (fd < 0) {
                 r = negative_errno();
                 if (r == -ELOOP && (flags & SAFE_FILE_NOFOLLOW))
                         why_set(why, "a symbolic link, which is not followed here");
                 return r;
         }
-        if (fstat(fd, &st) < 0)
+        if (fstat(fd, st) < 0)
                 return negative_errno();
-        if (!S_ISREG(st.st_mode)) {
-                why_set(why, "not a regular file (%s)", safe_file_type_name(st.st_mode));
+        if (!S_ISREG(st->st_mode)) {
+                why_set(why, "not a regular file (%s)", safe_file_type_name(st->st_mode));
                 return -EBADFD;
         }
         if (max_size == 0)
                 max_size = SAFE_FILE_SIZE_MAX;
-        if ((uintmax_t) st.st_size > max_size) {
-                why_set(why, "too large (%jd bytes; the limit is %zu)", (intmax_t) st.st_size, max_size);
+        if ((uintmax_t) st->st_size > max_size) {
+                why_set(why, "too large (%jd bytes; the limit is %zu)", (intmax_t) st->st_size, max_size);
                 return -EFBIG;
         }
         if (flags & SAFE_FILE_TRUST) {
-                r = safe_file_check_trust(&st, "", why);
+                r = safe_file_check_trust(st, "", why);
                 if (r < 0)
                         return r;
         }
         return TAKE_FD(fd);
 }
 
-int safe_file_read(const char *path, SafeFileFlags flags, size_t max_size, char **ret, size_t *ret_size,
-                   char *why) {
+int safe_file_open(const char *path, SafeFileFlags flags, size_t max_size, char *why) {
+        struct stat st;
+
+        return safe_file_openat_stat(AT_FDCWD, path, flags, max_size, &st, why);
+}
+
+int safe_file_read_at(int dirfd, const char *path, SafeFileFlags flags, size_t max_size, char **ret,
+                      size_t *ret_size, struct stat *ret_st, char *why) {
         _cleanup_close_ int fd = -EBADF;
         _cleanup_free_ char *buf = NULL;
         size_t n = 0, allocated = 0;
+        struct stat st;
 
         if (max_size == 0)
                 max_size = SAFE_FILE_SIZE_MAX;
-        fd = safe_file_open(path, flags, max_size, why);
+        fd = safe_file_openat_stat(dirfd, path, flags, max_size, &st, why);
         if (fd < 0)
                 return fd;
+        /* The size fstat() gave, plus 2: one read() fills it, and a short read of a regular file is its
+         * end, so a file of a few hundred bytes costs one read() and one allocation, not a 64 KiB buffer
+         * and a second read() for the end. One byte beyond the size tells a file that grew since
+         * fstat(): then the loop reads on, up to one byte beyond the limit. */
+        allocated = MIN((size_t) st.st_size, max_size) + 2;
+        buf = malloc(allocated);
+        if (!buf)
+                return -ENOMEM;
         for (;;) {
+                size_t want;
                 ssize_t k;
 
-                /* One byte beyond the limit tells a file that grew since fstat(). */
-                if (!GREEDY_REALLOC(buf, allocated, MIN(n + 65536, max_size + 2)))
+                if (n + 1 >= allocated &&
+                    !GREEDY_REALLOC(buf, allocated, MIN(n + 65536, max_size + 2)))
                         return -ENOMEM;
-                k = read(fd, buf + n, allocated - n - 1);
+                want = allocated - n - 1;
+                k = read(fd, buf + n, want);
                 if (k < 0) {
                         if (errno == EINTR)
                                 continue;
@@ -156,12 +188,19 @@ int safe_file_read(const char *path, SafeFileFlags flags, size_t max_size, char 
                         why_set(why, "too large (more than %zu bytes)", max_size);
                         return -EFBIG;
                 }
+                if ((size_t) k < want)
+                        break; /* a short read of a regular file: its end */
         }
-        if (!buf && !(buf = calloc(1, 1)))
-                return -ENOMEM;
         buf[n] = 0;
         *ret = TAKE_PTR(buf);
         if (ret_size)
                 *ret_size = n;
+        if (ret_st)
+                *ret_st = st;
         return 0;
+}
+
+int safe_file_read(const char *path, SafeFileFlags flags, size_t max_size, char **ret, size_t *ret_size,
+                   char *why) {
+        return safe_file_read_at(AT_FDCWD, path, flags, max_size, ret, ret_size, NULL, why);
 }

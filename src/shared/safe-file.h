@@ -42,6 +42,12 @@ int safe_file_open(const char *path, SafeFileFlags flags, size_t max_size, char 
 int safe_file_read(const char *path, SafeFileFlags flags, size_t max_size, char **ret, size_t *ret_size,
                    char *why);
 
+/* safe_file_read() of path relative to dirfd (AT_FDCWD: as safe_file_read(); not with
+ * SAFE_FILE_TRUST_DIR, which names the directory by path), and in *ret_st (may be NULL) what fstat()
+ * said of the file read: for a change stamp without a second stat(). */
+int safe_file_read_at(int dirfd, const char *path, SafeFileFlags flags, size_t max_size, char **ret,
+                      size_t *ret_size, struct stat *ret_st, char *why);
+
 /* The trust rules on their own, for a file or directory already opened and fstat()ed: 0, or -EPERM
  * or -EACCES with why set. what names it in the message ("" for the file itself). */
 int safe_file_check_trust(const struct stat *st, const char *what, char *why);
