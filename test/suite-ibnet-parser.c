@@ -8,6 +8,7 @@
 #include <check.h>
 
 #include "ibnet-load.h"
+#include "policy.h"
 #include "schema.h"
 #include "strv.h"
 #include "test-suites.h"
@@ -165,6 +166,58 @@ static void check_route_metric(const IbNetwork *n) {
         ck_assert_uint_eq(n->routes[0].metric, 4294967295U);
 }
 
+static void check_source_routing(const IbNetwork *n) {
+        ck_assert(n->source_routing);
+        ck_assert_uint_eq(n->source_routing_base, 200);
+}
+
+static void check_source_routing_yes(const IbNetwork *n) {
+        ck_assert(n->source_routing);
+        ck_assert_uint_eq(n->source_routing_base, IB_SOURCE_ROUTING_BASE_DEFAULT);
+}
+
+static void check_route_table(const IbNetwork *n) {
+        ck_assert_uint_eq(n->n_routes, 1);
+        ck_assert(n->routes[0].has_table);
+        ck_assert_uint_eq(n->routes[0].table, 107);
+}
+
+static void check_route_table_main(const IbNetwork *n) {
+        ck_assert(n->routes[0].has_table);
+        ck_assert_uint_eq(n->routes[0].table, 254);
+}
+
+static void check_rule_from(const IbNetwork *n) {
+        char s[128];
+
+        ck_assert_uint_eq(n->n_rules, 1);
+        ck_assert_int_eq(n->rules[0].family, AF_INET);
+        ck_assert_str_eq(ib_rule_to_string(&n->rules[0], s, sizeof(s)), "from 10.1.0.0/16 lookup 100 priority 1000");
+}
+
+static void check_rule_to(const IbNetwork *n) {
+        char s[128];
+
+        ck_assert_int_eq(n->rules[0].family, AF_INET6);
+        ck_assert_str_eq(ib_rule_to_string(&n->rules[0], s, sizeof(s)), "from all to 2001:db8::1 lookup 100 priority 1000");
+}
+
+static void check_rule_table(const IbNetwork *n) {
+        ck_assert_uint_eq(n->rules[0].table, 4000000000U);
+}
+
+static void check_rule_priority(const IbNetwork *n) {
+        ck_assert_uint_eq(n->rules[0].priority, 1003);
+}
+
+static void check_rule_iif(const IbNetwork *n) {
+        ck_assert_str_eq(n->rules[0].iif, "ib3");
+}
+
+static void check_rule_oif(const IbNetwork *n) {
+        ck_assert_str_eq(n->rules[0].oif, "ib4");
+}
+
 typedef struct KeyCase {
         const char *section, *key;
         const char *value;
@@ -291,6 +344,32 @@ static const KeyCase key_cases[] = {
           "invalid Metric= value \"-1\": not a number" },
         { "Route", "Metric", "4294967296", "Destination=10.0.0.0/8\n", NULL,
           "invalid Metric= value \"4294967296\"" },
+        { "Network", "SourceRouting", "200", "Address=10.0.0.1/24\n", check_source_routing, NULL },
+        { "Network", "SourceRouting", "yes", "Address=10.0.0.1/24\n", check_source_routing_yes, NULL },
+        { "Network", "SourceRouting", "32766", NULL, NULL, "must be 1…32765 to come before the main table's rule" },
+        { "Network", "SourceRouting", "maybe", NULL, NULL, "neither a boolean nor a table number" },
+        { "Route", "Table", "100+7", "Destination=10.0.0.0/8\n", check_route_table, NULL },
+        { "Route", "Table", "main", "Destination=10.0.0.0/8\n", check_route_table_main, NULL },
+        { "Route", "Table", "255", "Destination=10.0.0.0/8\n", NULL, "table 255 (local) holds the kernel's local" },
+        { "Route", "Table", "0", "Destination=10.0.0.0/8\n", NULL, "table 0 means \"any table\"" },
+        { "Route", "Table", "local", "Destination=10.0.0.0/8\n", NULL, "a table the kernel reserves" },
+        { "Route", "Table", "100+", "Destination=10.0.0.0/8\n", NULL, "not a number or sum" },
+        { "Route", "Table", "no-such-table-name", "Destination=10.0.0.0/8\n", NULL, "no such table name" },
+        { "RoutingPolicyRule", "From", "10.1.2.3/16", "Table=100\nPriority=1000\n", check_rule_from, NULL },
+        { "RoutingPolicyRule", "From", "10.1.2", "Table=100\nPriority=1000\n", NULL, "not an address or prefix" },
+        { "RoutingPolicyRule", "To", "2001:db8::1", "Table=100\nPriority=1000\n", check_rule_to, NULL },
+        { "RoutingPolicyRule", "To", "any", "Table=100\nPriority=1000\n", NULL, "not an address or prefix" },
+        { "RoutingPolicyRule", "Table", "4000000000", "Priority=1000\n", check_rule_table, NULL },
+        { "RoutingPolicyRule", "Table", "253", "Priority=1000\n", NULL, "table 253 (default)" },
+        { "RoutingPolicyRule", "Priority", "1000+3", "Table=100\n", check_rule_priority, NULL },
+        { "RoutingPolicyRule", "Priority", "0", "Table=100\n", NULL, "priority 0 is the rule of the local table" },
+        { "RoutingPolicyRule", "Priority", "4294967295+1", "Table=100\n", NULL, "out of range" },
+        { "RoutingPolicyRule", "IncomingInterface", "ib3", "Table=100\nPriority=1000\n", check_rule_iif, NULL },
+        { "RoutingPolicyRule", "IncomingInterface", "a/b", "Table=100\nPriority=1000\n", NULL,
+          "not a valid interface name" },
+        { "RoutingPolicyRule", "OutgoingInterface", "ib4", "Table=100\nPriority=1000\n", check_rule_oif, NULL },
+        { "RoutingPolicyRule", "OutgoingInterface", "0123456789abcdef", "Table=100\nPriority=1000\n", NULL,
+          "longer than 15 characters" },
 };
 
 static void test_key_one(const KeyCase *c) {

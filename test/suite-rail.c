@@ -7,6 +7,7 @@
 #include <check.h>
 
 #include "ibnet-load.h"
+#include "policy.h"
 #include "rail.h"
 #include "strv.h"
 #include "test-suites.h"
@@ -212,6 +213,88 @@ START_TEST(test_instantiate_values) {
 }
 END_TEST
 
+/* Routing policy in multi-rail files: per-port rules and tables from substitutions and SourceRouting=,
+ * and the errors that name the line (man/ibnet.5.scd, "Source routing"). */
+#define RAILS3 "[Match]\nGUID=0x0002c90300a00000 0x0002c90300a00001 0x0002c90300a00002\n"
+
+static const SubstCase policy_cases[] = {
+        { RAILS3 "[Network]\nAddress=10.0.0.1%i/24\nGateway=10.0.0.254\nSourceRouting=yes\n", 0, NULL },
+        { RAILS3 "[RoutingPolicyRule]\nFrom=10.0.0.1%i\nTable=100+%i\nPriority=1000+%i\n", 0, NULL },
+        /* One priority for every port. */
+        { RAILS3 "[RoutingPolicyRule]\nFrom=10.0.0.1%i\nTable=100+%i\nPriority=1000\n", 3,
+          "every port of this file would get the same IPv4 rule priority 1000" },
+        /* The same Gateway= default route for every port is a clash in main, not with SourceRouting=. */
+        { RAILS3 "[Network]\nAddress=10.0.0.1%i/24\nGateway=10.0.0.254\n", 5,
+          "every port of this file would get the same IPv4 route default metric 0" },
+        /* A sum that runs into a reserved table on rail 2. */
+        { RAILS3 "[Route]\nDestination=10.9.0.0/16\nTable=253+%i\n", 5, "table 253 (default)" },
+        { RAILS3 "[Network]\nAddress=10.0.0.1%i/24\nSourceRouting=252\n", 5, "gives this port table 253" },
+        { RAILS3 "[Network]\nAddress=10.0.0.1%i/24\nSourceRouting=32765\n", 5, "after the main table's rule" },
+        /* A glob: the device number, or nothing. */
+        { "[Match]\nDevice=mlx5_*\n[Network]\nAddress=10.0.0.1%n/24\nSourceRouting=yes\n", 0, NULL },
+        /* Single-port files: the checks of a section. */
+        { "[Match]\nName=ib0\n[RoutingPolicyRule]\nFrom=10.0.0.1\nPriority=10\n", 3, "needs Table=" },
+        { "[Match]\nName=ib0\n[RoutingPolicyRule]\nFrom=10.0.0.1\nTable=10\n", 3, "needs Priority=" },
+        { "[Match]\nName=ib0\n[RoutingPolicyRule]\nTo=::/0\nFrom=10.0.0.1\nTable=10\nPriority=10\n", 5,
+          "the rule mixes IPv4 and IPv6" },
+        { "[Match]\nName=ib0\n[Network]\nAddress=10.0.0.1/24\nSourceRouting=100\n"
+          "[RoutingPolicyRule]\nFrom=10.0.0.1\nTable=100\nPriority=100\n", 4,
+          "the rule \"from 10.0.0.1 lookup 100 priority 100\" is already configured" },
+        { "[Match]\nName=ib0\n[Route]\nDestination=10.9.0.0/16\n[Route]\nDestination=10.9.0.0/16\nTable=7\n", 0, NULL },
+        { "[Match]\nName=ib0\n[Route]\nDestination=10.9.0.0/16\nTable=7\n[Route]\nDestination=10.9.0.0/16\nTable=7\n"
+          "Gateway=10.9.0.1\n", 6, "a second route to 10.9.0.0/16 with metric 0" },
+};
+
+START_TEST(test_policy_errors) {
+        const SubstCase *c = &policy_cases[_i];
+        _cleanup_(test_load_done) TestLoad l = {};
+
+        test_load(c->text, NULL, &l);
+        if (!c->message) {
+                _cleanup_free_ char *dump = test_diags_dump(&l.diags);
+
+                ck_assert_msg(l.r == 0, "case %d: r=%d %s", _i, l.r, dump);
+                return;
+        }
+        ck_assert_int_eq(l.r, -EINVAL);
+        test_assert_diag(&l.diags, DIAG_ERROR, l.path, c->line, c->message);
+}
+END_TEST
+
+/* What one port of a SourceRouting= file with [RoutingPolicyRule] gets. */
+START_TEST(test_policy_values) {
+        _cleanup_(test_load_done) TestLoad l = {};
+        _cleanup_(ib_network_unrefp) IbNetwork *c = NULL;
+        _cleanup_(diag_list_done) DiagList diags = {};
+        _cleanup_free_ IbRule *rules = NULL;
+        IbLinkIdentity id = port_id("ib2", "mlx5_2", 1, G0 + 2);
+        IbRail rail;
+        size_t n = 0;
+        uint32_t t = 0;
+        char s[128];
+
+        test_load_ok(RAILS3 "[Network]\nAddress=10.0.0.1%i/24\nAddress=fd00::1%i/64\nGateway=10.0.0.254\n"
+                     "SourceRouting=200\n"
+                     "[RoutingPolicyRule]\nTo=10.5.%i.0/24\nIncomingInterface=ib%i\nTable=300+%i\nPriority=50+%i\n"
+                     "[Route]\nDestination=10.5.%i.0/24\nTable=300+%i\n",
+                     NULL, &l);
+        rail = rail_from_identity(l.network, &id);
+        ck_assert_int_eq(ib_network_instantiate(l.network, &rail, &diags, &c), 0);
+        ck_assert_int_eq(ib_network_source_table(c, &t), 0);
+        ck_assert_uint_eq(t, 202);
+        ck_assert_uint_eq(ib_route_table(c, &c->gateways[0], true), 202);
+        ck_assert_uint_eq(ib_route_table(c, &c->routes[0], false), 302);
+        ck_assert_int_eq(ib_network_rules(c, &rules, &n), 0);
+        ck_assert_uint_eq(n, 3);
+        ck_assert_str_eq(ib_rule_to_string(&rules[0], s, sizeof(s)), "from all to 10.5.2.0/24 iif ib2 lookup 302 priority 52");
+        ck_assert_str_eq(ib_rule_to_string(&rules[1], s, sizeof(s)), "from 10.0.0.12 lookup 202 priority 202");
+        ck_assert_str_eq(ib_rule_to_string(&rules[2], s, sizeof(s)), "from fd00::12 lookup 202 priority 202");
+        /* The file as loaded (no port): a file for one port uses the base itself. */
+        ck_assert_int_eq(ib_network_source_table(l.network, &t), 0);
+        ck_assert_uint_eq(t, 200);
+}
+END_TEST
+
 Suite *make_rail_suite(void) {
         Suite *s = suite_create("rail");
         TCase *tc = tcase_create("match");
@@ -227,6 +310,12 @@ Suite *make_rail_suite(void) {
         tcase_add_loop_test(tc, test_substitution_errors, 0, (int) ELEMENTSOF(subst_cases));
         tcase_add_test(tc, test_instantiate_fails);
         tcase_add_test(tc, test_instantiate_values);
+        suite_add_tcase(s, tc);
+
+        tc = tcase_create("policy");
+        tcase_add_unchecked_fixture(tc, test_tmp_setup, test_tmp_teardown);
+        tcase_add_loop_test(tc, test_policy_errors, 0, (int) ELEMENTSOF(policy_cases));
+        tcase_add_test(tc, test_policy_values);
         suite_add_tcase(s, tc);
         return s;
 }

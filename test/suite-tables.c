@@ -159,8 +159,10 @@ START_TEST(test_schema_table) {
                 ck_assert_ptr_nonnull(it->parse);
                 ck_assert_msg(
                         it->syntax && it->syntax[0], "row %s.%s has no syntax hint", it->section, it->key);
-                /* Per-section keys exist only in the repeatable [Route]. */
-                ck_assert_int_eq(!!(it->flags & CONFIG_PER_SECTION), streq(it->section, "Route"));
+                /* Per-section keys exist only in the repeatable [Route] and [RoutingPolicyRule]. */
+                ck_assert_int_eq(!!(it->flags & CONFIG_PER_SECTION),
+                                 streq(it->section, "Route") || streq(it->section, "RoutingPolicyRule"));
+                ck_assert_int_eq(!!(it->flags & CONFIG_PER_RULE), streq(it->section, "RoutingPolicyRule"));
 
                 ck_assert_int_ge(asprintf(&id, "%s.%s", it->section, it->key), 0);
                 ck_assert_msg(!strv_contains(seen, id), "duplicate row %s", id);
@@ -185,8 +187,8 @@ START_TEST(test_schema_lists) {
         _cleanup_free_ char *sections = config_sections_list(), *route = config_section_keys("Route"),
                             *none = config_section_keys("Foo");
 
-        ck_assert_str_eq(sections, "Match, Partition, Link, IPoIB, Network, Route");
-        ck_assert_str_eq(route, "Destination, Gateway, Metric");
+        ck_assert_str_eq(sections, "Match, Partition, Link, IPoIB, Network, Route, RoutingPolicyRule");
+        ck_assert_str_eq(route, "Destination, Gateway, Metric, Table");
         ck_assert_str_eq(none, "");
         /* Each section's list is its rows, in table order. */
         for (const char *const *sec = ibnet_sections; *sec; sec++) {

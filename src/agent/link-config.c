@@ -111,7 +111,8 @@ static IbNetwork *link_network_for(Link *l, IbNetwork *n) {
         IbNetwork *c = NULL;
         int r;
 
-        if (!n || n->n_templates == 0)
+        /* SourceRouting= in a file for several ports gives each its own table: an instance too. */
+        if (!n || (n->n_templates == 0 && !(n->source_routing && ib_network_multi_port(n))))
                 return ib_network_ref(n);
         id = link_identity(l);
         rail = rail_from_identity(n, &id);

@@ -30,6 +30,7 @@ typedef struct LoadState {
         bool section_known;
         unsigned header_line;
         size_t route_idx; /* the current [Route] in network->routes; the array may move */
+        size_t rule_idx;  /* the current [RoutingPolicyRule] in network->rules */
         unsigned set_line[_SCHEMA_KEY_MAX]; /* per file: where a singleton was set */
         unsigned error_lines;              /* errors the reader or handler reported */
         bool have_match_header;
@@ -49,6 +50,8 @@ static void load_mark_rejected(LoadState *s) {
         n->rejected_sections |= IBNET_SECTION_BIT(i);
         if (streq(s->section, "Route") && s->route_idx < n->n_routes)
                 n->routes[s->route_idx].rejected = true;
+        if (streq(s->section, "RoutingPolicyRule") && s->rule_idx < n->n_rules)
+                n->rules[s->rule_idx].rejected = true;
 }
 
 static void load_error(LoadState *s, const char *fmt, const char *arg) {
@@ -126,7 +129,16 @@ static void reader_section_header(LoadState *s, char *p) {
                 }
                 s->route_idx = n->n_routes - 1;
                 FOREACH_ARRAY(it, ibnet_config_table, ibnet_config_table_size)
-                        if (it->flags & CONFIG_PER_SECTION)
+                        if ((it->flags & CONFIG_PER_SECTION) && !(it->flags & CONFIG_PER_RULE))
+                                s->set_line[config_table_index(it)] = 0;
+        } else if (streq(s->section, "RoutingPolicyRule")) {
+                if (ib_rule_list_append(&n->rule_list, &(IbRule) { .line = s->ctx.line, .file = s->ctx.file }) < 0) {
+                        load_error(s, "out of memory%s", "");
+                        return;
+                }
+                s->rule_idx = n->n_rules - 1;
+                FOREACH_ARRAY(it, ibnet_config_table, ibnet_config_table_size)
+                        if (it->flags & CONFIG_PER_RULE)
                                 s->set_line[config_table_index(it)] = 0;
         }
 }
@@ -242,16 +254,17 @@ static int handler(void *userdata, const char *section, const char *key, const c
         s->ctx.section = section;
         s->ctx.key = key;
         s->ctx.item = it;
-        s->ctx.route = (it->flags & CONFIG_PER_SECTION) ? &n->routes[s->route_idx] : NULL;
+        s->ctx.route = (it->flags & CONFIG_PER_SECTION) && !(it->flags & CONFIG_PER_RULE) ? &n->routes[s->route_idx] : NULL;
+        s->ctx.rule = (it->flags & CONFIG_PER_RULE) ? &n->rules[s->rule_idx] : NULL;
         if (it->flags & CONFIG_PER_SECTION)
-                data = (uint8_t *) s->ctx.route + it->offset;
+                data = config_section_base(&s->ctx, it) + it->offset;
         else
                 data = (uint8_t *) n + it->offset;
         if ((it->flags & CONFIG_RAIL) && strchr(value, '%'))
                 r = rail_template_add(&s->ctx, value);
         else {
                 if ((it->flags & CONFIG_RAIL) && isempty(value))
-                        rail_template_drop(n, (SchemaKey) idx, s->route_idx);
+                        rail_template_drop(n, (SchemaKey) idx, (it->flags & CONFIG_PER_RULE) ? s->rule_idx : s->route_idx);
                 r = it->parse(&s->ctx, value, data, it->ltype);
         }
         if (r == -ENOMEM)

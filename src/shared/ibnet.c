@@ -51,6 +51,7 @@ IbNetwork *ib_network_unref(IbNetwork *n) {
         strv_free(n->domains);
         free(n->gateways);
         free(n->routes);
+        free(n->rules);
         FOREACH_ARRAY(t, n->templates, n->n_templates)
                 free(t->value);
         free(n->templates);

@@ -120,6 +120,10 @@ typedef struct IbRoute {
         SCHEMA_FIELD(IbOptionalU32, metric_setting,
                      uint32_t metric;
                      bool has_metric;);
+        /* Table=: RT_TABLE_MAIN (254) when unset. */
+        SCHEMA_FIELD(IbOptionalU32, table_setting,
+                     uint32_t table;
+                     bool has_table;);
         unsigned line;
         const char *file;
         bool rejected; /* a line of this [Route] was an error: "needs Destination=" would repeat it */
@@ -129,6 +133,35 @@ typedef struct IbRouteList {
         IbRoute *items;
         size_t n, allocated;
 } IbRouteList;
+
+/* A [RoutingPolicyRule] section: `ip rule add [from P] [to P] [iif I] [oif O] lookup TABLE priority N`. */
+typedef struct IbRule {
+        int family; /* AF_UNSPEC until From= or To= sets it (then IPv4, as systemd-networkd) */
+        SCHEMA_FIELD(IbPrefix, from_setting,
+                     union in_addr_union from; /* masked */
+                     uint8_t from_len;
+                     bool has_from;);
+        SCHEMA_FIELD(IbPrefix, to_setting,
+                     union in_addr_union to;
+                     uint8_t to_len;
+                     bool has_to;);
+        SCHEMA_FIELD(IbOptionalU32, table_setting,
+                     uint32_t table;
+                     bool has_table;);
+        SCHEMA_FIELD(IbOptionalU32, priority_setting,
+                     uint32_t priority;
+                     bool has_priority;);
+        char iif[IFNAME_MAX + 1]; /* "" = any */
+        char oif[IFNAME_MAX + 1];
+        unsigned line;
+        const char *file;
+        bool rejected; /* a line of this section was an error */
+} IbRule;
+
+typedef struct IbRuleList {
+        IbRule *items;
+        size_t n, allocated;
+} IbRuleList;
 
 /* The port a multi-rail file is applied to: what its substitutions (%i, %n, %p, %g, %G) stand for
  * (src/shared/rail.h, man/ibnet.5.scd "MULTI-RAIL FILES"). */
@@ -146,7 +179,7 @@ typedef struct IbTemplate {
         char *value;
         const char *file; /* points into IbNetwork.files */
         unsigned line;
-        size_t route_idx; /* per-section keys: the [Route] it belongs to */
+        size_t route_idx; /* per-section keys: the [Route] (or [RoutingPolicyRule]) it belongs to */
 } IbTemplate;
 
 /* Where a key was (last) set: for messages that point at the line to change. */
@@ -163,6 +196,7 @@ typedef enum SchemaSection {
         SCHEMA_SECTION_IPOIB,
         SCHEMA_SECTION_NETWORK,
         SCHEMA_SECTION_ROUTE,
+        SCHEMA_SECTION_ROUTING_POLICY_RULE,
         _SCHEMA_SECTION_MAX,
         _SCHEMA_SECTION_INVALID = -EINVAL,
 } SchemaSection;
@@ -189,9 +223,17 @@ typedef enum SchemaKey {
         SCHEMA_KEY_NETWORK_GATEWAY_ON_LINK,
         SCHEMA_KEY_NETWORK_ARP_IGNORE,
         SCHEMA_KEY_NETWORK_ARP_ANNOUNCE,
+        SCHEMA_KEY_NETWORK_SOURCE_ROUTING,
         SCHEMA_KEY_ROUTE_DESTINATION,
         SCHEMA_KEY_ROUTE_GATEWAY,
         SCHEMA_KEY_ROUTE_METRIC,
+        SCHEMA_KEY_ROUTE_TABLE,
+        SCHEMA_KEY_RULE_FROM,
+        SCHEMA_KEY_RULE_TO,
+        SCHEMA_KEY_RULE_TABLE,
+        SCHEMA_KEY_RULE_PRIORITY,
+        SCHEMA_KEY_RULE_INCOMING_INTERFACE,
+        SCHEMA_KEY_RULE_OUTGOING_INTERFACE,
         _SCHEMA_KEY_MAX,
         _SCHEMA_KEY_INVALID = -EINVAL,
 } SchemaKey;
@@ -254,10 +296,20 @@ typedef struct IbNetwork {
         int gateway_onlink;
         /* ARPIgnore=, ARPAnnounce=: /proc/sys/net/ipv4/conf/IF/arp_ignore, arp_announce. -1 = unset (leave). */
         int arp_ignore, arp_announce;
+        /* SourceRouting=: each port gets its own routing table, base + the port's rail offset
+         * (ib_network_source_table()), holding its prefix routes and Gateway= routes, and a rule
+         * "from ADDRESS lookup TABLE priority TABLE" per address. Unset = off. */
+        SCHEMA_FIELD(IbOptionalU32, source_routing_setting,
+                     uint32_t source_routing_base;
+                     bool source_routing;);
         /* [Route] sections, in file order. */
         SCHEMA_FIELD(IbRouteList, route_list,
                      IbRoute *routes;
                      size_t n_routes, allocated_routes;);
+        /* [RoutingPolicyRule] sections, in file order. */
+        SCHEMA_FIELD(IbRuleList, rule_list,
+                     IbRule *rules;
+                     size_t n_rules, allocated_rules;);
 
         /* Values with substitutions (multi-rail files), in file order; applied per port. */
         IbTemplate *templates;
@@ -308,6 +360,11 @@ ConfigLoc ib_network_key_loc(const IbNetwork *n, const char *section, const char
 /* The metric the kernel gives the route: the kernel's default when unset, and for IPv6 0 means
  * IP6_RT_PRIO_USER too (ip6_route_info_create()). */
 uint32_t ib_route_metric(const IbRoute *r) _pure_;
+
+/* SourceRouting='s default table base (SourceRouting=yes), and the first priority of the main table's
+ * rule: a source routing table's rule (priority = table) must come before it. */
+#define IB_SOURCE_ROUTING_BASE_DEFAULT 100U
+#define IB_RULE_PRIORITY_MAIN 32766U
 
 /* The interface name the [Match] names when it is a single literal (no glob), else NULL. */
 const char *ib_network_literal_name(const IbNetwork *n);

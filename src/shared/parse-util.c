@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
 #include <ctype.h>
+#include <glob.h>
+#include <stdio.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <strings.h>
@@ -258,4 +260,80 @@ bool dns_domain_valid(const char *s) {
                         return false;
         }
         return total <= 253;
+}
+
+int parse_u32_sum(const char *s, uint32_t *ret) {
+        uint64_t sum = 0;
+        const char *p = s;
+
+        for (;;) {
+                size_t l = strspn(p, "0123456789");
+                char term[16];
+                uint32_t v;
+
+                if (l == 0 || l >= sizeof(term))
+                        return l == 0 ? -EINVAL : -ERANGE;
+                memcpy(term, p, l);
+                term[l] = 0;
+                if (safe_atou32(term, &v) < 0)
+                        return -ERANGE;
+                sum += v;
+                if (sum > UINT32_MAX)
+                        return -ERANGE;
+                p += l;
+                if (*p == 0)
+                        break;
+                if (*p != '+')
+                        return -EINVAL;
+                p++;
+        }
+        *ret = (uint32_t) sum;
+        return 0;
+}
+
+const char *const route_table_files[] = {
+        "/etc/iproute2/rt_tables",
+        "/usr/share/iproute2/rt_tables", /* iproute2 6.5+ */
+        "/usr/lib/iproute2/rt_tables",
+        NULL,
+};
+
+static int route_table_from_file(const char *path, const char *name, uint32_t *ret) {
+        _cleanup_fclose_ FILE *f = fopen(path, "re");
+        char line[256];
+
+        if (!f)
+                return -ENOENT;
+        while (fgets(line, sizeof(line), f)) {
+                char id[32], n[128];
+                uint32_t v;
+
+                if (sscanf(line, " %31s %127s", id, n) != 2 || id[0] == '#')
+                        continue;
+                if (streq(n, name) && safe_atou32_base(id, &v) >= 0) {
+                        *ret = v;
+                        return 0;
+                }
+        }
+        return -ENOENT;
+}
+
+int route_table_from_name(const char *const *files, const char *name, uint32_t *ret) {
+        for (const char *const *f = files; *f; f++) {
+                _cleanup_free_ char *pattern = NULL;
+                glob_t g = {};
+
+                if (route_table_from_file(*f, name, ret) >= 0)
+                        return 0;
+                if (asprintf(&pattern, "%s.d/*.conf", *f) < 0)
+                        return -ENOMEM;
+                if (glob(pattern, 0, NULL, &g) == 0)
+                        for (size_t i = 0; i < g.gl_pathc; i++)
+                                if (route_table_from_file(g.gl_pathv[i], name, ret) >= 0) {
+                                        globfree(&g);
+                                        return 0;
+                                }
+                globfree(&g);
+        }
+        return -ENOENT;
 }

@@ -46,3 +46,14 @@ bool rdma_device_glob_valid(const char *s);
 bool dns_domain_valid(const char *s);
 /* A name glob: an ifname with fnmatch wildcards allowed. */
 bool ifname_glob_valid(const char *s);
+
+/* A sum of decimal numbers, "100" or "100+3" (what "Table=100+%i" becomes for rail 3): at least one
+ * term, no sign, no spaces. -EINVAL for other syntax, -ERANGE when the sum passes UINT32_MAX. */
+int parse_u32_sum(const char *s, uint32_t *ret);
+
+/* The routing table files iproute2 reads, NULL-terminated; a directory NAME.d beside each is read too
+ * (its *.conf files). */
+extern const char *const route_table_files[];
+/* A table name from those files ("ID NAME" lines, "#" comments): the first file that names it wins.
+ * -ENOENT when none does. */
+int route_table_from_name(const char *const *files, const char *name, uint32_t *ret);

@@ -6,6 +6,7 @@
 
 #include "ibnet-load.h"
 #include "parse-util.h"
+#include "policy.h"
 #include "rail.h"
 #include "strv.h"
 
@@ -42,7 +43,7 @@ int rail_specifiers(const char *value, unsigned *ret_mask, char *ret_bad) {
 }
 
 /* The number at the end of the device name: mlx5_3 → 3. */
-static int device_number(const char *device, unsigned *ret) {
+int rail_device_number(const char *device, unsigned *ret) {
         size_t l = strlen(device), k = l;
 
         while (k > 0 && isdigit((unsigned char) device[k - 1]))
@@ -64,7 +65,7 @@ static int rail_value(char spec, const IbRail *rail, char *buf, size_t size) {
                 snprintf(buf, size, "%d", rail->index);
                 return 0;
         case 'n':
-                if (device_number(rail->device, &num) < 0)
+                if (rail_device_number(rail->device, &num) < 0)
                         return -ENXIO;
                 snprintf(buf, size, "%u", num);
                 return 0;
@@ -167,6 +168,12 @@ static int parse_scratch(ConfigContext *ctx, const char *value) {
         const ConfigTableItem *it = ctx->item;
         int r;
 
+        if (it->flags & CONFIG_PER_RULE) {
+                IbRule scratch = *ctx->rule;
+
+                ctx->rule = &scratch;
+                return it->parse(ctx, value, (uint8_t *) &scratch + it->offset, it->ltype);
+        }
         if (it->flags & CONFIG_PER_SECTION) {
                 IbRoute scratch = *ctx->route;
 
@@ -216,7 +223,7 @@ int rail_template_add(ConfigContext *ctx, const char *value) {
                 .value = TAKE_PTR(copy),
                 .file = ctx->file,
                 .line = ctx->line,
-                .route_idx = ctx->route ? (size_t) (ctx->route - n->routes) : 0,
+                .route_idx = ctx->rule ? (size_t) (ctx->rule - n->rules) : ctx->route ? (size_t) (ctx->route - n->routes) : 0,
         };
         return 0;
 }
@@ -261,6 +268,7 @@ static IbNetwork *network_copy(IbNetwork *n) {
         c->match_guids = NULL;
         c->addresses = c->dns = NULL;
         c->gateways = c->routes = NULL;
+        c->rules = NULL;
         c->templates = NULL;
         c->n_templates = c->allocated_templates = 0;
         c->origin = ib_network_ref(n);
@@ -281,11 +289,13 @@ static IbNetwork *network_copy(IbNetwork *n) {
         DUP_ARRAY(c, n, dns, n_dns);
         DUP_ARRAY(c, n, gateways, n_gateways);
         DUP_ARRAY(c, n, routes, n_routes);
+        DUP_ARRAY(c, n, rules, n_rules);
         c->allocated_match_guids = c->n_match_guids;
         c->allocated_addresses = c->n_addresses;
         c->allocated_dns = c->n_dns;
         c->allocated_gateways = c->n_gateways;
         c->allocated_routes = c->n_routes;
+        c->allocated_rules = c->n_rules;
         return TAKE_PTR(c);
 }
 
@@ -315,7 +325,8 @@ static int apply_template(IbNetwork *c, const IbTemplate *t, const IbRail *rail,
                 .key = it->key,
                 .item = it,
                 .diags = diags,
-                .route = (it->flags & CONFIG_PER_SECTION) ? &c->routes[t->route_idx] : NULL,
+                .route = (it->flags & CONFIG_PER_SECTION) && !(it->flags & CONFIG_PER_RULE) ? &c->routes[t->route_idx] : NULL,
+                .rule = (it->flags & CONFIG_PER_RULE) ? &c->rules[t->route_idx] : NULL,
                 .template = t->value,
                 .rail = rail,
         };
@@ -330,7 +341,7 @@ static int apply_template(IbNetwork *c, const IbTemplate *t, const IbRail *rail,
         }
         if (r < 0)
                 return r;
-        return it->parse(&ctx, v, (it->flags & CONFIG_PER_SECTION) ? (uint8_t *) ctx.route + it->offset
+        return it->parse(&ctx, v, (it->flags & CONFIG_PER_SECTION) ? config_section_base(&ctx, it) + it->offset
                                                                    : (uint8_t *) c + it->offset,
                          it->ltype);
 }
@@ -439,9 +450,18 @@ static int values_add(RailValues *v, size_t rail, const char *file, unsigned lin
         return 0;
 }
 
-/* The addresses and routes of one port's instance. */
+static const char *table_suffix(const IbNetwork *c, const IbRoute *x, bool is_gateway, char *buf, size_t size) {
+        uint32_t t = ib_route_table(c, x, is_gateway);
+
+        if (t == 254) /* RT_TABLE_MAIN */
+                return "";
+        snprintf(buf, size, " table %" PRIu32, t);
+        return buf;
+}
+
+/* The addresses, routes and rule priorities of one port's instance. */
 static int values_collect(RailValues *v, size_t rail, const IbNetwork *c) {
-        char a[IN_ADDR_PREFIX_STRLEN];
+        char a[IN_ADDR_PREFIX_STRLEN], t[32];
         int r;
 
         FOREACH_ARRAY(x, c->addresses, c->n_addresses) {
@@ -460,11 +480,21 @@ static int values_collect(RailValues *v, size_t rail, const IbNetwork *c) {
                                 snprintf(a, sizeof(a), "default");
                         r = values_add(v, rail, x->file, x->line,
                                        l == 0 ? SCHEMA_KEY_NETWORK_GATEWAY : SCHEMA_KEY_ROUTE_DESTINATION,
-                                       "%s route %s metric %" PRIu32, x->family == AF_INET6 ? "IPv6" : "IPv4", a,
-                                       ib_route_metric(x));
+                                       "%s route %s metric %" PRIu32 "%s", x->family == AF_INET6 ? "IPv6" : "IPv4", a,
+                                       ib_route_metric(x), table_suffix(c, x, l == 0, t, sizeof(t)));
                         if (r < 0)
                                 return r;
                 }
+        /* The kernel would take two rules of one priority, but every port's rule in the same place is
+         * one rule too many: the first one that matches wins for all ports. */
+        FOREACH_ARRAY(x, c->rules, c->n_rules) {
+                if (!x->has_priority)
+                        continue;
+                r = values_add(v, rail, x->file, x->line, SCHEMA_KEY_RULE_PRIORITY, "%s rule priority %" PRIu32,
+                               x->family == AF_INET6 ? "IPv6" : "IPv4", x->priority);
+                if (r < 0)
+                        return r;
+        }
         return 0;
 }
 
@@ -489,7 +519,9 @@ static void values_report(RailValues *v, const IbRail *rails, DiagList *diags) {
                          "substitution such as %%i or %%n%s",
                          a->key, rail_describe(&rails[a->rail], pa, sizeof(pa)),
                          rail_describe(&rails[b->rail], pb, sizeof(pb)),
-                         a->what == SCHEMA_KEY_NETWORK_ADDRESS ? "" : " in Metric= or Destination=");
+                         a->what == SCHEMA_KEY_NETWORK_ADDRESS ? ""
+                         : a->what == SCHEMA_KEY_RULE_PRIORITY ? " in Priority=, e.g. Priority=1000+%i"
+                                                               : " in Metric=, Destination= or Table=");
         }
 }
 

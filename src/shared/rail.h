@@ -54,6 +54,9 @@ void rail_template_drop(IbNetwork *n, SchemaKey key, size_t route_idx);
  * template's file:line. -EINVAL when a value does not work out for that port. */
 int ib_network_instantiate(IbNetwork *n, const IbRail *rail, DiagList *diags, IbNetwork **ret);
 
+/* The number at the end of an RDMA device name (mlx5_3: 3), -ENXIO when there is none. */
+int rail_device_number(const char *device, unsigned *ret);
+
 /* The ports "ipoibctl check" tries a file on: one per GUID=, else one per Device= name, else eight
  * numbered devices for a Device= glob, else one sample port. Returns the count (>= 1). */
 size_t rail_samples(const IbNetwork *n, IbRail **ret);

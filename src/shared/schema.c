@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
 #include <arpa/inet.h>
+#include <linux/rtnetlink.h>
 
 #include "ib-tables.h"
 #include "parse-util.h"
@@ -264,6 +265,13 @@ int ib_route_list_append(IbRouteList *l, const IbRoute *r) {
         return 0;
 }
 
+int ib_rule_list_append(IbRuleList *l, const IbRule *r) {
+        if (!GREEDY_REALLOC(l->items, l->allocated, l->n + 1))
+                return -ENOMEM;
+        l->items[l->n++] = *r;
+        return 0;
+}
+
 static int config_parse_address(ConfigContext *ctx, const char *value, void *data, int ltype) {
         IbAddressList *l = data;
         IbAddress a = { .line = ctx->line, .file = ctx->file };
@@ -433,8 +441,148 @@ static int config_parse_u32(ConfigContext *ctx, const char *value, void *data, i
         return 0;
 }
 
+/* Table numbers the kernel gives a meaning of its own (include/uapi/linux/rtnetlink.h): RT_TABLE_UNSPEC 0
+ * ("any table" in requests), RT_TABLE_DEFAULT 253 and RT_TABLE_LOCAL 255. Main (254) is the table of a
+ * route without Table=. */
+static const char *table_reserved(uint32_t t) {
+        switch (t) {
+        case RT_TABLE_UNSPEC:
+                return "table 0 means \"any table\" to the kernel";
+        case RT_TABLE_DEFAULT:
+                return "table 253 (default) is the kernel's fallback table";
+        case RT_TABLE_LOCAL:
+                return "table 255 (local) holds the kernel's local and broadcast routes";
+        default:
+                return NULL;
+        }
+}
+
+/* Table=: "main", a number, a sum ("100+3", what "100+%i" gives a rail) or a name from rt_tables. */
+static int config_parse_table(ConfigContext *ctx, const char *value, void *data, int ltype) {
+        IbOptionalU32 *p = data;
+        const char *why;
+        uint32_t v;
+        int r;
+
+        if (isempty(value)) {
+                *p = (IbOptionalU32) {};
+                return 0;
+        }
+        if (streq(value, "main"))
+                v = RT_TABLE_MAIN;
+        else if (streq(value, "local") || streq(value, "default") || streq(value, "unspec"))
+                return config_bad_value(ctx, value, "a table the kernel reserves; pick a number such as 100");
+        else if (value[0] >= '0' && value[0] <= '9') {
+                r = parse_u32_sum(value, &v);
+                if (r < 0)
+                        return config_bad_value(ctx, value, r == -ERANGE ? "out of range" : "not a number or sum");
+        } else {
+                r = route_table_from_name(route_table_files, value, &v);
+                if (r == -ENOMEM)
+                        return r;
+                if (r < 0)
+                        return config_bad_value(ctx, value, "no such table name in /etc/iproute2/rt_tables");
+        }
+        why = table_reserved(v);
+        if (why)
+                return config_bad_value(ctx, value, why);
+        *p = (IbOptionalU32) { .value = v, .set = true };
+        return 0;
+}
+
+/* Priority=: 1…4294967295, or a sum ("1000+%i"). 0 is the local table's rule, which must stay first. */
+static int config_parse_rule_priority(ConfigContext *ctx, const char *value, void *data, int ltype) {
+        IbOptionalU32 *p = data;
+        uint32_t v;
+        int r;
+
+        if (isempty(value)) {
+                *p = (IbOptionalU32) {};
+                return 0;
+        }
+        r = parse_u32_sum(value, &v);
+        if (r < 0)
+                return config_bad_value(ctx, value, r == -ERANGE ? "out of range" : "not a number or sum");
+        if (v == 0)
+                return config_bad_value(ctx, value, "priority 0 is the rule of the local table, which comes first");
+        *p = (IbOptionalU32) { .value = v, .set = true };
+        return 0;
+}
+
+static int rule_set_family(ConfigContext *ctx, IbRule *rule, int family, const char *value) {
+        if (rule->family != AF_UNSPEC && rule->family != family)
+                return config_bad_value(ctx, value, "the rule mixes IPv4 and IPv6");
+        rule->family = family;
+        return 0;
+}
+
+/* From=, To=: ADDRESS[/PREFIXLEN]; an address alone is one host. */
+static int config_parse_rule_prefix(ConfigContext *ctx, const char *value, void *data, int ltype) {
+        IbPrefix *p = data;
+        union in_addr_union a;
+        uint8_t plen;
+        int family;
+
+        if (isempty(value)) {
+                *p = (IbPrefix) {};
+                return 0;
+        }
+        if (in_addr_prefix_from_string_auto(value, true, &family, &a, &plen) < 0)
+                return config_bad_value(ctx, value, "not an address or prefix");
+        if (rule_set_family(ctx, ctx->rule, family, value) < 0)
+                return -EINVAL;
+        in_addr_mask(family, &a, plen);
+        *p = (IbPrefix) { .addr = a, .len = plen, .set = true };
+        return 0;
+}
+
+/* IncomingInterface=, OutgoingInterface=: an interface name, kept in a fixed buffer (the rule is copied
+ * per port). */
+static int config_parse_rule_ifname(ConfigContext *ctx, const char *value, void *data, int ltype) {
+        char *s = data;
+
+        if (isempty(value)) {
+                s[0] = 0;
+                return 0;
+        }
+        if (!ifname_valid(value))
+                return config_bad_value(ctx, value,
+                                        strlen(value) > IFNAME_MAX ? "longer than 15 characters"
+                                                                   : "not a valid interface name");
+        snprintf(s, IFNAME_MAX + 1, "%s", value);
+        return 0;
+}
+
+/* SourceRouting=: a boolean (yes: tables from IB_SOURCE_ROUTING_BASE_DEFAULT) or the table base. */
+static int config_parse_source_routing(ConfigContext *ctx, const char *value, void *data, int ltype) {
+        IbOptionalU32 *p = data;
+        uint32_t v;
+        int b;
+
+        if (isempty(value)) {
+                *p = (IbOptionalU32) {};
+                return 0;
+        }
+        if (value[0] >= '0' && value[0] <= '9') {
+                if (safe_atou32(value, &v) < 0)
+                        return config_bad_value(ctx, value, "not a table number");
+                if (v == 0 || v >= IB_RULE_PRIORITY_MAIN)
+                        return config_bad_value(ctx, value,
+                                                "the tables' rules take the table number as priority, which must be "
+                                                "1…32765 to come before the main table's rule (32766)");
+                *p = (IbOptionalU32) { .value = v, .set = true };
+                return 0;
+        }
+        b = parse_boolean(value);
+        if (b < 0)
+                return config_bad_value(ctx, value, "neither a boolean nor a table number");
+        *p = b ? (IbOptionalU32) { .value = IB_SOURCE_ROUTING_BASE_DEFAULT, .set = true } : (IbOptionalU32) {};
+        return 0;
+}
+
 #define NET(field) offsetof(IbNetwork, field)
 #define ROUTE(field) offsetof(IbRoute, field)
+#define RULE(field) offsetof(IbRule, field)
 
 /* The two views of each SCHEMA_FIELD() must agree member by member. */
 #define VIEW_CHECK(outer, as, type, member, field)                                                           \
@@ -450,11 +598,19 @@ VIEW_CHECK(IbNetwork, route_list, IbRouteList, allocated, allocated_routes);
 VIEW_CHECK(IbRoute, dst_setting, IbPrefix, set, has_dst);
 VIEW_CHECK(IbRoute, gw_setting, IbOptionalAddr, set, has_gw);
 VIEW_CHECK(IbRoute, metric_setting, IbOptionalU32, set, has_metric);
+VIEW_CHECK(IbRoute, table_setting, IbOptionalU32, set, has_table);
+VIEW_CHECK(IbNetwork, source_routing_setting, IbOptionalU32, set, source_routing);
+VIEW_CHECK(IbNetwork, rule_list, IbRuleList, allocated, allocated_rules);
+VIEW_CHECK(IbRule, from_setting, IbPrefix, set, has_from);
+VIEW_CHECK(IbRule, to_setting, IbPrefix, set, has_to);
+VIEW_CHECK(IbRule, table_setting, IbOptionalU32, set, has_table);
+VIEW_CHECK(IbRule, priority_setting, IbOptionalU32, set, has_priority);
 
 const char *const ibnet_sections[_SCHEMA_SECTION_MAX + 1] = {
         [SCHEMA_SECTION_MATCH] = "Match",     [SCHEMA_SECTION_PARTITION] = "Partition",
         [SCHEMA_SECTION_LINK] = "Link",       [SCHEMA_SECTION_IPOIB] = "IPoIB",
         [SCHEMA_SECTION_NETWORK] = "Network", [SCHEMA_SECTION_ROUTE] = "Route",
+        [SCHEMA_SECTION_ROUTING_POLICY_RULE] = "RoutingPolicyRule",
         [_SCHEMA_SECTION_MAX] = NULL,
 };
 
@@ -484,9 +640,17 @@ const ConfigTableItem ibnet_config_table[_SCHEMA_KEY_MAX] = {
         ROW(NETWORK_GATEWAY_ON_LINK, "Network", "GatewayOnLink", config_parse_tristate, NET(gateway_onlink), 0, "a boolean"),
         ROW_L(NETWORK_ARP_IGNORE, "Network", "ARPIgnore", config_parse_arp_level, 8, NET(arp_ignore), 0, "0, 1, 2, 3 or 8"),
         ROW_L(NETWORK_ARP_ANNOUNCE, "Network", "ARPAnnounce", config_parse_arp_level, 2, NET(arp_announce), 0, "0, 1 or 2"),
+        ROW(NETWORK_SOURCE_ROUTING, "Network", "SourceRouting", config_parse_source_routing, NET(source_routing_setting), 0, "a boolean or a table number 1…32765 (the first port's table)"),
         ROW(ROUTE_DESTINATION, "Route", "Destination", config_parse_route_destination, ROUTE(dst_setting), CONFIG_PER_SECTION | CONFIG_RAIL, "ADDRESS/PREFIXLEN"),
         ROW(ROUTE_GATEWAY, "Route", "Gateway", config_parse_route_gateway, ROUTE(gw_setting), CONFIG_PER_SECTION | CONFIG_RAIL, "an IPv4 or IPv6 address"),
         ROW(ROUTE_METRIC, "Route", "Metric", config_parse_u32, ROUTE(metric_setting), CONFIG_PER_SECTION | CONFIG_RAIL, "a number 0…4294967295"),
+        ROW(ROUTE_TABLE, "Route", "Table", config_parse_table, ROUTE(table_setting), CONFIG_PER_SECTION | CONFIG_RAIL, "main, a table number or name, or a sum such as 100+%i"),
+        ROW(RULE_FROM, "RoutingPolicyRule", "From", config_parse_rule_prefix, RULE(from_setting), CONFIG_PER_SECTION | CONFIG_PER_RULE | CONFIG_RAIL, "ADDRESS[/PREFIXLEN]"),
+        ROW(RULE_TO, "RoutingPolicyRule", "To", config_parse_rule_prefix, RULE(to_setting), CONFIG_PER_SECTION | CONFIG_PER_RULE | CONFIG_RAIL, "ADDRESS[/PREFIXLEN]"),
+        ROW(RULE_TABLE, "RoutingPolicyRule", "Table", config_parse_table, RULE(table_setting), CONFIG_PER_SECTION | CONFIG_PER_RULE | CONFIG_RAIL, "main, a table number or name, or a sum such as 100+%i"),
+        ROW(RULE_PRIORITY, "RoutingPolicyRule", "Priority", config_parse_rule_priority, RULE(priority_setting), CONFIG_PER_SECTION | CONFIG_PER_RULE | CONFIG_RAIL, "a number 1…4294967295 or a sum such as 1000+%i"),
+        ROW(RULE_INCOMING_INTERFACE, "RoutingPolicyRule", "IncomingInterface", config_parse_rule_ifname, RULE(iif), CONFIG_PER_SECTION | CONFIG_PER_RULE | CONFIG_RAIL, "an interface name"),
+        ROW(RULE_OUTGOING_INTERFACE, "RoutingPolicyRule", "OutgoingInterface", config_parse_rule_ifname, RULE(oif), CONFIG_PER_SECTION | CONFIG_PER_RULE | CONFIG_RAIL, "an interface name"),
 };
 const size_t ibnet_config_table_size = ELEMENTSOF(ibnet_config_table);
 

@@ -18,6 +18,7 @@ typedef struct ConfigContext {
         const struct ConfigTableItem *item; /* the row being parsed */
         DiagList *diags;
         IbRoute *route; /* the current [Route] section, for per-section keys */
+        IbRule *rule;   /* the current [RoutingPolicyRule] section, for CONFIG_PER_RULE keys */
         /* Parsing a value derived from a template for a port: the template and the port, for messages. */
         const char *template;
         const IbRail *rail;
@@ -33,6 +34,7 @@ typedef enum ConfigFlags {
         CONFIG_REPEATABLE = 1 << 0,  /* may appear several times; values accumulate */
         CONFIG_PER_SECTION = 1 << 1, /* offset is into the current IbRoute */
         CONFIG_RAIL = 1 << 2,        /* may hold substitutions (%i, %n, ...): parsed per port */
+        CONFIG_PER_RULE = 1 << 3,    /* with CONFIG_PER_SECTION: offset is into the current IbRule */
 } ConfigFlags;
 
 typedef struct ConfigTableItem {
@@ -59,6 +61,12 @@ static inline const ConfigTableItem *config_table_item(SchemaKey key) {
 /* Appends to a list with amortised growth (the list keeps its capacity). */
 int ib_address_list_append(IbAddressList *l, const IbAddress *a);
 int ib_route_list_append(IbRouteList *l, const IbRoute *r);
+int ib_rule_list_append(IbRuleList *l, const IbRule *r);
+
+/* Where a per-section row's value lives: in the current [Route] or [RoutingPolicyRule] of ctx. */
+static inline uint8_t *config_section_base(const ConfigContext *ctx, const ConfigTableItem *it) {
+        return (it->flags & CONFIG_PER_RULE) ? (uint8_t *) ctx->rule : (uint8_t *) ctx->route;
+}
 
 /* Checks the repeatable lists of a loaded network for values given twice (Address=, Gateway=, DNS=),
  * sorting instead of comparing each new value with all earlier ones. Adds one error per repeat, at the

@@ -5,6 +5,7 @@
 
 #include "ib-tables.h"
 #include "ibnet-load.h"
+#include "policy.h"
 #include "rail.h"
 #include "schema.h"
 #include <inttypes.h>
@@ -172,6 +173,7 @@ typedef struct RouteRef {
         const IbRoute *route;
         bool is_gateway; /* [Network] Gateway=: a default route */
         size_t seq;
+        uint32_t table; /* ib_route_table() */
 } RouteRef;
 
 static int route_ref_key_cmp(const RouteRef *x, const RouteRef *y) {
@@ -182,6 +184,8 @@ static int route_ref_key_cmp(const RouteRef *x, const RouteRef *y) {
 
         if (a->family != b->family)
                 return a->family < b->family ? -1 : 1;
+        if (x->table != y->table)
+                return x->table < y->table ? -1 : 1;
         if (la != lb)
                 return la < lb ? -1 : 1;
         if (la > 0 && (c = in_addr_compare(a->family, &a->dst, &b->dst)) != 0)
@@ -226,10 +230,10 @@ static int validate_route_keys(IbNetwork *n, DiagList *diags) {
         if (!refs)
                 return -ENOMEM;
         FOREACH_ARRAY(g, n->gateways, n->n_gateways)
-                refs[k] = (RouteRef) { g, true, k }, k++;
+                refs[k] = (RouteRef) { g, true, k, ib_route_table(n, g, true) }, k++;
         FOREACH_ARRAY(r, n->routes, n->n_routes)
                 if ((r->has_dst || r->has_gw) && r->family != AF_UNSPEC)
-                        refs[k] = (RouteRef) { r, false, k }, k++;
+                        refs[k] = (RouteRef) { r, false, k, ib_route_table(n, r, false) }, k++;
         if (k < 2)
                 return 0;
         qsort(refs, k, sizeof(RouteRef), route_ref_cmp);
@@ -274,6 +278,7 @@ static int validate_routes(IbNetwork *n, DiagList *diags) {
 
 int ib_network_validate_values(IbNetwork *n, DiagList *diags) {
         validate_addresses(n, diags);
+        ib_network_validate_policy(n, diags);
         return validate_routes(n, diags);
 }
 
@@ -355,15 +360,15 @@ static char *match_key(const IbNetwork *n) {
 }
 
 /* The route's kernel key (route_ref_key_cmp()) as a string: family, prefix length, the destination's
- * bytes and the metric, in hex. Not inet_ntop() and asprintf(): this runs twice per route of every file
+ * bytes, the metric and the table, in hex. Not inet_ntop() and asprintf(): this runs twice per route of every file
  * (half the cross-file check of 10,000 files went there). */
-#define ROUTE_KEY_MAX (2 * (1 + 1 + 16 + 4) + 1)
+#define ROUTE_KEY_MAX (2 * (1 + 1 + 16 + 4 + 4) + 1)
 
-static void route_key(const IbRoute *r, char k[static ROUTE_KEY_MAX]) {
+static void route_key(const IbNetwork *net, const IbRoute *r, bool is_gateway, char k[static ROUTE_KEY_MAX]) {
         static const char hex[] = "0123456789abcdef";
         uint8_t len = r->has_dst ? r->dst_len : 0;
-        uint32_t metric = ib_route_metric(r);
-        uint8_t b[1 + 1 + 16 + 4];
+        uint32_t metric = ib_route_metric(r), table = ib_route_table(net, r, is_gateway);
+        uint8_t b[1 + 1 + 16 + 4 + 4];
         size_t n = 0;
 
         b[n++] = (uint8_t) r->family;
@@ -374,6 +379,8 @@ static void route_key(const IbRoute *r, char k[static ROUTE_KEY_MAX]) {
         }
         memcpy(b + n, &metric, sizeof(metric));
         n += sizeof(metric);
+        memcpy(b + n, &table, sizeof(table));
+        n += sizeof(table);
         for (size_t i = 0; i < n; i++) {
                 k[2 * i] = hex[b[i] >> 4];
                 k[2 * i + 1] = hex[b[i] & 15];
@@ -448,7 +455,7 @@ static const IbRoute *route_clash(ConfigMaps *m, const IbNetwork *b, const IbRou
 
                         if ((!r->has_dst && !r->has_gw) || r->family == AF_UNSPEC)
                                 continue;
-                        route_key(r, k);
+                        route_key(b, r, l == 0, k);
                         a = strmap_get(&m->routes, k);
                         if (a) {
                                 *ret_mine = r;
@@ -469,7 +476,7 @@ static int add_routes(ConfigMaps *m, const IbNetwork *b) {
 
                         if ((!rt->has_dst && !rt->has_gw) || rt->family == AF_UNSPEC)
                                 continue;
-                        route_key(rt, k);
+                        route_key(b, rt, l == 0, k);
                         if (strmap_get(&m->routes, k))
                                 continue; /* the same link twice: validate_route_keys() had its say */
                         r = strmap_put(&m->routes, k, (void *) rt);
