@@ -298,7 +298,7 @@ static const struct {
         const char *dir;
         size_t networks;
 } example_dirs[] = {
-        { EXAMPLES_DIR, 5 },         /* mlx4_ib0 (+ drop-in), mlx4_ib0.8002, GUID, ConnectX-6, 8 rails */
+        { EXAMPLES_DIR, 6 },         /* mlx4_ib0 (+ drop-in), mlx4_ib0.8002, GUID, ConnectX-6, 8 rails, 8 rails on one subnet */
         { EXAMPLES_DIR "/veth", 1 }, /* Type=ether, for the real-kernel tests */
 };
 

@@ -441,6 +441,18 @@ static int check_child(ConfigMaps *m, IbNetwork *b, const char *mkey, char **ret
         return 0;
 }
 
+/* A [Route] with a substitution in one of its keys is only known per port: as loaded, Destination=10.%i.0.0/16
+ * with a literal Gateway= would look like a default route. */
+static bool route_has_template(const IbNetwork *n, size_t idx) {
+        FOREACH_ARRAY(t, n->templates, n->n_templates) {
+                const ConfigTableItem *it = config_table_item(t->key);
+
+                if ((it->flags & CONFIG_PER_SECTION) && !(it->flags & CONFIG_PER_RULE) && t->route_idx == idx)
+                        return true;
+        }
+        return false;
+}
+
 /* The kernel keys routes by destination and metric, not by link: the same route on two links is
  * refused on the second (EEXIST). */
 static const IbRoute *route_clash(ConfigMaps *m, const IbNetwork *b, const IbRoute **ret_mine, int *ret_r) {
@@ -453,7 +465,8 @@ static const IbRoute *route_clash(ConfigMaps *m, const IbNetwork *b, const IbRou
                         char k[ROUTE_KEY_MAX];
                         const IbRoute *a;
 
-                        if ((!r->has_dst && !r->has_gw) || r->family == AF_UNSPEC)
+                        if ((!r->has_dst && !r->has_gw) || r->family == AF_UNSPEC ||
+                            (l == 1 && route_has_template(b, (size_t) (r - b->routes))))
                                 continue;
                         route_key(b, r, l == 0, k);
                         a = strmap_get(&m->routes, k);
@@ -474,7 +487,8 @@ static int add_routes(ConfigMaps *m, const IbNetwork *b) {
                 FOREACH_ARRAY(rt, lists[l], sizes[l]) {
                         char k[ROUTE_KEY_MAX];
 
-                        if ((!rt->has_dst && !rt->has_gw) || rt->family == AF_UNSPEC)
+                        if ((!rt->has_dst && !rt->has_gw) || rt->family == AF_UNSPEC ||
+                            (l == 1 && route_has_template(b, (size_t) (rt - b->routes))))
                                 continue;
                         route_key(b, rt, l == 0, k);
                         if (strmap_get(&m->routes, k))
