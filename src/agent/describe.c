@@ -267,15 +267,49 @@ static json_object *link_json(Manager *m, Link *l) {
         return o;
 }
 
-static bool network_used(Link **links, size_t n, const IbNetwork *net) {
+static int ptr_cmp(const void *a, const void *b) {
+        uintptr_t x = (uintptr_t) *(const void *const *) a, y = (uintptr_t) *(const void *const *) b;
+
+        return (x > y) - (x < y);
+}
+
+/* The networks some link uses (a multi-rail file as its origin, children's files), sorted: one pass
+ * over the links, not one per file. */
+typedef struct UsedSet {
+        const IbNetwork **items;
+        size_t n, allocated;
+} UsedSet;
+
+static int used_add(UsedSet *u, const IbNetwork *net) {
+        if (!net)
+                return 0;
+        if (!GREEDY_REALLOC(u->items, u->allocated, u->n + 1))
+                return -ENOMEM;
+        u->items[u->n++] = net;
+        return 0;
+}
+
+static int used_build(Link **links, size_t n, UsedSet *ret) {
+        UsedSet u = {};
+
         for (size_t i = 0; i < n; i++) {
-                if (ib_network_origin(links[i]->network) == net) /* a multi-rail file: its copy per port */
-                        return true;
+                if (used_add(&u, ib_network_origin(links[i]->network)) < 0)
+                        goto oom;
                 FOREACH_ARRAY(c, links[i]->children, links[i]->n_children)
-                        if (c->network == net)
-                                return true;
+                        if (used_add(&u, c->network) < 0)
+                                goto oom;
         }
-        return false;
+        if (u.n > 0)
+                qsort(u.items, u.n, sizeof(u.items[0]), ptr_cmp);
+        *ret = u;
+        return 0;
+oom:
+        free(u.items);
+        return -ENOMEM;
+}
+
+static bool network_used(const UsedSet *u, const IbNetwork *net) {
+        return u->n > 0 && bsearch(&net, u->items, u->n, sizeof(u->items[0]), ptr_cmp);
 }
 
 /* A [Partition] file that is in no link's child list: is there a parent it matches at all? (If so,
@@ -302,13 +336,14 @@ static Link *shadowing_link(Link **links, size_t n, const IbNetwork *net) {
 /* The one answer to "which files configure nothing, and why": NULL for a file in use. A [Partition]
  * file without a parent is pending (its child is created when a parent appears), any other file is
  * unused. */
-static json_object *unmatched_json(Manager *m, Link **links, size_t n, const IbNetwork *net) {
+static json_object *unmatched_json(Manager *m, Link **links, size_t n, const UsedSet *used,
+                                   const IbNetwork *net) {
         json_object *o;
         const char *state = "unused", *reason = "no link matches its [Match]";
         char name[IFNAMSIZ] = "", why[512];
         Link *parent, *shadowing;
 
-        if (network_used(links, n, net))
+        if (network_used(used, net))
                 return NULL;
         if (ib_network_is_child(net)) {
                 const char *literal = ib_network_literal_name(net);
@@ -346,9 +381,14 @@ static json_object *unmatched_json(Manager *m, Link **links, size_t n, const IbN
 /* "unmatched_files" with the reasons, and "unused", the older list of their paths. */
 static void add_unmatched(json_object *root, Manager *m, Link **links, size_t n) {
         json_object *files = json_object_new_array(), *unused = json_object_new_array();
+        _cleanup_free_ const IbNetwork **items = NULL;
+        UsedSet used = {};
 
+        if (used_build(links, n, &used) < 0)
+                log_oom(); /* an empty set: every file is listed, as if unused */
+        items = used.items;
         FOREACH_ARRAY(e, m->config.entries, m->config.n) {
-                json_object *o = e->network ? unmatched_json(m, links, n, e->network) : NULL;
+                json_object *o = e->network ? unmatched_json(m, links, n, &used, e->network) : NULL;
 
                 if (!o)
                         continue;

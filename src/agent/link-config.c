@@ -30,7 +30,14 @@ IbNetwork *manager_match(Manager *m, const Link *l, char ***ret_shadowed) {
                 if (found)
                         return found;
         }
-        FOREACH_ARRAY(e, m->config.entries, m->config.n) {
+        /* The files that may match by name, in file order (name-index.c), not every file. */
+        IbConfigCandidates it;
+        size_t i;
+
+        ib_config_candidates_init(&m->config, l->kernel.ifname, &it);
+        while (ib_config_candidates_next(&it, &i)) {
+                IbConfigEntry *e = &m->config.entries[i];
+
                 if (!e->network || ib_network_is_child(e->network) || !ib_network_matches(e->network, &id))
                         continue;
                 if (!found)

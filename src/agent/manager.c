@@ -172,7 +172,7 @@ int manager_load_config(Manager *m, bool reload) {
                         log_warning("%s: not used until its errors are fixed.", e->path);
         }
         /* Without the index child lookups scan every file: slower, still right. */
-        if (ib_config_index_children(&c) < 0)
+        if (ib_config_index_children(&c) < 0 || ib_config_index_names(&c) < 0)
                 log_oom();
         ib_config_done(&m->config);
         m->config = c;

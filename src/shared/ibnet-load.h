@@ -86,6 +86,11 @@ typedef struct IbConfig {
          * IbConfigBucket of entry indexes in file order. */
         StrMap children;
         bool children_indexed;
+        /* The other entries by literal Name= (ib_config_index_names()): each value an IbNameBucket of
+         * entry indexes in file order; unnamed lists those to try on every link (globs, no Name=). */
+        StrMap names;
+        size_t *unnamed, n_unnamed;
+        bool names_indexed;
 } IbConfig;
 
 void ib_config_done(IbConfig *c);
@@ -96,6 +101,19 @@ void ib_config_children_done(IbConfig *c);
 /* The first [Partition] entry, in file order, whose file matches the parent (pid, named parent_ifname)
  * and whose child is called ifname: the network a scan of every entry with ib_network_matches() and
  * ib_network_child_name() finds, from the index when it is built (linear otherwise). NULL if none. */
+/* Builds c->names from the entries as they are now (name-index.c). */
+int ib_config_index_names(IbConfig *c);
+void ib_config_names_done(IbConfig *c);
+/* The entries that may match a link called ifname, ascending (file order): every entry unless the
+ * name index is built. The caller still checks each with ib_network_matches(). */
+typedef struct IbConfigCandidates {
+        const size_t *a, *b;
+        size_t n_a, n_b, i, j, n_all;
+        bool all;
+} IbConfigCandidates;
+void ib_config_candidates_init(const IbConfig *c, const char *ifname, IbConfigCandidates *ret);
+bool ib_config_candidates_next(IbConfigCandidates *it, size_t *ret);
+
 IbNetwork *ib_config_find_child(const IbConfig *c, const IbLinkIdentity *pid, const char *parent_ifname,
                                 const char *ifname);
 

@@ -307,6 +307,7 @@ void ib_config_done(IbConfig *c) {
         c->entries = mfree(c->entries);
         c->n = c->allocated = 0;
         ib_config_children_done(c);
+        ib_config_names_done(c);
 }
 
 /* The [Match] criteria as one string, equal exactly when ib_network_match_equal() holds: the same
