@@ -65,6 +65,16 @@ START_TEST(test_owner_round_trip) {
         ck_assert_uint_eq(l->pkey, 0x8002);
         ck_assert_uint_eq(l->mtu_requested, 4092);
         ck_assert_uint_eq(l->mtu_effective, 2044);
+        owner_done(&p);
+
+        /* The write of a stop on a signal (no fsync) is the same record. */
+        owner_remove_address(&o, "ib0", &b);
+        ck_assert(o.dirty);
+        ck_assert_int_eq(owner_save_on_stop(&o), 0);
+        ck_assert(!o.dirty);
+        ck_assert_int_eq(owner_load(&p, path, &bad), 0);
+        ck_assert_uint_eq(bad, 0);
+        ck_assert_uint_eq(owner_get(&p, "ib0")->n_addresses, 1);
         owner_done(&o);
         owner_done(&p);
 }

@@ -747,7 +747,7 @@ int manager_run(Manager *m) {
         int r = sd_event_loop(m->event);
 
         if (!m->dry_run)
-                (void) owner_save(&m->owner);
+                (void) (m->stopping ? owner_save_on_stop(&m->owner) : owner_save(&m->owner));
         return r;
 }
 

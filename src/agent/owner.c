@@ -551,7 +551,7 @@ static void save_one(const char *key, void *value, void *userdata) {
         }
 }
 
-int owner_save(Owner *o) {
+static int owner_write(Owner *o, bool sync) {
         _cleanup_free_ char *text = NULL;
         size_t size = 0;
         SaveCtx c = {};
@@ -566,12 +566,21 @@ int owner_save(Owner *o) {
         strmap_foreach(&o->links, save_one, &c);
         if (fclose(c.f) != 0)
                 return -ENOMEM;
-        r = write_file_atomic(o->path, text, true);
+        r = write_file_atomic(o->path, text, sync);
         if (r < 0)
                 return r;
         o->dirty = o->intents_dirty = false;
         o->n_saves++;
         return 0;
+}
+
+int owner_save(Owner *o) {
+        return owner_write(o, true);
+}
+
+int owner_save_on_stop(Owner *o) {
+        /* No fsync(): on a busy disk it took up to seconds, and a stop must not wait for the disk. */
+        return owner_write(o, false);
 }
 
 int owner_flush_intents(Owner *o) {

@@ -65,6 +65,10 @@ void owner_done(Owner *o);
 int owner_load(Owner *o, const char *path, unsigned *ret_bad_lines);
 /* Writes the record if it changed (temporary file + rename). */
 int owner_save(Owner *o);
+/* The same without waiting for the disk (no fsync()), for a stop on a signal: the intents are on disk
+ * already (owner_flush_intents() runs before a batch is sent), so if a power cut loses this write the
+ * record is what a kill -9 at this point leaves, which the next start settles against the kernel. */
+int owner_save_on_stop(Owner *o);
 /* Writes the record if an intent is not on disk yet: before a batch of requests is sent. */
 int owner_flush_intents(Owner *o);
 

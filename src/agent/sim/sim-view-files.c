@@ -402,8 +402,9 @@ int sim_view_write(SimView *v, const SimModel *m, uint64_t until_usec) {
                 if (r < 0)
                         return r;
         }
-        if (v->next > 0) {
-                /* What an earlier slice left, to the front. */
+        if (v->next > 0 && v->next >= v->n_queue - v->next) {
+                /* What earlier slices left, to the front once the written part is at least half the
+                 * queue: linear in the netdevs queued. */
                 memmove(v->queue, v->queue + v->next, (v->n_queue - v->next) * sizeof(int));
                 v->n_queue -= v->next;
                 v->next = 0;
@@ -423,7 +424,8 @@ int sim_view_write(SimView *v, const SimModel *m, uint64_t until_usec) {
                 k = write_link(v, m, ifindex, l);
                 if (k < 0 && r == 0)
                         r = k;
-                if (until_usec > 0 && v->next < v->n_queue && now_usec() >= until_usec)
+                /* A slice ends at its deadline, or at once when SIGTERM or SIGINT is pending. */
+                if (until_usec > 0 && v->next < v->n_queue && (now_usec() >= until_usec || stop_signal_pending()))
                         return r < 0 ? r : 1;
         }
         v->next = v->n_queue = 0;
