@@ -6,7 +6,6 @@
 #include <net/if_arp.h>
 #include <sys/stat.h>
 #include <systemd/sd-bus.h>
-#include <systemd/sd-daemon.h>
 
 #include "describe.h"
 #include "ipoib-proto.h"
@@ -36,7 +35,11 @@ int manager_new(Manager **ret) {
         m = calloc(1, sizeof(Manager));
         if (!m)
                 return -ENOMEM;
+        m->notify.fd = -1;
         r = sd_event_default(&m->event);
+        if (r < 0)
+                return r;
+        r = notifier_open(&m->notify, m->event);
         if (r < 0)
                 return r;
         *ret = TAKE_PTR(m);
@@ -80,6 +83,7 @@ Manager *manager_free(Manager *m) {
         sd_event_source_disable_unref(m->resync_timer);
         sd_event_source_disable_unref(m->sigterm_source);
         sd_event_source_disable_unref(m->sigint_source);
+        notifier_done(&m->notify);
         sd_event_unref(m->event);
         return mfree(m);
 }
@@ -220,10 +224,10 @@ static void manager_check_idle(Manager *m) {
 
         (void) owner_save(&m->owner);
         if (describe_notify_status(m, status, sizeof(status)) >= 0)
-                (void) sd_notify(false, status);
+                notifier_send(&m->notify, status);
         if (!m->ready_notified) {
                 m->ready_notified = true;
-                (void) sd_notify(false, "READY=1");
+                notifier_send(&m->notify, "READY=1");
         }
         if (m->oneshot) {
                 m->exit_status = manager_print_summary(m, stdout);
@@ -596,11 +600,11 @@ static const BackendEvents manager_backend_events = {
 int manager_reload(Manager *m) {
         int r;
 
-        (void) sd_notify(false, "RELOADING=1");
+        notifier_send(&m->notify, "RELOADING=1");
         r = manager_load_config(m, true);
         if (r >= 0)
                 manager_all_dirty(m);
-        (void) sd_notify(false, "READY=1");
+        notifier_send(&m->notify, "READY=1");
         return r;
 }
 
@@ -612,7 +616,7 @@ static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si, void
 static int on_sigterm(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
         Manager *m = userdata;
 
-        (void) sd_notify(false, "STOPPING=1");
+        notifier_send(&m->notify, "STOPPING=1");
         log_info("Stopping on %s.", si->ssi_signo == SIGINT ? "SIGINT" : "SIGTERM");
         m->stopping = true;
         if (m->backend)
@@ -723,7 +727,6 @@ int manager_start(Manager *m, Backend *backend) {
          * batch per dispatch), and a stop request goes first between two of them. */
         (void) sd_event_source_set_priority(m->sigterm_source, SD_EVENT_PRIORITY_IMPORTANT);
         (void) sd_event_source_set_priority(m->sigint_source, SD_EVENT_PRIORITY_IMPORTANT);
-        (void) sd_event_set_watchdog(m->event, true);
 
         r = sd_event_add_defer(m->event, &m->reconcile_source, on_reconcile, m);
         if (r < 0)

@@ -10,6 +10,7 @@
 #include "ibnet-load.h"
 #include "intmap.h"
 #include "link.h"
+#include "notify.h"
 #include "owner.h"
 #include "queue.h"
 #include "strmap.h"
@@ -54,6 +55,7 @@ typedef struct Manager {
         bool resync_again; /* another dump was asked for while one ran */
         sd_event_source *resync_timer; /* retries a dump that could not be started */
         sd_event_source *sigterm_source, *sigint_source;
+        Notifier notify; /* sd_notify() without blocking (notify.h) */
         bool ready_notified;
         bool oneshot;
         bool dry_run; /* --dry-run: plan once after the first dump, print it, send nothing */

@@ -11,6 +11,7 @@ needs IPoIB, which the namespace's kernel cannot create without hardware).
 - A runtime directory that cannot be written is a warning, printed in the summary too.
 - A configuration directory that vanishes (or becomes a file) at reload keeps everything.
 - SIGTERM and SIGINT end the agent within 100 ms, measured to the process's exit through a pidfd.
+- A NOTIFY_SOCKET that nobody reads does not block it.
 
 Usage: agent-trust.py PATH-TO-ipoib-agent [TEST-NAME...]
 Prints "N passed, N failed, N skipped"; exit 0 only when nothing failed, 77 when it cannot run here."""
@@ -427,6 +428,45 @@ def test_sigterm_during_reload_of_many_files(ctx, n=10000, trials=3):
         if best < SIGNAL_DEADLINE:
             break
     assert best < SIGNAL_DEADLINE, f"exit {best * 1000:.1f} ms after SIGTERM, best of {trials}"
+
+
+def test_notify_socket_nobody_reads(ctx):
+    """A NOTIFY_SOCKET that nobody reads holds 10 datagrams (net.unix.max_dgram_qlen); libsystemd's
+    sd_notify() then blocks. The agent must go on answering: twenty reloads over the control socket
+    (RELOADING=1, READY=1 and STATUS= each), status after them, and SIGTERM at once."""
+    import socket
+    s = ctx.sim
+    s.write("10-ib0.ibnet", "[Match]\nName=mlx4_ib0\n[Network]\nAddress=10.7.0.1/24\n")
+    s.write_fabric()
+    path = os.path.join(s.dir, "notify")
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(path)
+    ctl = os.path.join(os.path.dirname(os.path.dirname(netns.AGENT)), "ipoibctl", "ipoibctl")
+    log = open(os.path.join(s.dir, "agent-notify.log"), "w+")
+    p = subprocess.Popen(s.argv(), stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, NOTIFY_SOCKET=path))
+
+    def ctl_run(*args):
+        return subprocess.run([ctl, "--runtime-dir", s.runtime, *args], capture_output=True, text=True, timeout=10)
+
+    def logged():
+        with open(log.name) as f:
+            return f.read()
+    try:
+        wait_for(lambda: ctl_run("status").returncode == 0, "the agent to answer")
+        for i in range(20):
+            r = ctl_run("reload")
+            eq(r.returncode, 0, f"reload {i} ({r.stderr.strip()})")
+        wait_for(lambda: "notification socket $NOTIFY_SOCKET is full" in logged(), "the warning about the socket")
+        eq(ctl_run("status").returncode, 0, "status after the reloads")
+        took = exit_latency(p, signal.SIGTERM)
+        assert took < SIGNAL_DEADLINE, f"exit {took * 1000:.1f} ms after SIGTERM"
+        eq(logged().count("notification socket $NOTIFY_SOCKET is full"), 1, "the warning, once")
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+        sock.close()
+        log.close()
 
 
 def sim_children_files(s, per_port):
