@@ -132,7 +132,8 @@ static inline int negative_errno(void) {
         return errno > 0 ? -errno : -EIO;
 }
 
-/* Grow an array of n elements of size sz so that it holds at least need elements. */
+/* Grow an array of n elements of size sz so that it holds at least need elements: exactly need the first
+ * time (*allocated == 0), twice need after that. */
 void *greedy_realloc(void **p, size_t *allocated, size_t need, size_t sz);
 #define GREEDY_REALLOC(array, allocated, need)                                                               \
         greedy_realloc((void **) &(array), &(allocated), (need), sizeof((array)[0]))

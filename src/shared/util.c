@@ -49,7 +49,10 @@ void *greedy_realloc(void **p, size_t *allocated, size_t need, size_t sz) {
 
         if (*allocated >= need)
                 return *p;
-        n = MAX(need * 2, (size_t) 8);
+        /* The first allocation is what is asked for, then doubling: most arrays of the agent are per link
+         * and hold 1 to 4 entries (its routes, addresses, the routes of a file), and a minimum of 8 made
+         * them a third of the daemon's heap at 1000 links. */
+        n = *allocated == 0 ? need : need * 2;
         if (n > SIZE_MAX / sz)
                 return NULL;
         q = realloc(*p, n * sz);
