@@ -142,7 +142,7 @@ START_TEST(test_core_pkey_granted_child_event) {
         fake_backend_set_port(c.f, IB0, &p);
         core_kernel_link(&c, "ib0.8002", carrier_on);
         core_expect_link(&c, "ib0.8002", LINK_STATE_CONFIGURED, NULL, NULL);
-        ck_assert_uint_eq(core_link(&c, "ib0")->port.n_pkeys, 2);
+        ck_assert_uint_eq(core_link(&c, "ib0")->port->n_pkeys, 2);
         core_expect_sent(&c, "");
         core_free(&c);
 }

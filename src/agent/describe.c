@@ -45,27 +45,27 @@ static json_object *port_json(const Link *l) {
         json_object *o, *pk;
         char buf[8];
 
-        if (!l->has_port)
+        if (!l->port)
                 return NULL;
         o = json_object_new_object();
-        add(o, "device", jstr(l->port.device));
-        add(o, "port", json_object_new_int((int) l->port.port));
-        if (!l->port.state_known)
+        add(o, "device", jstr(l->port->device));
+        add(o, "port", json_object_new_int((int) l->port->port));
+        if (!l->port->state_known)
                 return o;
-        add(o, "state", jstr(ib_port_state_to_string(l->port.state)));
-        add(o, "active_mtu", json_object_new_int((int) l->port.active_mtu));
-        if (l->port.max_mtu > 0)
-                add(o, "max_mtu", json_object_new_int((int) l->port.max_mtu));
-        add(o, "lid", json_object_new_int(l->port.lid));
-        add(o, "sm_lid", json_object_new_int(l->port.sm_lid));
+        add(o, "state", jstr(ib_port_state_to_string(l->port->state)));
+        add(o, "active_mtu", json_object_new_int((int) l->port->active_mtu));
+        if (l->port->max_mtu > 0)
+                add(o, "max_mtu", json_object_new_int((int) l->port->max_mtu));
+        add(o, "lid", json_object_new_int(l->port->lid));
+        add(o, "sm_lid", json_object_new_int(l->port->sm_lid));
         pk = json_object_new_array();
-        FOREACH_ARRAY(p, l->port.pkeys, l->port.n_pkeys) {
+        FOREACH_ARRAY(p, l->port->pkeys, l->port->n_pkeys) {
                 snprintf(buf, sizeof(buf), "0x%04x", *p);
                 json_object_array_add(pk, json_object_new_string(buf));
         }
         add(o, "pkeys", pk);
-        if (l->port.enhanced >= 0)
-                add(o, "enhanced", json_object_new_boolean(l->port.enhanced));
+        if (l->port->enhanced >= 0)
+                add(o, "enhanced", json_object_new_boolean(l->port->enhanced));
         return o;
 }
 
@@ -84,7 +84,7 @@ static json_object *children_json(Manager *m, const Link *l) {
                 add(o, "state", jstr(cl ? "created" : c->failed ? "failed" : "pending"));
                 add(o, "reason", jstr(c->reason));
                 /* Known before the child exists: ipoibctl check says it on the host. */
-                if (!cl && l->has_port && l->port.state_known && !ipoib_port_has_pkey(&l->port, c->network->pkey)) {
+                if (!cl && l->port && l->port->state_known && !ipoib_port_has_pkey(l->port, c->network->pkey)) {
                         char w[160];
 
                         snprintf(w, sizeof(w),

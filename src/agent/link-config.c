@@ -53,16 +53,18 @@ IbNetwork *manager_match(Manager *m, const Link *l, char ***ret_shadowed) {
 void link_update_port(Manager *m, Link *l) {
         Link *parent = link_parent(m, l);
 
-        if (l->kernel.arphrd != ARPHRD_INFINIBAND) {
-                l->has_port = false;
+        IbPortInfo info;
+
+        if (l->kernel.arphrd != ARPHRD_INFINIBAND ||
+            (parent ? !parent->port : backend_port_info(m->backend, &l->kernel, &info) < 0)) {
+                l->port = mfree(l->port);
                 return;
         }
-        if (parent) {
-                l->has_port = parent->has_port;
-                l->port = parent->port;
+        if (!l->port && !(l->port = malloc(sizeof(IbPortInfo)))) {
+                log_oom();
                 return;
         }
-        l->has_port = backend_port_info(m->backend, &l->kernel, &l->port) >= 0;
+        *l->port = parent ? *parent->port : info;
 }
 
 static bool port_info_equal(const IbPortInfo *a, const IbPortInfo *b) {
@@ -78,8 +80,8 @@ static bool port_info_equal(const IbPortInfo *a, const IbPortInfo *b) {
  * RequireActivePort=, the P_Key warning and MTU=max depend on it. */
 void link_port_event(Manager *m, Link *l) {
         Link *c, *parent = link_parent(m, l);
-        IbPortInfo old = l->port;
-        bool had = l->has_port;
+        IbPortInfo old = l->port ? *l->port : (IbPortInfo) {};
+        bool had = l->port;
 
         /* A child's event is news about its parent's port: on a P_Key table change the heavy flush
          * (__ipoib_ib_dev_flush() → update_parent_pkey()) stops at the parent when table index 0 did not
@@ -93,7 +95,7 @@ void link_port_event(Manager *m, Link *l) {
         }
 
         link_update_port(m, l);
-        if (l->has_port == had && (!had || port_info_equal(&old, &l->port)))
+        if (!!l->port == had && (!had || port_info_equal(&old, l->port)))
                 return;
         log_link_debug(l, "The InfiniBand port changed.");
         link_retry(l);
@@ -215,7 +217,7 @@ void link_update_warning(Link *l, const PlanInput *in) {
         const char *w;
         char buf[256];
 
-        w = ipoib_warning(l->network, &l->kernel, l->has_port ? &l->port : NULL, in,
+        w = ipoib_warning(l->network, &l->kernel, l->port, in,
                           link_dns_error(l->manager->dns, l->kernel.ifindex), buf, sizeof(buf));
         if (w)
                 link_set_warning(l, "%s", w);
@@ -332,9 +334,9 @@ int link_plan(Manager *m, Link *l, ActionList *plan, const char **ret_blocked, P
                 .n_owned_addresses = owned.n_addresses,
                 .owned_routes = owned.routes,
                 .n_owned_routes = owned.n_routes,
-                .hold_addresses = l->network && l->network->require_active_port > 0 && l->has_port &&
-                        l->port.state_known &&
-                        l->port.state != IB_PORT_ACTIVE,
+                .hold_addresses = l->network && l->network->require_active_port > 0 && l->port &&
+                        l->port->state_known &&
+                        l->port->state != IB_PORT_ACTIVE,
                 .child_owned = link_is_owned_child(m, l, o),
                 .held_down = manager_link_held(m, l->kernel.ifname),
                 .has_orig = o && o->has_orig,
@@ -344,7 +346,7 @@ int link_plan(Manager *m, Link *l, ActionList *plan, const char **ret_blocked, P
                 .children = children,
                 .n_children = l->n_children,
         };
-        ipoib_plan_input(&l->ipoib, l->network, &l->kernel, l->has_port ? &l->port : NULL, &in);
+        ipoib_plan_input(&l->ipoib, l->network, &l->kernel, l->port, &in);
         r = plan_link(&in, plan, ret_blocked);
         if (r < 0)
                 return r;
@@ -401,7 +403,7 @@ int link_reconcile(Manager *m, Link *l) {
                 if (in.hold_addresses)
                         link_set_state(l, LINK_STATE_PENDING,
                                        "port %s/%u is %s; addresses held back (RequireActivePort=yes)",
-                                       l->port.device, l->port.port, strna(ib_port_state_to_string(l->port.state)));
+                                       l->port->device, l->port->port, strna(ib_port_state_to_string(l->port->state)));
                 else if (l->network)
                         link_set_state(l, LINK_STATE_CONFIGURED, NULL);
                 else

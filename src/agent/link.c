@@ -55,6 +55,7 @@ Link *link_free(Link *l) {
         free(l->warning);
         free(l->addresses);
         free(l->routes);
+        free(l->port);
         ib_network_unref(l->network);
         strv_free(l->shadowed);
         free(l->reason);
@@ -178,9 +179,9 @@ IbLinkIdentity link_identity(const Link *l) {
                                                               : _IB_LINK_TYPE_INVALID,
         };
 
-        if (l->has_port) {
-                id.device = l->port.device;
-                id.port = l->port.port;
+        if (l->port) {
+                id.device = l->port->device;
+                id.port = l->port->port;
         }
         /* Bytes 12..19 of the 20-byte IPoIB address are the port GUID; 0..11 (flags, QPN, subnet
          * prefix) change when the SM assigns the prefix, so they are never used (docs/kernel-ipoib.md §4). */

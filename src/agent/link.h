@@ -44,8 +44,10 @@ typedef struct Link {
         char **shadowed;      /* later files that match too and are ignored */
 
         /* IPoIB */
-        IbPortInfo port;              /* the InfiniBand port behind it (a child: its parent's) */
-        bool has_port;
+        /* The InfiniBand port behind it (a child: a copy of its parent's), NULL when none or unknown.
+         * Allocated for IPoIB links only: inline it made every Link (veth and Ethernet ones too) 640
+         * instead of 280 bytes. */
+        IbPortInfo *port;
         IpoibState ipoib;             /* what the kernel's answers taught about mode and MTU (ipoib.c) */
         struct ChildSlot *children;   /* [Partition] files that match this link as parent */
         size_t n_children;
