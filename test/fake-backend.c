@@ -291,10 +291,20 @@ void fake_backend_apply(FakeBackend *f, const Action *a) {
                 k.flags |= IFF_UP;
                 fake_backend_change_link(f, &k);
                 break;
-        case ACTION_SET_DOWN:
+        case ACTION_SET_DOWN: {
+                bool was_up = k.flags & IFF_UP;
+
                 k.flags &= ~IFF_UP;
                 fake_backend_change_link(f, &k);
+                /* fib_disable_ip() on NETDEV_DOWN: the link's IPv4 routes go, without RTM_DELROUTE
+                 * (docs/kernel-ipoib.md §9). */
+                for (size_t i = 0; was_up && i < f->n_routes;)
+                        if (f->routes[i].ifindex == k.ifindex && f->routes[i].family == AF_INET)
+                                f->routes[i] = f->routes[--f->n_routes];
+                        else
+                                i++;
                 break;
+        }
         case ACTION_SET_PROMOTE_SECONDARIES:
                 k.promote_secondaries = true;
                 fake_backend_change_link(f, &k);

@@ -5,6 +5,7 @@
  * on the recording fake backend. A tcase of the "core" suite (suite-core.c). */
 
 #include "core-test.h"
+#include "hold.h"
 
 #define PARTITION_FILE \
         "[Match]\nName=ib0\n\n[Partition]\nPKey=0x8002\n\n[Network]\nAddress=198.51.100.1/24\n"
@@ -48,6 +49,34 @@ START_TEST(test_core_sysfs_child_name_taken) {
                                       "the name the kernel gives the new child, is taken by another link\n"),
                       "summary:\n%s", summary);
         ck_assert_ptr_null(owner_get(&c.m->owner, "storage0"));
+        core_free(&c);
+}
+END_TEST
+
+/* §9: taking a link down flushes its IPv4 routes without RTM_DELROUTE. The agent's own set-down
+ * (ipoibctl down) is answered on one socket and notified on another: whichever comes first, the
+ * routes are gone from the cache too, and up brings them back (systemd-unit.sh found the gateway
+ * route missing after ipoibctl up when the answer came first). */
+START_TEST(test_core_down_flushes_ipv4_routes) {
+        KRoute gw = route(VETH0, "198.51.100.0/24", "192.0.2.254", 0);
+        Core c;
+
+        core_new(&c);
+        ck_assert_int_eq(mkdir(c.runtime, 0755), 0);
+        core_write(&c, "10-veth0.ibnet",
+                   "[Match]\nName=veth0\nType=ether\n[Network]\nAddress=192.0.2.1/24\n"
+                   "[Route]\nDestination=198.51.100.0/24\nGateway=192.0.2.254\n");
+        core_start(&c);
+        ck_assert(fake_backend_has_route(c.f, &gw));
+        c.mark = c.f->n_submitted;
+        c.f->notify_after_reply = _i;
+        ck_assert_int_eq(manager_set_hold(c.m, "veth0", true), 0);
+        core_settle(&c);
+        core_expect_sent(&c, "veth0 set-down");
+        ck_assert(!fake_backend_has_route(c.f, &gw));
+        ck_assert_int_eq(manager_set_hold(c.m, "veth0", false), 0);
+        core_settle(&c);
+        ck_assert_msg(fake_backend_has_route(c.f, &gw), "the route did not come back (notify_after_reply %d)", _i);
         core_free(&c);
 }
 END_TEST
@@ -156,5 +185,6 @@ void core_test_add_kernel_tcase(Suite *s) {
         tcase_add_test(tc, test_core_sysfs_child_name_taken);
         tcase_add_test(tc, test_core_mode_ebusy);
         tcase_add_test(tc, test_core_change_not_notified);
+        tcase_add_loop_test(tc, test_core_down_flushes_ipv4_routes, 0, 2);
         suite_add_tcase(s, tc);
 }

@@ -171,6 +171,18 @@ bool link_route_update(Link *l, const KRoute *r, bool removed) {
         return true;
 }
 
+void link_forget_ipv4_routes(Link *l, const char *why) {
+        size_t k = 0;
+
+        FOREACH_ARRAY(r, l->routes, l->n_routes)
+                if (r->family != AF_INET)
+                        l->routes[k++] = *r;
+        if (k == l->n_routes)
+                return;
+        log_link_debug(l, "Forgetting %zu IPv4 route%s: %s.", l->n_routes - k, l->n_routes - k == 1 ? "" : "s", why);
+        l->n_routes = k;
+}
+
 IbLinkIdentity link_identity(const Link *l) {
         IbLinkIdentity id = {
                 .ifname = l->kernel.ifname,
@@ -311,8 +323,12 @@ int link_set_up_done(Link *l, const Action *a, int error, const char **extack) {
 }
 
 int link_set_down_done(Link *l, const Action *a, int error, const char **extack) {
-        if (error == 0)
+        if (error == 0 && (l->kernel.flags & IFF_UP)) {
                 l->kernel.flags &= ~IFF_UP;
+                /* The notification, on the other socket, may come after this answer: it then finds the
+                 * link down already, so the routes go here (manager.c's on_link() does it otherwise). */
+                link_forget_ipv4_routes(l, "the link was set down");
+        }
         return error;
 }
 

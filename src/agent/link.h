@@ -78,6 +78,12 @@ void link_set_warning(Link *l, const char *fmt, ...) _printf_(2, 3);
 bool link_update_kernel(Link *l, const KLink *k);
 bool link_address_update(Link *l, const KAddress *a, bool removed);
 bool link_route_update(Link *l, const KRoute *r, bool removed);
+/* IPv4 routes vanish without RTM_DELROUTE when a link goes down or loses its last IPv4 address:
+ * fib_disable_ip() → fib_sync_down_dev() marks them dead and fib_flush() removes them silently
+ * (docs/kernel-ipoib.md §9). Do in the cache what the kernel did, instead of dumping everything again.
+ * (Routes with a removed address as preferred source go the same way, fib_sync_down_addr(); the agent
+ * sets no source.) */
+void link_forget_ipv4_routes(Link *l, const char *why);
 
 /* The identity used to match .ibnet files. */
 IbLinkIdentity link_identity(const Link *l);

@@ -286,22 +286,6 @@ static int on_reconcile(sd_event_source *s, void *userdata) {
         return 0;
 }
 
-/* IPv4 routes vanish without RTM_DELROUTE when a link goes down or loses its last IPv4 address:
- * fib_disable_ip() → fib_sync_down_dev() marks them dead and fib_flush() removes them silently.
- * Do in the cache what the kernel did, instead of dumping everything again. (Routes with a removed
- * address as preferred source go the same way, fib_sync_down_addr(); the agent sets no source.) */
-static void link_forget_ipv4_routes(Link *l, const char *why) {
-        size_t k = 0;
-
-        FOREACH_ARRAY(r, l->routes, l->n_routes)
-                if (r->family != AF_INET)
-                        l->routes[k++] = *r;
-        if (k == l->n_routes)
-                return;
-        log_link_debug(l, "Forgetting %zu IPv4 route%s: %s.", l->n_routes - k, l->n_routes - k == 1 ? "" : "s", why);
-        l->n_routes = k;
-}
-
 static bool link_has_ipv4(const Link *l) {
         FOREACH_ARRAY(a, l->addresses, l->n_addresses)
                 if (a->family == AF_INET)
