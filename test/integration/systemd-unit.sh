@@ -528,6 +528,10 @@ else
 fi
 
 # ---- [Install]: enabled, network-online.target pulls both in ------------------------------------------
+# With the watchdog at 2 s instead of 30 (a runtime drop-in, read by the reload that enable does): the
+# agent's WATCHDOG=1 every second reaches systemd, which then has no reason to kill it.
+cx mkdir -p /run/systemd/system/ipoib-agent.service.d
+cx sh -c 'printf "[Service]\nWatchdogSec=2\n" >/run/systemd/system/ipoib-agent.service.d/50-test-watchdog.conf'
 if cx systemctl enable -q ipoib-agent.service ipoib-agent-wait-online.service &&
     out=$(cx timeout $((20 * SLOW)) systemctl start network-online.target 2>&1) &&
     [[ $(unit_prop ipoib-agent.service ActiveState)/$(unit_prop ipoib-agent-wait-online.service ActiveState) == active/active ]] &&
@@ -535,6 +539,23 @@ if cx systemctl enable -q ipoib-agent.service ipoib-agent-wait-online.service &&
     pass "enabled: starting network-online.target started the agent and waited for its links"
 else
     fail "network-online.target: $out agent $(unit_prop ipoib-agent.service ActiveState), wait-online $(unit_prop ipoib-agent-wait-online.service ActiveState)"
+fi
+main_pid=$(unit_prop ipoib-agent.service MainPID)
+restarts=$(unit_prop ipoib-agent.service NRestarts)
+wd=0
+if wait_for 10 sh -c '[ "$(systemctl show -P WatchdogTimestampMonotonic ipoib-agent.service)" != 0 ]'; then
+    wd=$(unit_prop ipoib-agent.service WatchdogTimestampMonotonic)
+fi
+# Three more pings: 3 s at 1 s apiece, past the 2 s after which a silent agent would be killed.
+for _ in 1 2 3; do
+    ((wd > 0)) && wait_for 10 sh -c "[ \"\$(systemctl show -P WatchdogTimestampMonotonic ipoib-agent.service)\" -gt $wd ]" &&
+        wd=$(unit_prop ipoib-agent.service WatchdogTimestampMonotonic) || wd=0
+done
+if ((wd > 0)) && [[ $(unit_prop ipoib-agent.service WatchdogUSec) == 2s && $(unit_prop ipoib-agent.service MainPID) == "$main_pid" &&
+    $(unit_prop ipoib-agent.service NRestarts) == "$restarts" ]]; then
+    pass "WatchdogSec=2: systemd got WATCHDOG=1 again and again from PID $main_pid, which it did not kill"
+else
+    fail "watchdog: last ping at ${wd}, WatchdogUSec $(unit_prop ipoib-agent.service WatchdogUSec), PID $(unit_prop ipoib-agent.service MainPID) (was $main_pid)"
 fi
 
 if [[ -n $STRACE ]]; then
