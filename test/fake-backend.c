@@ -11,6 +11,7 @@ typedef enum FakeEventType {
         FAKE_EVENT_LINK,
         FAKE_EVENT_ADDRESS,
         FAKE_EVENT_ROUTE,
+        FAKE_EVENT_RULE,
         FAKE_EVENT_DUMP_DONE,
         FAKE_EVENT_OVERRUN,
         FAKE_EVENT_REPLY,
@@ -23,6 +24,7 @@ struct FakeEvent {
                 KLink link;
                 KAddress address;
                 KRoute route;
+                KRule rule;
                 struct {
                         uint64_t cookie;
                         int error;
@@ -66,6 +68,10 @@ static void deliver(FakeBackend *f, const FakeEvent *ev) {
         case FAKE_EVENT_ROUTE:
                 if (e->route)
                         e->route(u, &ev->route, ev->removed);
+                break;
+        case FAKE_EVENT_RULE:
+                if (e->rule)
+                        e->rule(u, &ev->rule, ev->removed);
                 break;
         case FAKE_EVENT_DUMP_DONE:
                 if (e->dump_done)
@@ -258,8 +264,37 @@ void fake_backend_overrun_event(FakeBackend *f) {
         queue_push(f, &(FakeEvent) { .type = FAKE_EVENT_OVERRUN });
 }
 
+static ssize_t model_rule_index(FakeBackend *f, const KRule *r) {
+        for (size_t i = 0; i < f->n_rules; i++)
+                if (krule_equal(&f->rules[i], r))
+                        return (ssize_t) i;
+        return -1;
+}
+
+/* Rules are not a link's: they come and go with no link in the action. */
+static void fake_apply_rule(FakeBackend *f, const Action *a) {
+        ssize_t i = model_rule_index(f, &a->rule);
+
+        if (a->type == ACTION_RULE_ADD && i < 0) {
+                ck_assert(GREEDY_REALLOC(f->rules, f->allocated_rules, f->n_rules + 1));
+                f->rules[f->n_rules++] = a->rule;
+                queue_push(f, &(FakeEvent) { .type = FAKE_EVENT_RULE, .rule = a->rule });
+        } else if (a->type == ACTION_RULE_DEL && i >= 0) {
+                KRule gone = f->rules[i];
+
+                f->rules[i] = f->rules[--f->n_rules];
+                queue_push(f, &(FakeEvent) { .type = FAKE_EVENT_RULE, .removed = true, .rule = gone });
+        }
+}
+
 void fake_backend_apply(FakeBackend *f, const Action *a) {
-        KLink k = *model_link(f, a->ifindex);
+        KLink k;
+
+        if (a->type == ACTION_RULE_ADD || a->type == ACTION_RULE_DEL) {
+                fake_apply_rule(f, a);
+                return;
+        }
+        k = *model_link(f, a->ifindex);
 
         switch (a->type) {
         case ACTION_ADDRESS_ADD:
@@ -344,6 +379,9 @@ void fake_backend_apply(FakeBackend *f, const Action *a) {
         case ACTION_CHILD_DELETE:
                 model_remove_link(f, a->ifindex, true);
                 break;
+        case ACTION_RULE_ADD:
+        case ACTION_RULE_DEL:
+                break; /* above */
         case _ACTION_TYPE_MAX:
         case _ACTION_TYPE_INVALID:
                 ck_abort_msg("invalid action submitted");
@@ -359,6 +397,8 @@ static void queue_dump(FakeBackend *f) {
                 queue_push(f, &(FakeEvent) { .type = FAKE_EVENT_ADDRESS, .address = *a });
         FOREACH_ARRAY(r, f->routes, f->n_routes)
                 queue_push(f, &(FakeEvent) { .type = FAKE_EVENT_ROUTE, .route = *r });
+        FOREACH_ARRAY(r, f->rules, f->n_rules)
+                queue_push(f, &(FakeEvent) { .type = FAKE_EVENT_RULE, .rule = *r });
         queue_push(f, &(FakeEvent) { .type = FAKE_EVENT_DUMP_DONE });
 }
 
@@ -440,6 +480,7 @@ static void fake_free(Backend *b) {
         free(f->links);
         free(f->addresses);
         free(f->routes);
+        free(f->rules);
         free(f->ports);
         free(f->scripts);
         free(f->queue);

@@ -47,6 +47,8 @@ struct FakeBackend {
         size_t n_addresses, allocated_addresses;
         KRoute *routes;
         size_t n_routes, allocated_routes;
+        KRule *rules;
+        size_t n_rules, allocated_rules;
         struct FakePort *ports; /* what port_info() answers, by ifindex */
         size_t n_ports, allocated_ports;
         int next_ifindex;

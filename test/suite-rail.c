@@ -232,6 +232,7 @@ static const SubstCase policy_cases[] = {
         { RAILS3 "[Network]\nAddress=10.0.0.1%i/24\nSourceRouting=32765\n", 5, "after the main table's rule" },
         /* A glob: the device number, or nothing. */
         { "[Match]\nDevice=mlx5_*\n[Network]\nAddress=10.0.0.1%n/24\nSourceRouting=yes\n", 0, NULL },
+        { "[Match]\nName=ib*\n[Network]\nAddress=10.0.0.1/24\nSourceRouting=yes\n", 5, "would give them all one table" },
         /* Single-port files: the checks of a section. */
         { "[Match]\nName=ib0\n[RoutingPolicyRule]\nFrom=10.0.0.1\nPriority=10\n", 3, "needs Table=" },
         { "[Match]\nName=ib0\n[RoutingPolicyRule]\nFrom=10.0.0.1\nTable=10\n", 3, "needs Priority=" },

@@ -10,6 +10,7 @@
 #include "ipoib.h"
 #include "link.h"
 #include "owner.h"
+#include "rules.h"
 
 static void format_none(const Action *a, char *buf, size_t size) {
         snprintf(buf, size, "%s", "");
@@ -74,6 +75,8 @@ static void gone_child(Owner *o, const Action *a) {
 static const ActionOps action_ops_table[_ACTION_TYPE_MAX] = {
         [ACTION_ADDRESS_DEL] = { "remove-address", format_address, link_address_del_done, gone_address },
         [ACTION_ROUTE_DEL] = { "remove-route", format_route, link_route_del_done, gone_route },
+        /* Rules need no record either: FRA_PROTOCOL keeps RTPROT_IPOIB. Removals go with no link. */
+        [ACTION_RULE_DEL] = { "remove-rule", format_rule, link_rule_del_done, NULL },
         [ACTION_CHILD_DELETE] = { "delete-child", format_none, ipoib_child_delete_done, gone_child },
         [ACTION_CHILD_CREATE] = { "create-child", format_child, ipoib_child_create_done, NULL,
                                   ipoib_child_create_intent },
@@ -88,6 +91,7 @@ static const ActionOps action_ops_table[_ACTION_TYPE_MAX] = {
         [ACTION_ADDRESS_ADD] = { "add-address", format_address, link_address_add_done, NULL,
                                  link_address_add_intent },
         [ACTION_ROUTE_ADD] = { "add-route", format_route, link_route_add_done, NULL },
+        [ACTION_RULE_ADD] = { "add-rule", format_rule, link_rule_add_done, NULL },
         [ACTION_SET_DOWN] = { "set-down", format_none, link_set_down_done, NULL },
 };
 

@@ -9,6 +9,7 @@
 typedef enum ActionType {
         ACTION_ADDRESS_DEL,
         ACTION_ROUTE_DEL,
+        ACTION_RULE_DEL, /* RTM_DELRULE with FRA_PROTOCOL RTPROT_IPOIB: only the agent's own */
         ACTION_CHILD_DELETE,
         ACTION_CHILD_CREATE, /* RTM_NEWLINK kind ipoib, IFLA_LINK = parent */
         ACTION_SET_IPOIB,    /* changelink: mode and/or umcast */
@@ -18,6 +19,7 @@ typedef enum ActionType {
         ACTION_SET_UP,
         ACTION_ADDRESS_ADD,
         ACTION_ROUTE_ADD,
+        ACTION_RULE_ADD, /* RTM_NEWRULE, FRA_PROTOCOL RTPROT_IPOIB */
         ACTION_SET_DOWN, /* restore: the link was down before the agent first brought it up */
         _ACTION_TYPE_MAX,
         _ACTION_TYPE_INVALID = -EINVAL,
@@ -31,6 +33,7 @@ typedef struct Action {
                 uint32_t mtu;
                 KAddress address;
                 KRoute route;
+                KRule rule;
                 struct {
                         char name[IFNAMSIZ];
                         uint16_t pkey;

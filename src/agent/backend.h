@@ -35,7 +35,10 @@ typedef struct BackendEvents {
         void (*link)(void *userdata, const KLink *link, bool removed);
         void (*address)(void *userdata, const KAddress *address, bool removed);
         void (*route)(void *userdata, const KRoute *route, bool removed);
-        /* A dump started by start() or dump() has delivered every link, address and route. */
+        /* Routing policy rules (RTM_NEWRULE/RTM_DELRULE), IPv4 and IPv6; dumped after addresses, before
+         * routes. */
+        void (*rule)(void *userdata, const KRule *rule, bool removed);
+        /* A dump started by start() or dump() has delivered every link, address, rule and route. */
         void (*dump_done)(void *userdata);
         /* Notifications were lost (ENOBUFS on the event socket): the caller should call dump(). */
         void (*overrun)(void *userdata);
@@ -68,6 +71,9 @@ struct Backend {
          * (the request queue caps them anyway). The backend may lower it at any time, e.g. when its
          * socket turns out to hold fewer answers than it assumed. */
         size_t max_in_flight;
+        /* Set by the owner: route dumps cover every table but local, not only main. The owner sets it
+         * when its files or its rules (read before routes in a dump) use other tables. */
+        bool all_tables;
         /* Set by the manager when it stops on SIGTERM/SIGINT: free() leaves unfinished work undone (the
          * simulated fabric's view) instead of finishing it, which could take seconds. */
         bool stopping;

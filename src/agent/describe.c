@@ -15,6 +15,8 @@
 #include "ipoib.h"
 #include "link-config.h"
 #include "parse-util.h"
+#include "plan.h"
+#include "rules.h"
 #include "status-print.h"
 #include "strv.h"
 
@@ -128,6 +130,28 @@ static json_object *route_scope_json(uint8_t s) {
 }
 
 /* A route as an object, not a string, so that a script need not parse "ip route" text. */
+/* The rules the link's file asks for, as "ip rule" writes them, and whether the kernel has each. */
+static json_object *rules_json(Manager *m, const Link *l) {
+        _cleanup_free_ KRule *want = NULL;
+        json_object *a = json_object_new_array();
+        size_t n = 0;
+
+        if (!link_wants_rules(l) || network_desired_rules(l->network, &want, &n) < 0)
+                return a;
+        FOREACH_ARRAY(x, want, n) {
+                json_object *o = json_object_new_object();
+                char buf[256];
+
+                add(o, "rule", jstr(krule_to_string(x, buf, sizeof(buf))));
+                add(o, "family", jstr(x->family == AF_INET6 ? "ipv6" : "ipv4"));
+                add(o, "priority", json_object_new_int64(x->priority));
+                add(o, "table", json_object_new_int64(x->table));
+                add(o, "present", json_object_new_boolean(rule_in(x, m->rules, m->n_rules)));
+                json_object_array_add(a, o);
+        }
+        return a;
+}
+
 static json_object *route_json(const KRoute *r) {
         json_object *o = json_object_new_object();
         char buf[IN_ADDR_PREFIX_STRLEN];
@@ -262,6 +286,7 @@ static json_object *link_json(Manager *m, Link *l) {
         FOREACH_ARRAY(x, l->routes, l->n_routes)
                 json_object_array_add(a, route_json(x));
         add(o, "routes", a);
+        add(o, "rules", rules_json(m, l));
         add_dns(o, l->network);
         add(o, "children", children_json(m, l));
         return o;
@@ -476,6 +501,27 @@ static json_object *plan_links(Manager *m, bool dry_run, bool *ret_changes) {
                 add(o, "actions", acts);
                 add(o, "blocked", jstr(blocked));
                 json_object_array_add(a, o);
+        }
+        /* The agent's rules that no file wants: they belong to no link. */
+        {
+                _cleanup_(action_list_done) ActionList plan = {};
+
+                if (manager_rule_removals(m, &plan) >= 0 && plan.n > 0) {
+                        json_object *o = json_object_new_object(), *acts = json_object_new_array();
+
+                        if (ret_changes)
+                                *ret_changes = true;
+                        add(o, "name", jstr(RULES_PSEUDO_LINK));
+                        FOREACH_ARRAY(x, plan.actions, plan.n) {
+                                char buf[256];
+
+                                action_to_string(x, buf, sizeof(buf));
+                                json_object_array_add(acts, jstr(buf + strlen(RULES_PSEUDO_LINK) + 1));
+                        }
+                        add(o, "actions", acts);
+                        add(o, "blocked", NULL);
+                        json_object_array_add(a, o);
+                }
         }
         return a;
 }

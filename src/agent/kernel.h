@@ -67,6 +67,21 @@ typedef struct KRoute {
         uint32_t flags; /* rtm_flags: RTNH_F_ONLINK for GatewayOnLink=yes; not part of the route's identity */
 } KRoute;
 
+/* A routing policy rule (RTM_NEWRULE, struct fib_rule_hdr + FRA_*), as far as the agent writes them:
+ * "[from P] [to P] [iif I] [oif O] lookup TABLE priority N". A rule with a selector the agent does not
+ * write (fwmark, tos, uid range, ports, l3mdev, "not", ...) or another action has `other` set and is never
+ * equal to one of the agent's. */
+typedef struct KRule {
+        int family;
+        uint32_t priority; /* FRA_PRIORITY */
+        uint32_t table;    /* FRA_TABLE (or frh.table) */
+        union in_addr_union src, dst;
+        uint8_t src_len, dst_len;
+        char iif[IFNAMSIZ], oif[IFNAMSIZ];
+        uint8_t protocol; /* FRA_PROTOCOL: RTPROT_IPOIB on the agent's own; not part of the identity */
+        bool other;
+} KRule;
+
 /* What rdma-core (or the simulated fabric) says about the InfiniBand port behind an IPoIB netdev. */
 #define IB_PKEY_TABLE_MAX 128
 
@@ -114,5 +129,9 @@ static inline uint32_t kroute_default_metric(int family) {
 bool kaddress_equal(const KAddress *a, const KAddress *b) _pure_;
 /* Same route as the kernel keys it for our purposes: family, table, dst/len, metric, oif, gateway. */
 bool kroute_equal(const KRoute *a, const KRoute *b) _pure_;
+/* Same rule as the kernel tells rules apart (rule_find()): everything but the protocol. */
+bool krule_equal(const KRule *a, const KRule *b) _pure_;
+/* "from 10.0.0.1 lookup 100 priority 100", as ip rule lists it (with "proto ipoib" when marked). */
+char *krule_to_string(const KRule *r, char *buf, size_t size);
 char *kaddress_to_string(const KAddress *a, char *buf, size_t size);
 char *kroute_to_string(const KRoute *r, char *buf, size_t size);

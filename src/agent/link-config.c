@@ -334,6 +334,8 @@ int link_plan(Manager *m, Link *l, ActionList *plan, const char **ret_blocked, P
                 .n_owned_addresses = owned.n_addresses,
                 .owned_routes = owned.routes,
                 .n_owned_routes = owned.n_routes,
+                .rules = m->rules,
+                .n_rules = m->n_rules,
                 .hold_addresses = l->network && l->network->require_active_port > 0 && l->port &&
                         l->port->state_known &&
                         l->port->state != IB_PORT_ACTIVE,

@@ -14,6 +14,7 @@
 #include "hold.h"
 #include "manager.h"
 #include "plan.h"
+#include "rules.h"
 #include "status-print.h"
 #include "strv.h"
 
@@ -78,6 +79,7 @@ Manager *manager_free(Manager *m) {
         free(m->runtime_dir);
         strv_free(m->warnings);
         owner_done(&m->owner);
+        free(m->rules);
         request_queue_done(&m->queue);
         sd_event_source_unref(m->reconcile_source);
         sd_event_source_disable_unref(m->resync_timer);
@@ -187,9 +189,30 @@ int manager_load_config(Manager *m, bool reload) {
         m->config_diags = diags;
         diags = (DiagList) {};
         m->config_dirs_read = files.dirs_read;
+        if (m->backend && manager_config_uses_tables(m))
+                m->backend->all_tables = true;
         log_info("%s %zu configuration file%s.", reload ? "Reloaded" : "Loaded", m->config.n,
                  m->config.n == 1 ? "" : "s");
         return 0;
+}
+
+/* A file asks for routes outside the main table, or for rules: dumps read every table (Backend.all_tables). */
+bool manager_config_uses_tables(const Manager *m) {
+        FOREACH_ARRAY(e, m->config.entries, m->config.n) {
+                const IbNetwork *n = e->network;
+
+                if (!n)
+                        continue;
+                if (n->n_rules > 0 || n->source_routing)
+                        return true;
+                FOREACH_ARRAY(r, n->routes, n->n_routes)
+                        if (r->has_table)
+                                return true;
+                FOREACH_ARRAY(t, n->templates, n->n_templates)
+                        if (t->key == SCHEMA_KEY_ROUTE_TABLE)
+                                return true;
+        }
+        return false;
 }
 
 void manager_link_dirty(Manager *m, Link *l) {
@@ -280,6 +303,8 @@ static int on_reconcile(sd_event_source *s, void *userdata) {
                                 l->dirty = false; /* the last reply re-marks it */
                 }
         }
+        /* After the links: what no link's file wants any more. */
+        manager_reconcile_rules(m);
         manager_flush_intents(m);
         request_queue_dispatch(&m->queue);
         manager_check_idle(m);
@@ -421,6 +446,25 @@ static void on_route(void *userdata, const KRoute *r, bool removed) {
         }
 }
 
+/* Rules belong to no link: the links whose files ask for rules plan again, and the removal pass runs. */
+static void on_rule(void *userdata, const KRule *r, bool removed) {
+        Manager *m = userdata;
+        Link *l;
+
+        /* The agent's rules name the tables its routes are in: a dump after this one reads every table. */
+        if (!removed && r->protocol == RTPROT_IPOIB && m->backend)
+                m->backend->all_tables = true;
+        if (!manager_rule_update(m, r, removed))
+                return;
+        for (size_t i = 0; intmap_iterate(&m->links, &i, NULL, (void **) &l);)
+                if (link_wants_rules(l)) {
+                        link_retry(l);
+                        manager_link_dirty(m, l);
+                }
+        if (m->reconcile_source)
+                (void) sd_event_source_set_enabled(m->reconcile_source, SD_EVENT_ONESHOT);
+}
+
 /* owner_settle()'s questions, answered from the complete dump. */
 static bool probe_child(void *userdata, const char *ifname, const char *parent, uint16_t pkey) {
         Manager *m = userdata;
@@ -510,6 +554,7 @@ void manager_resync(Manager *m, const char *why) {
                 l->seen = false;
                 l->n_addresses = l->n_routes = 0;
         }
+        m->n_rules = 0;
         m->dumping = true;
         r = backend_dump(m->backend);
         if (r < 0) {
@@ -551,6 +596,20 @@ static void on_request_finished(void *userdata, const Action *a, int error, cons
         Manager *m = userdata;
         Link *l = intmap_get(&m->links, a->ifindex);
 
+        if (a->type == ACTION_RULE_DEL && a->ifindex == 0) {
+                /* A removal of manager_reconcile_rules(): no link waits for it. */
+                char buf[256];
+
+                if (m->rules_pending > 0)
+                        m->rules_pending--;
+                if (error < 0 && error != -ENOENT && error != -ESRCH)
+                        log_warning_errno(error, "Failed to %s: %s%s%m", action_to_string(a, buf, sizeof(buf)),
+                                          strempty(extack), extack ? ": " : "");
+                else
+                        (void) manager_rule_update(m, &a->rule, true);
+                return;
+        }
+
         if (!l) {
                 /* The link went away before its answer came (the kernel sends RTM_DELLINK before the
                  * ACK of a deletion). What the answer says about ownership still holds. */
@@ -576,6 +635,7 @@ static const BackendEvents manager_backend_events = {
         .link = on_link,
         .address = on_address,
         .route = on_route,
+        .rule = on_rule,
         .dump_done = on_dump_done,
         .overrun = on_overrun,
         .reply = on_reply,
@@ -720,6 +780,7 @@ int manager_start(Manager *m, Backend *backend) {
         (void) sd_event_source_set_priority(m->reconcile_source, SD_EVENT_PRIORITY_IDLE);
 
         m->backend = backend;
+        backend->all_tables = manager_config_uses_tables(m);
         request_queue_init(&m->queue, backend, on_request_finished, m);
         backend->events = manager_backend_events;
         backend->userdata = m;

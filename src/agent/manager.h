@@ -39,6 +39,11 @@ typedef struct Manager {
 
         RequestQueue queue; /* every change to the kernel goes through it */
 
+        /* Routing policy rules, IPv4 and IPv6, as the kernel has them (rules.h): they belong to no link. */
+        KRule *rules;
+        size_t n_rules, allocated_rules;
+        unsigned rules_pending; /* removals in flight (manager_reconcile_rules()) */
+
         Link *dirty; /* links to re-plan */
         sd_event_source *reconcile_source;
 
@@ -76,6 +81,8 @@ int manager_start(Manager *m, Backend *backend);
 int manager_run(Manager *m);
 
 void manager_link_dirty(Manager *m, Link *l);
+/* Some file routes into another table than main, or asks for rules. */
+bool manager_config_uses_tables(const Manager *m) _pure_;
 /* Drops the address and route caches and dumps the kernel state again; planning waits for the dump.
  * For answers that leave the kernel's state unknown (an -EBUSY mode switch, say). */
 void manager_resync(Manager *m, const char *why);

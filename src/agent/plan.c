@@ -5,6 +5,7 @@
 
 #include "ipoib-proto.h"
 #include "plan.h"
+#include "policy.h"
 
 void action_list_done(ActionList *l) {
         l->actions = mfree(l->actions);
@@ -18,7 +19,7 @@ int action_list_add(ActionList *l, const Action *a) {
         return 0;
 }
 
-static KRoute route_from_config(const IbNetwork *n, const IbRoute *r, int ifindex) {
+static KRoute route_from_config(const IbNetwork *n, const IbRoute *r, int ifindex, bool is_gateway) {
         KRoute k = {
                 .ifindex = ifindex,
                 .family = r->family,
@@ -28,7 +29,7 @@ static KRoute route_from_config(const IbNetwork *n, const IbRoute *r, int ifinde
                  * (ip6_route_info_create()), so Metric=0 means 1024 there. */
                 .metric = r->has_metric && (r->metric > 0 || r->family != AF_INET6) ? r->metric
                                                                                       : kroute_default_metric(r->family),
-                .table = RT_TABLE_MAIN,
+                .table = ib_route_table(n, r, is_gateway), /* Table=, SourceRouting= for Gateway=, else main */
                 .protocol = RTPROT_IPOIB, /* the owner's mark: ipoib-proto.h */
                 .scope = r->has_gw ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK,
                 .type = RTN_UNICAST,
@@ -43,28 +44,99 @@ static KRoute route_from_config(const IbNetwork *n, const IbRoute *r, int ifinde
         return k;
 }
 
+static void route_list_add_unique(KRoute *l, size_t *k, const KRoute *x) {
+        /* A [Route] that repeats a Gateway= default route is the same kernel route. */
+        for (size_t i = 0; i < *k; i++)
+                if (kroute_equal(&l[i], x))
+                        return;
+        l[(*k)++] = *x;
+}
+
 int network_desired_routes(const IbNetwork *n, int ifindex, KRoute **ret, size_t *ret_n) {
-        size_t total = n->n_gateways + n->n_routes, k = 0;
+        size_t total = n->n_gateways + n->n_routes + n->n_addresses, k = 0;
+        uint32_t table;
         KRoute *l;
 
         l = calloc(MAX(total, (size_t) 1), sizeof(KRoute));
         if (!l)
                 return -ENOMEM;
         FOREACH_ARRAY(g, n->gateways, n->n_gateways)
-                l[k++] = route_from_config(n, g, ifindex);
+                l[k++] = route_from_config(n, g, ifindex, true);
         FOREACH_ARRAY(r, n->routes, n->n_routes) {
-                KRoute x = route_from_config(n, r, ifindex);
+                KRoute x = route_from_config(n, r, ifindex, false);
+
+                route_list_add_unique(l, &k, &x);
+        }
+        /* SourceRouting=: the prefix route of each address in the port's table, as the kernel puts one in
+         * main (fib_add_ifaddr(), addrconf_prefix_route()); a /32 or /128 has none. */
+        if (ib_network_source_table(n, &table) >= 0)
+                FOREACH_ARRAY(a, n->addresses, n->n_addresses) {
+                        KRoute x = {
+                                .ifindex = ifindex,
+                                .family = a->family,
+                                .dst = a->addr,
+                                .dst_len = a->prefixlen,
+                                .metric = kroute_default_metric(a->family),
+                                .table = table,
+                                .protocol = RTPROT_IPOIB,
+                                .scope = RT_SCOPE_LINK,
+                                .type = RTN_UNICAST,
+                        };
+
+                        if (a->prefixlen >= family_max_prefixlen(a->family))
+                                continue;
+                        in_addr_mask(a->family, &x.dst, a->prefixlen);
+                        route_list_add_unique(l, &k, &x);
+                }
+        *ret = l;
+        *ret_n = k;
+        return 0;
+}
+
+int network_desired_rules(const IbNetwork *n, KRule **ret, size_t *ret_n) {
+        _cleanup_free_ IbRule *rules = NULL;
+        size_t n_rules = 0, k = 0;
+        KRule *l;
+        int r;
+
+        r = ib_network_rules(n, &rules, &n_rules);
+        if (r < 0)
+                return r;
+        l = calloc(n_rules + 1, sizeof(KRule));
+        if (!l)
+                return -ENOMEM;
+        FOREACH_ARRAY(x, rules, n_rules) {
+                KRule k_ = {
+                        .family = x->family,
+                        .priority = x->priority,
+                        .table = x->table,
+                        .src_len = x->has_from ? x->from_len : 0,
+                        .dst_len = x->has_to ? x->to_len : 0,
+                        .protocol = RTPROT_IPOIB, /* the owner's mark, kept by the kernel (FRA_PROTOCOL) */
+                };
                 bool dup = false;
 
-                /* A [Route] that repeats a Gateway= default route is the same kernel route. */
+                if (x->has_from)
+                        k_.src = x->from;
+                if (x->has_to)
+                        k_.dst = x->to;
+                snprintf(k_.iif, sizeof(k_.iif), "%s", x->iif);
+                snprintf(k_.oif, sizeof(k_.oif), "%s", x->oif);
                 for (size_t i = 0; i < k; i++)
-                        dup = dup || kroute_equal(&l[i], &x);
+                        dup = dup || krule_equal(&l[i], &k_);
                 if (!dup)
-                        l[k++] = x;
+                        l[k++] = k_;
         }
         *ret = l;
         *ret_n = k;
         return 0;
+}
+
+bool rule_in(const KRule *r, const KRule *l, size_t n) {
+        FOREACH_ARRAY(x, l, n)
+                if (krule_equal(r, x))
+                        return true;
+        return false;
 }
 
 static bool address_in(const KAddress *a, const KAddress *l, size_t n) {
@@ -295,6 +367,30 @@ static int plan_route_additions(const PlanInput *in, const KRoute *want, size_t 
         return 0;
 }
 
+/* Rules are the kernel's, not the link's, but a link's file asks for them: they are added with the link's
+ * plan, after its routes (a rule that looks up a table finds it filled), whether or not its port is up. The
+ * rules no file wants any more are removed by manager_rule_removals(). */
+static int plan_rule_additions(const PlanInput *in, ActionList *out) {
+        _cleanup_free_ KRule *want = NULL;
+        size_t n_want = 0;
+        Action a;
+        int r;
+
+        r = network_desired_rules(in->network, &want, &n_want);
+        if (r < 0)
+                return r;
+        FOREACH_ARRAY(k, want, n_want) {
+                if (rule_in(k, in->rules, in->n_rules))
+                        continue;
+                action_init(&a, ACTION_RULE_ADD, in->link);
+                a.rule = *k;
+                r = action_list_add(out, &a);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
 /* What the link was before the agent first changed it. */
 static int plan_restore(const PlanInput *in, ActionList *out) {
         bool mode_change = false;
@@ -381,5 +477,8 @@ int plan_link(const PlanInput *in, ActionList *out, const char **ret_blocked) {
                 return r;
         if (!n)
                 return plan_restore(in, out);
-        return plan_route_additions(in, want, n_want, out);
+        r = plan_route_additions(in, want, n_want, out);
+        if (r < 0)
+                return r;
+        return plan_rule_additions(in, out);
 }

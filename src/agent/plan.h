@@ -17,6 +17,8 @@
  *      (fib_disable_ip()), foreign ones included
  *   9. add routes without a gateway, then routes via a gateway (the on-link route or the address
  *      that makes the gateway reachable comes first)
+ *  10. add routing policy rules (their tables are filled first); the rules no file wants go in
+ *      manager_rule_removals(), since rules belong to no link
  * A link no file manages any more gets, after the removals, its original mode, MTU (after the mode,
  * which resets it) and down state back, when the agent changed them. */
 
@@ -44,6 +46,8 @@ typedef struct PlanInput {
         size_t n_owned_addresses;
         const KRoute *owned_routes;
         size_t n_owned_routes;
+        const KRule *rules; /* every rule the kernel has (rules belong to no link) */
+        size_t n_rules;
         /* The IPoIB part, filled by ipoib_plan_input(). The MTU that MTU=max stands for on this link,
          * 0 if unknown (then MTU=max does nothing). */
         uint32_t mtu_max;
@@ -85,5 +89,9 @@ int plan_link(const PlanInput *in, ActionList *out, const char **ret_blocked);
 /* The mode the plan aims for: the file's, or datagram when connected is not possible; -1 = leave. */
 int plan_effective_mode(const PlanInput *in);
 
-/* The routes a network wants on a link: Gateway= first, then [Route] sections. */
+/* The routes a network wants on a link: Gateway= first, then [Route] sections, then SourceRouting='s
+ * prefix routes in the port's table. */
 int network_desired_routes(const IbNetwork *n, int ifindex, KRoute **ret, size_t *ret_n);
+/* The rules a network wants ([RoutingPolicyRule], SourceRouting=), marked RTPROT_IPOIB, each once. */
+int network_desired_rules(const IbNetwork *n, KRule **ret, size_t *ret_n);
+bool rule_in(const KRule *r, const KRule *l, size_t n) _pure_;

@@ -6,6 +6,7 @@
 #include "policy.h"
 #include "rail.h"
 #include "schema.h"
+#include "strv.h"
 
 int ib_network_source_table(const IbNetwork *n, uint32_t *ret) {
         unsigned num;
@@ -116,6 +117,14 @@ static void validate_source_routing(IbNetwork *n, DiagList *diags) {
 
         if (!n->source_routing)
                 return;
+        /* Name= gives no rail offset: every link the names match would get the same table. */
+        if (!ib_network_multi_port(ib_network_origin(n)) &&
+            (strv_length(n->match_name) > 1 || (n->match_name && strpbrk(n->match_name[0], "*?[")))) {
+                ERR(n, l, "SourceRouting= in a file that matches several links by Name= would give them all one "
+                          "table; match the ports by GUID= or Device= (each gets its own), or write one file "
+                          "per link");
+                return;
+        }
         r = ib_network_source_table(n, &t);
         if (r == -ENXIO) {
                 ERR(n, l, "SourceRouting=: the port has no rail offset (%%i): the file names several ports but "

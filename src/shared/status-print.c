@@ -90,6 +90,16 @@ static void print_routes(FILE *f, json_object *a) {
         }
 }
 
+/* A link's rules of Describe(): those its file asks for, each marked when the kernel lacks it. */
+static void print_rules(FILE *f, json_object *a) {
+        for (size_t i = 0; i < json_array_len(a); i++) {
+                json_object *r = json_object_array_get_idx(a, i);
+
+                fprintf(f, "%14s %s%s\n", i == 0 ? "Rules:" : "", strna(json_get_str(r, "rule")),
+                        json_get_bool(r, "present") ? "" : " (not in the kernel yet)");
+        }
+}
+
 static void print_port(FILE *f, json_object *port) {
         json_object *pk = json_get(port, "pkeys");
 
@@ -140,6 +150,7 @@ void status_print_link(FILE *f, json_object *l) {
                 print_port(f, port);
         print_list(f, "Addresses:", json_get(l, "addresses"));
         print_routes(f, json_get(l, "routes"));
+        print_rules(f, json_get(l, "rules"));
         print_list(f, "DNS:", json_get(l, "dns"));
         print_list(f, "Domains:", json_get(l, "domains"));
         print_children(f, json_get(l, "children"));

@@ -50,6 +50,8 @@ typedef enum DumpPhase {
         DUMP_NONE,
         DUMP_LINKS,
         DUMP_ADDRESSES,
+        DUMP_RULES4,
+        DUMP_RULES6,
         DUMP_ROUTES4,
         DUMP_ROUTES6,
         _DUMP_PHASE_MAX,
@@ -166,13 +168,18 @@ static int dump_send(NetlinkBackend *b) {
         } req[_DUMP_PHASE_MAX] = {
                 [DUMP_LINKS] = { RTM_GETLINK, AF_UNSPEC },
                 [DUMP_ADDRESSES] = { RTM_GETADDR, AF_UNSPEC },
+                [DUMP_RULES4] = { RTM_GETRULE, AF_INET },
+                [DUMP_RULES6] = { RTM_GETRULE, AF_INET6 },
                 [DUMP_ROUTES4] = { RTM_GETROUTE, AF_INET },
                 [DUMP_ROUTES6] = { RTM_GETROUTE, AF_INET6 },
         };
         _cleanup_(nlmsg_freep) struct nl_msg *m = NULL;
         int r;
 
-        r = nl_build_dump(req[b->phase].type, req[b->phase].family, &m);
+        /* Routes of every table when the owner asks (it knows after the rules); the main table is most of
+         * what there is, and the local table's entries, which every table would add, are not read. */
+        r = nl_build_dump_table(req[b->phase].type, req[b->phase].family,
+                                b->backend.all_tables ? RT_TABLE_UNSPEC : RT_TABLE_MAIN, &m);
         if (r < 0)
                 return r;
         b->dump_seq = b->dump_seq_next++;
@@ -244,6 +251,7 @@ static void dispatch_object(NetlinkBackend *b, const struct nlmsghdr *nlh) {
         void *ud = b->backend.userdata;
         KAddress a;
         KRoute rt;
+        KRule ru;
         KLink l;
         int r;
 
@@ -265,6 +273,12 @@ static void dispatch_object(NetlinkBackend *b, const struct nlmsghdr *nlh) {
                 r = nl_parse_route(nlh, &rt);
                 if (r > 0 && ev->route)
                         ev->route(ud, &rt, nlh->nlmsg_type == RTM_DELROUTE);
+                break;
+        case RTM_NEWRULE:
+        case RTM_DELRULE:
+                r = nl_parse_rule(nlh, &ru);
+                if (r > 0 && ev->rule)
+                        ev->rule(ud, &ru, nlh->nlmsg_type == RTM_DELRULE);
                 break;
         default:
                 r = 0;
@@ -583,7 +597,8 @@ static int netlink_start(Backend *backend) {
         /* Subscribe first, then dump: a change between the two shows up as an event after (or in) the
          * dump, and a later event for the same object simply updates it. */
         r = nl_socket_add_memberships(b->ev, RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR,
-                                      RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE, 0);
+                                      RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE, RTNLGRP_IPV4_RULE,
+                                      RTNLGRP_IPV6_RULE, 0);
         if (r < 0)
                 return log_error_errno(errno_from_nl_error(r),
                                        "netlink: failed to join multicast groups: %m");

@@ -7,6 +7,7 @@
 #include <linux/ip.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
+#include <linux/fib_rules.h>
 #include <netlink/attr.h>
 #include <netlink/errno.h>
 
@@ -363,6 +364,48 @@ static int build_route(const Action *a, struct nl_msg **ret) {
         return 0;
 }
 
+/* `ip rule add|del [from P] [to P] [iif I] [oif O] priority N proto 149 lookup T`, byte for byte: the table in
+ * the header when it fits in 8 bits, else FRA_TABLE (iprule_modify()). The protocol is sent on deletion
+ * too: rule_find() then matches only a rule with that protocol, so a foreign rule that looks the same is
+ * never the one removed. */
+static int build_rule(const Action *a, struct nl_msg **ret) {
+        _cleanup_(nlmsg_freep) struct nl_msg *m = NULL;
+        const KRule *k = &a->rule;
+        bool add = a->type == ACTION_RULE_ADD;
+        struct fib_rule_hdr frh = {
+                .family = (uint8_t) k->family,
+                .dst_len = k->dst_len,
+                .src_len = k->src_len,
+                .table = k->table < 256 ? (uint8_t) k->table : RT_TABLE_UNSPEC,
+                .action = add ? FR_ACT_TO_TBL : FR_ACT_UNSPEC,
+        };
+        unsigned size;
+        int r;
+
+        if (!family_is_ip(k->family) || k->src_len > family_max_prefixlen(k->family) ||
+            k->dst_len > family_max_prefixlen(k->family) || k->table == 0 || k->other)
+                return -EINVAL;
+        size = family_address_size(k->family);
+        r = msg_new(add ? RTM_NEWRULE : RTM_DELRULE, add ? NLM_F_CREATE | NLM_F_EXCL : 0, &frh, sizeof(frh), &m);
+        if (r < 0)
+                return r;
+        if (k->src_len > 0)
+                PUT(nla_put(m, FRA_SRC, size, &k->src));
+        if (k->dst_len > 0)
+                PUT(nla_put(m, FRA_DST, size, &k->dst));
+        if (k->iif[0])
+                PUT(nla_put(m, FRA_IIFNAME, strlen(k->iif) + 1, k->iif));
+        if (k->oif[0])
+                PUT(nla_put(m, FRA_OIFNAME, strlen(k->oif) + 1, k->oif));
+        PUT(nla_put_u32(m, FRA_PRIORITY, k->priority));
+        if (k->protocol != 0)
+                PUT(nla_put_u8(m, FRA_PROTOCOL, k->protocol));
+        if (k->table >= 256)
+                PUT(nla_put_u32(m, FRA_TABLE, k->table));
+        *ret = TAKE_PTR(m);
+        return 0;
+}
+
 int nl_build_action(const Action *a, struct nl_msg **ret) {
         /* One builder per action type (action.h lists where else a new type needs a row). */
         static int (*const builders[_ACTION_TYPE_MAX])(const Action *a, struct nl_msg **ret) = {
@@ -378,6 +421,8 @@ int nl_build_action(const Action *a, struct nl_msg **ret) {
                 [ACTION_SET_DOWN] = build_set_down,
                 [ACTION_ADDRESS_ADD] = build_address,
                 [ACTION_ROUTE_ADD] = build_route,
+                [ACTION_RULE_ADD] = build_rule,
+                [ACTION_RULE_DEL] = build_rule,
         };
 
         if (a->type < 0 || a->type >= _ACTION_TYPE_MAX || !builders[a->type])
@@ -386,11 +431,16 @@ int nl_build_action(const Action *a, struct nl_msg **ret) {
 }
 
 int nl_build_dump(uint16_t type, int family, struct nl_msg **ret) {
+        return nl_build_dump_table(type, family, RT_TABLE_MAIN, ret);
+}
+
+int nl_build_dump_table(uint16_t type, int family, uint8_t table, struct nl_msg **ret) {
         _cleanup_(nlmsg_freep) struct nl_msg *m = NULL;
         union {
                 struct ifinfomsg ifi;
                 struct ifaddrmsg ifa;
                 struct rtmsg rtm;
+                struct fib_rule_hdr frh;
         } h = {};
         size_t len;
 
@@ -412,8 +462,13 @@ int nl_build_dump(uint16_t type, int family, struct nl_msg **ret) {
                 break;
         case RTM_GETROUTE:
                 h.rtm.rtm_family = (uint8_t) family;
-                h.rtm.rtm_table = RT_TABLE_MAIN;
+                h.rtm.rtm_table = table;
                 len = sizeof(h.rtm);
+                break;
+        case RTM_GETRULE:
+                /* fib_valid_dumprule_req(): the family only, no attributes. */
+                h.frh.family = (uint8_t) family;
+                len = sizeof(h.frh);
                 break;
         default:
                 return -EINVAL;
@@ -422,8 +477,8 @@ int nl_build_dump(uint16_t type, int family, struct nl_msg **ret) {
         /* Links: leave the statistics out, they are most of each message and we do not read them. */
         if (type == RTM_GETLINK)
                 PUT(nla_put_u32(m, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS));
-        else if (type == RTM_GETROUTE)
-                PUT(nla_put_u32(m, RTA_TABLE, RT_TABLE_MAIN));
+        else if (type == RTM_GETROUTE && table != RT_TABLE_UNSPEC)
+                PUT(nla_put_u32(m, RTA_TABLE, table));
 
         *ret = TAKE_PTR(m);
         return 0;
@@ -632,9 +687,11 @@ int nl_parse_route(const struct nlmsghdr *nlh, KRoute *ret) {
         k.scope = rtm->rtm_scope;
         k.type = rtm->rtm_type;
 
-        /* What the agent manages: unicast routes of the main table through one interface. Routes of the
-         * local table, multipath routes (RTA_MULTIPATH, no RTA_OIF) and IPv6 cache clones are not. */
-        if (k.table != RT_TABLE_MAIN || k.type != RTN_UNICAST || (rtm->rtm_flags & RTM_F_CLONED))
+        /* What the agent manages: unicast routes through one interface, in the main table or another
+         * (Table=, SourceRouting=). Routes of the local table, multipath routes (RTA_MULTIPATH, no RTA_OIF)
+         * and IPv6 cache clones are not. */
+        if (k.table == RT_TABLE_LOCAL || k.table == RT_TABLE_UNSPEC || k.type != RTN_UNICAST ||
+            (rtm->rtm_flags & RTM_F_CLONED))
                 return 0;
         if (!attr_u32(tb[RTA_OIF], &oif) || oif == 0)
                 return 0;
@@ -646,6 +703,49 @@ int nl_parse_route(const struct nlmsghdr *nlh, KRoute *ret) {
         k.has_gw = attr_addr(tb[RTA_GATEWAY], k.family, &k.gw);
         (void) attr_u32(tb[RTA_PRIORITY], &k.metric); /* absent means 0 (IPv4 only; IPv6 always sends it) */
 
+        *ret = k;
+        return 1;
+}
+
+int nl_parse_rule(const struct nlmsghdr *nlh, KRule *ret) {
+        /* Selectors and actions the agent never writes (fib_nl_fill_rule(), fib4/6_rule_fill()): a rule with
+         * one of them is someone else's kind of rule. */
+        static const uint16_t others[] = { FRA_FWMARK, FRA_FWMASK, FRA_GOTO, FRA_FLOW, FRA_TUN_ID, FRA_L3MDEV,
+                                           FRA_UID_RANGE, FRA_IP_PROTO, FRA_SPORT_RANGE, FRA_DPORT_RANGE };
+        uint32_t v;
+        struct nlattr *tb[FRA_MAX + 1];
+        const struct fib_rule_hdr *frh;
+        KRule k = {};
+        int r;
+
+        if (!nlmsg_valid_hdr(nlh, sizeof(*frh)))
+                return -EBADMSG;
+        r = nlmsg_parse((struct nlmsghdr *) nlh, sizeof(*frh), tb, FRA_MAX, NULL);
+        if (r < 0)
+                return -EBADMSG;
+        frh = nlmsg_data(nlh);
+        if (!family_is_ip(frh->family))
+                return 0;
+        k.family = frh->family;
+        k.src_len = frh->src_len;
+        k.dst_len = frh->dst_len;
+        k.table = frh->table;
+        (void) attr_u32(tb[FRA_TABLE], &k.table);
+        (void) attr_u32(tb[FRA_PRIORITY], &k.priority); /* absent for priority 0 */
+        (void) attr_u8(tb[FRA_PROTOCOL], &k.protocol);
+        if (k.src_len > 0 && !attr_addr(tb[FRA_SRC], k.family, &k.src))
+                return -EBADMSG;
+        if (k.dst_len > 0 && !attr_addr(tb[FRA_DST], k.family, &k.dst))
+                return -EBADMSG;
+        attr_string(tb[FRA_IIFNAME], k.iif, sizeof(k.iif));
+        attr_string(tb[FRA_OIFNAME], k.oif, sizeof(k.oif));
+        /* FIB_RULE_IIF_DETACHED/OIF_DETACHED only say the interface is absent now. */
+        k.other = frh->tos != 0 || frh->action != FR_ACT_TO_TBL || (frh->flags & FIB_RULE_INVERT);
+        for (size_t i = 0; i < ELEMENTSOF(others); i++)
+                k.other = k.other || (others[i] <= FRA_MAX && tb[others[i]]);
+        /* These two come with every rule, -1 meaning unset (fib_nl_fill_rule()). */
+        k.other = k.other || (attr_u32(tb[FRA_SUPPRESS_PREFIXLEN], &v) && v != UINT32_MAX) ||
+                (attr_u32(tb[FRA_SUPPRESS_IFGROUP], &v) && v != UINT32_MAX);
         *ret = k;
         return 1;
 }

@@ -29,12 +29,16 @@ DEFINE_TRIVIAL_CLEANUP_FUNC_VOID(struct nl_msg *, nlmsg_free);
  *   SET_MTU      RTM_NEWLINK ifi_index + IFLA_MTU;  SET_UP  RTM_NEWLINK ifi_flags = ifi_change = IFF_UP.
  *   CHILD_CREATE `ip link add link P name C type ipoib pkey X [mode M] [umcast U]`, byte for byte.
  *   SET_IPOIB    `ip link set dev C type ipoib [mode M] [umcast U]`, byte for byte.
- *   CHILD_DELETE RTM_DELLINK ifi_index. */
+ *   CHILD_DELETE RTM_DELLINK ifi_index.
+ *   RULE_ADD/DEL `ip rule add|del [from P] [to P] [iif I] [oif O] priority N proto P lookup T`, byte for byte. */
 int nl_build_action(const Action *a, struct nl_msg **ret);
 
 /* A dump request (NLM_F_REQUEST|NLM_F_DUMP) for RTM_GETLINK, RTM_GETADDR or RTM_GETROUTE, with a header
  * valid under NETLINK_GET_STRICT_CHK. Route dumps ask for the main table only. */
 int nl_build_dump(uint16_t type, int family, struct nl_msg **ret);
+/* The same with the table a route dump asks for: RT_TABLE_UNSPEC for every table. RTM_GETRULE dumps
+ * the family's rules (no filter). */
+int nl_build_dump_table(uint16_t type, int family, uint8_t table, struct nl_msg **ret);
 
 /* RTM_NEWLINK/RTM_DELLINK → KLink. 1 on success, 0 when skipped (ifi_family other than AF_UNSPEC: the
  * bridge's AF_BRIDGE port notifications, whose RTM_DELLINK does not mean the link is gone), -EBADMSG
@@ -43,10 +47,14 @@ int nl_parse_link(const struct nlmsghdr *nlh, KLink *ret);
 /* RTM_NEWADDR/RTM_DELADDR → KAddress. 1 when it is an IPv4/IPv6 address, 0 when skipped (other family),
  * -EBADMSG when malformed. */
 int nl_parse_address(const struct nlmsghdr *nlh, KAddress *ret);
-/* RTM_NEWROUTE/RTM_DELROUTE → KRoute. 1 for a unicast route of the main table with one output
- * interface (RTA_OIF), 0 when skipped (other tables, local/broadcast/blackhole types, multipath
+/* RTM_NEWROUTE/RTM_DELROUTE → KRoute. 1 for a unicast route with one output interface (RTA_OIF) in any
+ * table but local, 0 when skipped (the local table, local/broadcast/blackhole types, multipath
  * routes without RTA_OIF, cloned cache entries, other families), -EBADMSG when malformed. */
 int nl_parse_route(const struct nlmsghdr *nlh, KRoute *ret);
+
+/* RTM_NEWRULE/RTM_DELRULE → KRule. 1 for an IPv4/IPv6 rule, 0 when skipped (other families), -EBADMSG when
+ * malformed. */
+int nl_parse_rule(const struct nlmsghdr *nlh, KRule *ret);
 
 /* Whether k, from an RTM_NEWLINK, may be the sysfs child that create_child just made under parent for
  * pkey as written: an IPoIB child (kind "ipoib") whose IFLA_LINK is parent and whose IFLA_IPOIB_PKEY is

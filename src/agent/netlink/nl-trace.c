@@ -4,6 +4,7 @@
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
+#include <linux/fib_rules.h>
 #include <netlink/attr.h>
 #include <netlink/msg.h>
 #include <stdarg.h>
@@ -87,6 +88,17 @@ static const AttrDesc route_attrs[] = {
         [RTA_PREF] = { "RTA_PREF", ATTR_U8 },
 };
 
+static const AttrDesc rule_attrs[] = {
+        [FRA_DST] = { "FRA_DST", ATTR_IP },
+        [FRA_SRC] = { "FRA_SRC", ATTR_IP },
+        [FRA_IIFNAME] = { "FRA_IIFNAME", ATTR_STRING },
+        [FRA_PRIORITY] = { "FRA_PRIORITY", ATTR_U32 },
+        [FRA_TABLE] = { "FRA_TABLE", ATTR_U32 },
+        [FRA_OIFNAME] = { "FRA_OIFNAME", ATTR_STRING },
+        [FRA_PROTOCOL] = { "FRA_PROTOCOL", ATTR_U8 },
+        [FRA_SUPPRESS_PREFIXLEN] = { "FRA_SUPPRESS_PREFIXLEN", ATTR_U32_HEX },
+};
+
 static const char *const nl_message_type_table[] = {
         [NLMSG_NOOP] = "NLMSG_NOOP",
         [NLMSG_ERROR] = "NLMSG_ERROR",
@@ -102,6 +114,9 @@ static const char *const nl_message_type_table[] = {
         [RTM_NEWROUTE] = "RTM_NEWROUTE",
         [RTM_DELROUTE] = "RTM_DELROUTE",
         [RTM_GETROUTE] = "RTM_GETROUTE",
+        [RTM_NEWRULE] = "RTM_NEWRULE",
+        [RTM_DELRULE] = "RTM_DELRULE",
+        [RTM_GETRULE] = "RTM_GETRULE",
 };
 
 DEFINE_STRING_TABLE_LOOKUP_TO_STRING(nl_message_type, unsigned);
@@ -322,6 +337,22 @@ char *nl_trace_format(const struct nlmsghdr *nlh, bool sent, char *buf, size_t s
                         out(&o, " ");
                 out_attrs(&o, nlmsg_attrdata(nlh, sizeof(*rtm)), nlmsg_attrlen(nlh, sizeof(*rtm)),
                           route_attrs, ELEMENTSOF(route_attrs), rtm->rtm_family);
+                break;
+        }
+        case RTM_NEWRULE:
+        case RTM_DELRULE:
+        case RTM_GETRULE: {
+                const struct fib_rule_hdr *frh = nlmsg_data(nlh);
+
+                if (!nlmsg_valid_hdr(nlh, sizeof(*frh)))
+                        break;
+                out(&o, " family=%s src_len=%u dst_len=%u table=%u action=%u flags=0x%x",
+                    family_str(frh->family, fam, sizeof(fam)), frh->src_len, frh->dst_len, frh->table, frh->action,
+                    frh->flags);
+                if (nlmsg_attrlen(nlh, sizeof(*frh)) > 0)
+                        out(&o, " ");
+                out_attrs(&o, nlmsg_attrdata(nlh, sizeof(*frh)), nlmsg_attrlen(nlh, sizeof(*frh)), rule_attrs,
+                          ELEMENTSOF(rule_attrs), frh->family);
                 break;
         }
         default:

@@ -124,6 +124,10 @@ static void deliver(BackendSim *s, const SimItem *item) {
                         if (ev->route)
                                 ev->route(u, &item->event.route, item->event.removed);
                         break;
+                case SIM_EVENT_RULE:
+                        if (ev->rule)
+                                ev->rule(u, &item->event.rule, item->event.removed);
+                        break;
                 case _SIM_EVENT_TYPE_MAX:
                 case _SIM_EVENT_TYPE_INVALID:
                         break;
@@ -200,6 +204,13 @@ static int queue_dump(BackendSim *s) {
         }
         for (size_t i = 0; i < m->n_addresses; i++) {
                 item.event = (SimEvent) { .type = SIM_EVENT_ADDRESS, .address = m->addresses[i].a };
+                r = queue_push(s, &item);
+                if (r < 0)
+                        return r;
+        }
+        /* Rules before routes, as the netlink backend dumps them: the agent's rules tell it the tables. */
+        for (size_t i = 0; i < m->n_rules; i++) {
+                item.event = (SimEvent) { .type = SIM_EVENT_RULE, .rule = m->rules[i] };
                 r = queue_push(s, &item);
                 if (r < 0)
                         return r;
@@ -380,6 +391,14 @@ static int apply_set_arp(SimModel *m, const Action *a, const char **extack) {
         return nd ? sim_set_arp(m, nd, a->arp.ignore, a->arp.announce) : -ENODEV;
 }
 
+static int apply_rule_add(SimModel *m, const Action *a, const char **extack) {
+        return sim_rule_add(m, &a->rule, extack);
+}
+
+static int apply_rule_del(SimModel *m, const Action *a, const char **extack) {
+        return sim_rule_del(m, &a->rule, extack);
+}
+
 static int apply_action(SimModel *m, const Action *a, const char **extack) {
         static int (*const appliers[_ACTION_TYPE_MAX])(SimModel *m, const Action *a, const char **extack) = {
                 [ACTION_ADDRESS_DEL] = apply_address_del,
@@ -394,6 +413,8 @@ static int apply_action(SimModel *m, const Action *a, const char **extack) {
                 [ACTION_SET_DOWN] = apply_set_down,
                 [ACTION_ADDRESS_ADD] = apply_address_add,
                 [ACTION_ROUTE_ADD] = apply_route_add,
+                [ACTION_RULE_ADD] = apply_rule_add,
+                [ACTION_RULE_DEL] = apply_rule_del,
         };
 
         if (a->type < 0 || a->type >= _ACTION_TYPE_MAX || !appliers[a->type])

@@ -311,6 +311,77 @@ int sim_route_del(SimModel *m, const KRoute *req, const char **extack) {
         return -ESRCH;
 }
 
+/* ——— routing policy rules (net/core/fib_rules.c) ——— */
+
+static int rule_insert(SimModel *m, const KRule *r) {
+        size_t i = 0;
+
+        if (!GREEDY_REALLOC(m->rules, m->allocated_rules, m->n_rules + 1))
+                return -ENOMEM;
+        /* fib_nl_newrule(): after the last rule with a priority not above the new one. */
+        while (i < m->n_rules && !(m->rules[i].family == r->family && m->rules[i].priority > r->priority))
+                i++;
+        memmove(m->rules + i + 1, m->rules + i, (m->n_rules - i) * sizeof(KRule));
+        m->rules[i] = *r;
+        m->n_rules++;
+        return 0;
+}
+
+int sim_rules_init(SimModel *m) {
+        static const struct {
+                int family;
+                uint32_t priority, table;
+        } defaults[] = {
+                { AF_INET, 0, RT_TABLE_LOCAL },   { AF_INET, 32766, RT_TABLE_MAIN },
+                { AF_INET, 32767, RT_TABLE_DEFAULT }, { AF_INET6, 0, RT_TABLE_LOCAL },
+                { AF_INET6, 32766, RT_TABLE_MAIN },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(defaults); i++)
+                if (rule_insert(m, &(KRule) { .family = defaults[i].family, .priority = defaults[i].priority,
+                                              .table = defaults[i].table, .protocol = RTPROT_KERNEL }) < 0)
+                        return -ENOMEM;
+        return 0;
+}
+
+int sim_rule_add(SimModel *m, const KRule *r, const char **extack) {
+        int k;
+
+        if (r->family != AF_INET && r->family != AF_INET6)
+                return -EAFNOSUPPORT;
+        if (r->table == RT_TABLE_UNSPEC) {
+                /* fib_nl2rule(): FR_ACT_TO_TBL needs a table. */
+                if (extack)
+                        *extack = "Invalid table";
+                return -EINVAL;
+        }
+        /* rule_exists(): the protocol is compared too. */
+        FOREACH_ARRAY(x, m->rules, m->n_rules)
+                if (krule_equal(x, r) && x->protocol == r->protocol)
+                        return -EEXIST;
+        k = rule_insert(m, r);
+        if (k < 0)
+                return k;
+        sim_emit(m, &(SimEvent) { .type = SIM_EVENT_RULE, .rule = *r });
+        return 0;
+}
+
+int sim_rule_del(SimModel *m, const KRule *r, const char **extack) {
+        for (size_t i = 0; i < m->n_rules; i++) {
+                KRule gone = m->rules[i];
+
+                /* rule_find(): a protocol in the request must match. */
+                if (!krule_equal(&gone, r) || (r->protocol != 0 && gone.protocol != r->protocol))
+                        continue;
+                memmove(m->rules + i, m->rules + i + 1, (m->n_rules - i - 1) * sizeof(KRule));
+                m->n_rules--;
+                sim_emit(m, &(SimEvent) { .type = SIM_EVENT_RULE, .removed = true, .rule = gone });
+                return 0;
+        }
+        (void) extack;
+        return -ENOENT;
+}
+
 static void flush_family(SimModel *m, SimNetdev *nd, int family, bool addresses, bool notify_routes) {
         for (size_t i = m->n_addresses; addresses && i > 0; i--)
                 if (m->addresses[i - 1].a.ifindex == nd->ifindex && m->addresses[i - 1].a.family == family)

@@ -26,6 +26,10 @@ int sim_model_new(SimModel **ret) {
                 return -ENOMEM;
         /* 1 is lo in every namespace. */
         m->next_ifindex = 2;
+        if (sim_rules_init(m) < 0) {
+                free(m);
+                return -ENOMEM;
+        }
         *ret = m;
         return 0;
 }
@@ -43,6 +47,7 @@ SimModel *sim_model_free(SimModel *m) {
         free(m->hcas);
         free(m->addresses);
         free(m->routes);
+        free(m->rules);
         free(m->events);
         free(m->quiet);
         return mfree(m);

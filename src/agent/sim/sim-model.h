@@ -109,6 +109,7 @@ typedef enum SimEventType {
         SIM_EVENT_LINK,
         SIM_EVENT_ADDRESS,
         SIM_EVENT_ROUTE,
+        SIM_EVENT_RULE,
         _SIM_EVENT_TYPE_MAX,
         _SIM_EVENT_TYPE_INVALID = -EINVAL,
 } SimEventType;
@@ -121,6 +122,7 @@ typedef struct SimEvent {
                 KLink link;
                 KAddress address;
                 KRoute route;
+                KRule rule;
         };
 } SimEvent;
 
@@ -133,8 +135,10 @@ typedef struct SimModel {
         StrMap by_name;    /* name → SimNetdev */
         SimAddress *addresses;
         size_t n_addresses, allocated_addresses;
-        KRoute *routes; /* the main table */
+        KRoute *routes; /* every table but local */
         size_t n_routes, allocated_routes;
+        KRule *rules; /* IPv4 and IPv6, in priority order as fib_nl_newrule() inserts them */
+        size_t n_rules, allocated_rules;
         int next_ifindex;
         /* The kernel predates the 2024 fix (v6.10): ipoib_vlan_add() names sysfs children "%s.%04x" cut
          * to 15 characters instead of "%.10s.%04x" (§6). */
@@ -237,6 +241,13 @@ int sim_route_add(SimModel *m, const KRoute *r, const char **extack);
 int sim_route_del(SimModel *m, const KRoute *r, const char **extack);
 const SimAddress *sim_model_find_address(const SimModel *m, const KAddress *a) _pure_;
 const KRoute *sim_model_find_route(const SimModel *m, const KRoute *r) _pure_;
+/* fib_nl_newrule()/fib_nl_delrule() for the rules the agent writes: -EEXIST with NLM_F_EXCL for the same
+ * rule with the same protocol, -ENOENT when deleting what is not there (a protocol given must match). */
+int sim_rule_add(SimModel *m, const KRule *r, const char **extack);
+int sim_rule_del(SimModel *m, const KRule *r, const char **extack);
+/* The three rules of a new namespace (fib4_rules_init(), fib6_rules_net_init()): 0 local, 32766 main,
+ * 32767 default (IPv4 only), protocol kernel. */
+int sim_rules_init(SimModel *m);
 
 /* ——— internal, shared by sim-model.c and sim-inet.c ——— */
 void sim_emit(SimModel *m, const SimEvent *e);

@@ -116,6 +116,7 @@ void sim_view_note(SimView *v, const SimEvent *e) {
                 v->text = true;
                 break;
         case SIM_EVENT_ROUTE: /* routes are in neither file */
+        case SIM_EVENT_RULE:  /* nor are rules */
         case _SIM_EVENT_TYPE_MAX:
         case _SIM_EVENT_TYPE_INVALID:
                 break;
