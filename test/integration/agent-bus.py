@@ -133,7 +133,7 @@ def test_control_socket(w):
     assert "State: configured" in p.stdout, p.stdout
     p = w.ctl("reload", env=dict(w.no_bus_env, IPOIB_RUNTIME_DIR=w.run_dir))
     eq(p.returncode, 0, f"reload over the socket, $IPOIB_RUNTIME_DIR ({p.stderr})")
-    assert "Reloaded 5 files." in p.stdout, p.stdout
+    assert "Reloaded 6 files." in p.stdout, p.stdout
     # Beside a bus with the agent on it, --runtime-dir still means that agent's socket.
     p = w.ctl("--runtime-dir", w.run_dir, "plan")
     eq((p.returncode, p.stdout), (0, "Nothing to change.\n"), "plan over the socket, bus present")
@@ -271,7 +271,7 @@ def test_reload(w):
     with open(path) as f:
         good = f.read()
     p = w.ctl("reload")
-    eq((p.returncode, p.stdout, p.stderr), (0, "Reloaded 5 files.\n", ""), "reload with nothing wrong")
+    eq((p.returncode, p.stdout, p.stderr), (0, "Reloaded 6 files.\n", ""), "reload with nothing wrong")
     with open(path, "a") as f:
         f.write("# edited\n")
     p = w.ctl("status", "mlx5_ib0")
