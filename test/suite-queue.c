@@ -33,9 +33,37 @@ static int recorder_submit(Backend *b, const Action *a, uint64_t cookie) {
 static void recorder_free(Backend *b) {
 }
 
+/* A batch: the first fail_at_batch requests go, the next fails with fail_next, the rest are not tried. */
+static size_t batches, fail_at_batch = SIZE_MAX;
+
+static size_t recorder_submit_batch(Backend *b, const Action *const *actions, const uint64_t *cookies, size_t n,
+                                    int *ret_error) {
+        Recorder *r = (Recorder *) b;
+
+        batches++;
+        for (size_t i = 0; i < n; i++) {
+                if (i == fail_at_batch) {
+                        fail_at_batch = SIZE_MAX;
+                        *ret_error = r->fail_next;
+                        r->fail_next = 0;
+                        return i;
+                }
+                ck_assert_uint_lt(r->n_submitted, ELEMENTSOF(r->submitted));
+                r->submitted[r->n_submitted++] = cookies[i];
+        }
+        return n;
+}
+
 static const BackendOps recorder_ops = {
         .name = "recorder",
         .submit = recorder_submit,
+        .free = recorder_free,
+};
+
+static const BackendOps recorder_batch_ops = {
+        .name = "recorder-batch",
+        .submit = recorder_submit,
+        .submit_batch = recorder_submit_batch,
         .free = recorder_free,
 };
 
@@ -133,6 +161,42 @@ START_TEST(test_queue_submit_fails) {
 }
 END_TEST
 
+START_TEST(test_queue_batch) {
+        Recorder r;
+        RequestQueue q;
+
+        setup(&r, &q, 4);
+        r.backend.ops = &recorder_batch_ops;
+        batches = 0;
+        add(&q, 10);
+        /* Of the first batch (1-4), 1 and 2 go, 3 cannot be sent, 4 goes back to the queue: it and 5
+         * go in the next batch, in order. */
+        fail_at_batch = 2;
+        r.fail_next = -ENOMEM;
+        request_queue_dispatch(&q);
+        ck_assert_int_eq(r.finished[3], -ENOMEM);
+        ck_assert_uint_eq(r.n_submitted, 4);
+        ck_assert_uint_eq(r.submitted[0], 1);
+        ck_assert_uint_eq(r.submitted[1], 2);
+        ck_assert_uint_eq(r.submitted[2], 4);
+        ck_assert_uint_eq(r.submitted[3], 5);
+        ck_assert_uint_eq(batches, 2);
+        /* One place free of four: nothing is sent until half the cap is. */
+        request_queue_on_reply(&q, 1, 0, NULL);
+        ck_assert_uint_eq(r.n_submitted, 4);
+        request_queue_on_reply(&q, 2, 0, NULL);
+        ck_assert_uint_eq(r.n_submitted, 6); /* 6 and 7 in one batch */
+        ck_assert_uint_eq(batches, 3);
+        for (uint64_t c = 4; c <= 10; c++)
+                request_queue_on_reply(&q, c, 0, NULL);
+        ck_assert(request_queue_is_idle(&q));
+        ck_assert_uint_eq(q.n_sent, 9);
+        for (int i = 1; i <= 10; i++)
+                ck_assert_int_eq(r.finished[i], i == 3 ? -ENOMEM : 0);
+        request_queue_done(&q);
+}
+END_TEST
+
 Suite *make_queue_suite(void) {
         Suite *s = suite_create("queue");
         TCase *tc = tcase_create("pipeline");
@@ -140,6 +204,7 @@ Suite *make_queue_suite(void) {
         tcase_add_test(tc, test_queue_cap_and_order);
         tcase_add_test(tc, test_queue_lost_and_stale);
         tcase_add_test(tc, test_queue_submit_fails);
+        tcase_add_test(tc, test_queue_batch);
         suite_add_tcase(s, tc);
         return s;
 }

@@ -56,6 +56,11 @@ typedef struct BackendOps {
          * that, within max_in_flight). Exactly one reply() follows a return of 0, with the same cookie,
          * in submit order (-ENOBUFS when the answer was lost). A return < 0 means nothing was sent. */
         int (*submit)(Backend *b, const Action *a, uint64_t cookie);
+        /* Optional: n submit()s at once, in as few system calls as the backend can. Returns how many
+         * were sent, a prefix: each of those as after a submit() that returned 0. When that is less than
+         * n, *ret_error is the error of the first one not sent; the ones after it were not tried. */
+        size_t (*submit_batch)(Backend *b, const Action *const *actions, const uint64_t *cookies, size_t n,
+                               int *ret_error);
         /* The InfiniBand port behind a link: -ENODEV when the link has none, -ENXIO when no RDMA
          * device is known at all. Synchronous and cheap (cached). Optional. */
         int (*port_info)(Backend *b, const KLink *link, IbPortInfo *ret);
@@ -87,6 +92,20 @@ static inline int backend_dump(Backend *b) {
 }
 static inline int backend_submit(Backend *b, const Action *a, uint64_t cookie) {
         return b->ops->submit(b, a, cookie);
+}
+static inline size_t backend_submit_batch(Backend *b, const Action *const *actions, const uint64_t *cookies,
+                                          size_t n, int *ret_error) {
+        if (b->ops->submit_batch)
+                return b->ops->submit_batch(b, actions, cookies, n, ret_error);
+        for (size_t i = 0; i < n; i++) {
+                int r = b->ops->submit(b, actions[i], cookies[i]);
+
+                if (r < 0) {
+                        *ret_error = r;
+                        return i;
+                }
+        }
+        return n;
 }
 static inline int backend_port_info(Backend *b, const KLink *link, IbPortInfo *ret) {
         return b->ops->port_info ? b->ops->port_info(b, link, ret) : -ENXIO;

@@ -41,6 +41,21 @@ static Request *ring_last(RequestRing *q) {
  * 4,000 requests (786 KB) that the idle agent would otherwise keep. */
 #define RING_KEEP 64
 
+/* Puts back in front what was taken from there (requests a batch did not send). */
+static int ring_push_front(RequestRing *q, const Request *r) {
+        if (q->n == q->allocated) {
+                int k = ring_push(q, r); /* grows; then rotate it to the front */
+
+                if (k < 0)
+                        return k;
+                q->n--;
+        }
+        q->head = (q->head + q->allocated - 1) % q->allocated;
+        q->items[q->head] = *r;
+        q->n++;
+        return 0;
+}
+
 /* Removes the oldest; returns a copy, since finishing it may add requests. */
 static Request ring_pop(RequestRing *q) {
         Request r = q->items[q->head];
@@ -61,6 +76,7 @@ void request_queue_init(RequestQueue *q, Backend *backend, RequestFinish finish,
 void request_queue_done(RequestQueue *q) {
         ring_done(&q->pending);
         ring_done(&q->in_flight);
+        q->batch = mfree(q->batch);
 }
 
 int request_queue_add(RequestQueue *q, const Action *a) {
@@ -73,23 +89,70 @@ size_t request_queue_max_in_flight(const RequestQueue *q) {
         return backend > 0 ? MIN(backend, (size_t) REQUESTS_IN_FLIGHT_MAX) : REQUESTS_IN_FLIGHT_MAX;
 }
 
-void request_queue_dispatch(RequestQueue *q) {
-        while (q->in_flight.n < request_queue_max_in_flight(q) && q->pending.n > 0) {
-                Request r = ring_pop(&q->pending);
-                int k;
+/* One request the old way: sent alone, or finished at once when it cannot be. */
+static void dispatch_one(RequestQueue *q, Request *r) {
+        int k = backend_submit(q->backend, &r->action, r->cookie);
 
-                k = backend_submit(q->backend, &r.action, r.cookie);
-                if (k < 0) {
-                        q->finish(q->userdata, &r.action, k, "could not send the request");
-                        continue;
-                }
+        if (k < 0) {
+                q->finish(q->userdata, &r->action, k, "could not send the request");
+                return;
+        }
+        q->n_sent++;
+        if (ring_push(&q->in_flight, r) < 0) {
+                log_oom();
+                /* Cannot track it: treat it as done so the link is re-planned. */
+                q->finish(q->userdata, &r->action, 0, NULL);
+        }
+}
+
+/* Up to REQUEST_BATCH_MAX requests in one backend call (several per sendmsg()). The backend sends a
+ * prefix of them: those go in flight, the first one not sent is finished with the error, the rest
+ * go back to the front of the queue. */
+static void dispatch_batch(RequestQueue *q, size_t n) {
+        const Action *actions[REQUEST_BATCH_MAX];
+        uint64_t cookies[REQUEST_BATCH_MAX];
+        size_t sent;
+        int error = 0;
+
+        for (size_t i = 0; i < n; i++) {
+                q->batch[i] = ring_pop(&q->pending);
+                actions[i] = &q->batch[i].action;
+                cookies[i] = q->batch[i].cookie;
+        }
+        sent = backend_submit_batch(q->backend, actions, cookies, n, &error);
+        for (size_t i = 0; i < sent; i++) {
                 q->n_sent++;
-                if (ring_push(&q->in_flight, &r) < 0) {
+                if (ring_push(&q->in_flight, &q->batch[i]) < 0) {
                         log_oom();
-                        /* Cannot track it: treat it as done so the link is re-planned. */
-                        q->finish(q->userdata, &r.action, 0, NULL);
+                        q->finish(q->userdata, &q->batch[i].action, 0, NULL);
                 }
         }
+        if (sent == n)
+                return;
+        /* Back in front before finishing the failed one: finishing may queue more behind them. */
+        for (size_t i = n; i > sent + 1; i--)
+                if (ring_push_front(&q->pending, &q->batch[i - 1]) < 0) {
+                        log_oom();
+                        q->finish(q->userdata, &q->batch[i - 1].action, -ENOMEM, "could not send the request");
+                }
+        q->finish(q->userdata, &q->batch[sent].action, error < 0 ? error : -EIO, "could not send the request");
+}
+
+void request_queue_dispatch(RequestQueue *q) {
+        while (q->in_flight.n < request_queue_max_in_flight(q) && q->pending.n > 0) {
+                size_t n = MIN(request_queue_max_in_flight(q) - q->in_flight.n, q->pending.n);
+
+                if (q->backend && q->backend->ops->submit_batch && n > 1 &&
+                    (q->batch || (q->batch = malloc(REQUEST_BATCH_MAX * sizeof(Request))))) {
+                        dispatch_batch(q, MIN(n, (size_t) REQUEST_BATCH_MAX));
+                        continue;
+                }
+                Request r = ring_pop(&q->pending);
+
+                dispatch_one(q, &r);
+        }
+        if (q->pending.n == 0)
+                q->batch = mfree(q->batch); /* 25 KB an idle agent does not need */
 }
 
 void request_queue_on_reply(RequestQueue *q, uint64_t cookie, int error, const char *extack) {
@@ -118,5 +181,8 @@ void request_queue_on_reply(RequestQueue *q, uint64_t cookie, int error, const c
 
                 q->finish(q->userdata, &r.action, error, extack);
         }
-        request_queue_dispatch(q);
+        /* Refill when half the cap is free, not one by one: the backend sends what it gets in one call
+         * in as few sendmsg() as it can, and the answers to wait for still fill the other half. */
+        if (q->in_flight.n <= request_queue_max_in_flight(q) / 2)
+                request_queue_dispatch(q);
 }

@@ -11,6 +11,8 @@
 #include "backend.h"
 
 #define REQUESTS_IN_FLIGHT_MAX 256
+/* Requests handed to the backend in one call (BackendOps.submit_batch). */
+#define REQUEST_BATCH_MAX 128
 
 typedef struct Request {
         Action action;
@@ -35,6 +37,7 @@ typedef struct RequestQueue {
         RequestRing in_flight; /* sent, answer due, in send order */
         uint64_t next_cookie;
         uint64_t n_sent;       /* requests sent: for the summary and tests */
+        Request *batch;        /* REQUEST_BATCH_MAX, the requests of one submit_batch() */
 } RequestQueue;
 
 void request_queue_init(RequestQueue *q, Backend *backend, RequestFinish finish, void *userdata);

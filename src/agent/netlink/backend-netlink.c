@@ -44,6 +44,17 @@
  * NLMSG_ERROR skb with an extended ack. The kernel drops answers that do not fit (netlink_unicast()
  * to a full socket), so in-flight requests are capped at rcvbuf / REPLY_BUDGET. */
 #define REPLY_BUDGET 2048u
+/* Requests go out several per sendmsg() (netlink_rcv_skb() runs each message of the datagram in turn
+ * and answers each). The kernel refuses a datagram larger than the socket's send buffer (212992 bytes
+ * by default) less 32; 32 KiB holds about 300 address or route requests. */
+#define SEND_BUF_SIZE (32 * 1024)
+/* Answers and notifications are read RECV_SLOTS datagrams per recvmmsg() (each is a datagram of its
+ * own); the receive buffers (RECV_BUF_SIZE) are cut into slots of 8 KiB. An answer is an nlmsgerr with
+ * the extended ack (NETLINK_CAP_ACK: no copy of the request), well under 1 KiB; a notification a few
+ * KiB at most (an RTM_NEWLINK). One that does not fit is truncated (MSG_TRUNC) and counted as lost:
+ * for answers a barrier finds out which, for notifications a dump follows. */
+#define RECV_SLOTS 8
+#define RECV_SLOT_SIZE (RECV_BUF_SIZE / RECV_SLOTS)
 #define MAX_INTR_RETRIES 3u
 
 typedef enum DumpPhase {
@@ -88,6 +99,9 @@ typedef struct NetlinkBackend {
         uint32_t dump_seq_next;
 
         uint8_t *ev_buf, *cmd_buf;
+        uint8_t *send_buf; /* SEND_BUF_SIZE: the requests of a batch not sent yet */
+        size_t send_len;
+        size_t n_sent_msgs, n_sendmsg; /* for the debug log at exit */
 } NetlinkBackend;
 
 static NetlinkBackend *netlink_backend(Backend *b) {
@@ -148,6 +162,8 @@ static ssize_t recv_datagram(int fd, uint8_t *buf, size_t size) {
 }
 
 static int send_message(NetlinkBackend *b, struct nl_sock *sk, struct nlmsghdr *nlh) {
+        b->n_sendmsg++;
+        b->n_sent_msgs++;
         for (;;) {
                 /* netlink_sendmsg() with the kernel as peer: rtnetlink_rcv() runs in this call. */
                 if (send(nl_socket_get_fd(sk), nlh, nlh->nlmsg_len, MSG_DONTWAIT) >= 0)
@@ -316,16 +332,54 @@ static void process_event_datagram(NetlinkBackend *b, uint8_t *buf, ssize_t len)
         }
 }
 
+/* Up to RECV_SLOTS datagrams in one recvmmsg(), each in a slot of buf (RECV_BUF_SIZE / RECV_SLOTS):
+ * the number read, or -errno (-EAGAIN: none). Netlink gives one skb per datagram, and the kernel sends
+ * each answer and notification as an skb of its own. */
+static int recv_many(int fd, uint8_t *buf, struct mmsghdr msgs[static RECV_SLOTS],
+                     struct sockaddr_nl sas[static RECV_SLOTS], struct iovec iovs[static RECV_SLOTS]) {
+        int n;
+
+        for (size_t i = 0; i < RECV_SLOTS; i++) {
+                iovs[i] = (struct iovec) { .iov_base = buf + i * RECV_SLOT_SIZE, .iov_len = RECV_SLOT_SIZE };
+                msgs[i] = (struct mmsghdr) { .msg_hdr = { .msg_name = &sas[i], .msg_namelen = sizeof(sas[i]),
+                                                          .msg_iov = &iovs[i], .msg_iovlen = 1 } };
+        }
+        do
+                n = recvmmsg(fd, msgs, RECV_SLOTS, MSG_DONTWAIT, NULL);
+        while (n < 0 && errno == EINTR);
+        return n < 0 ? -errno : n;
+}
+
 static int on_event_io(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
         NetlinkBackend *b = userdata;
         uint64_t start = backend_now_usec();
+        struct mmsghdr msgs[RECV_SLOTS];
+        struct sockaddr_nl sas[RECV_SLOTS];
+        struct iovec iovs[RECV_SLOTS];
         bool overrun = false;
         ssize_t n;
 
         /* Drain, one slice at a time (backend.h): the socket stays readable, and epoll (level-triggered)
-         * wakes us again for the rest. */
+         * wakes us again for the rest. Notifications come RECV_SLOTS per recvmmsg(); a dump chunk (up to
+         * 32 KiB, only while a dump of ours runs) in the whole buffer. */
         while (!backend_slice_over(start)) {
-                n = recv_datagram(fd, b->ev_buf, RECV_BUF_SIZE);
+                if (b->phase != DUMP_NONE) {
+                        n = recv_datagram(fd, b->ev_buf, RECV_BUF_SIZE);
+                        if (n >= 0) {
+                                process_event_datagram(b, b->ev_buf, n);
+                                continue;
+                        }
+                } else {
+                        n = recv_many(fd, b->ev_buf, msgs, sas, iovs);
+                        for (ssize_t i = 0; i < n; i++) {
+                                if (msgs[i].msg_hdr.msg_flags & MSG_TRUNC)
+                                        overrun = true; /* lost part of one: as bad as lost ones */
+                                else if (sas[i].nl_pid == 0)
+                                        process_event_datagram(b, iovs[i].iov_base, msgs[i].msg_len);
+                        }
+                        if (n >= 0)
+                                continue;
+                }
                 if (n == -EAGAIN)
                         break;
                 if (n == -ENOBUFS || n == -EMSGSIZE) {
@@ -334,11 +388,8 @@ static int on_event_io(sd_event_source *s, int fd, uint32_t revents, void *userd
                         overrun = true;
                         continue;
                 }
-                if (n < 0) {
-                        log_error_errno((int) n, "netlink: failed to read events: %m");
-                        break;
-                }
-                process_event_datagram(b, b->ev_buf, n);
+                log_error_errno((int) n, "netlink: failed to read events: %m");
+                break;
         }
 
         if (overrun) {
@@ -556,29 +607,40 @@ static void send_barrier(NetlinkBackend *b) {
 static int on_cmd_io(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
         NetlinkBackend *b = userdata;
         uint64_t start = backend_now_usec();
-        ssize_t n;
+        struct mmsghdr msgs[RECV_SLOTS];
+        struct sockaddr_nl sas[RECV_SLOTS];
+        struct iovec iovs[RECV_SLOTS];
+        int n;
 
         /* One slice (backend.h): each answer may send more requests, whose answers are already queued
-         * when sendmsg() returns, so draining to EAGAIN could be a whole convergence. */
+         * when sendmsg() returns, so draining to EAGAIN could be a whole convergence. Answers are read
+         * RECV_SLOTS at a time (one datagram each). */
         while (!backend_slice_over(start)) {
-                int rem;
-
-                n = recv_datagram(fd, b->cmd_buf, RECV_BUF_SIZE);
+                n = recv_many(fd, b->cmd_buf, msgs, sas, iovs);
                 if (n == -EAGAIN)
                         break;
-                if (n == -ENOBUFS || n == -EMSGSIZE) {
+                if (n == -ENOBUFS) {
                         lost_answers(b);
                         continue;
                 }
                 if (n < 0) {
-                        log_error_errno((int) n, "netlink: failed to read answers: %m");
+                        log_error_errno(n, "netlink: failed to read answers: %m");
                         break;
                 }
-                rem = (int) n;
-                for (struct nlmsghdr *nlh = (struct nlmsghdr *) b->cmd_buf; nlmsg_ok(nlh, rem);
-                     nlh = nlmsg_next(nlh, &rem)) {
-                        nl_trace(nlh, false);
-                        process_answer(b, nlh);
+                for (int i = 0; i < n; i++) {
+                        int rem = (int) msgs[i].msg_len;
+
+                        if (msgs[i].msg_hdr.msg_flags & MSG_TRUNC) {
+                                lost_answers(b); /* lost part of an answer: as bad as a lost one */
+                                continue;
+                        }
+                        if (sas[i].nl_pid != 0)
+                                continue; /* only the kernel is listened to */
+                        for (struct nlmsghdr *nlh = (struct nlmsghdr *) iovs[i].iov_base; nlmsg_ok(nlh, rem);
+                             nlh = nlmsg_next(nlh, &rem)) {
+                                nl_trace(nlh, false);
+                                process_answer(b, nlh);
+                        }
                 }
         }
         if (b->need_barrier)
@@ -644,6 +706,105 @@ static int netlink_submit(Backend *backend, const Action *a, uint64_t cookie) {
         return send_request(b, nlmsg_hdr(m), cookie);
 }
 
+/* The requests in send_buf, from cookies[from], as one datagram; else one by one, as far as they go.
+ * Returns how many were sent and sets *ret_error for the first that was not. */
+static size_t send_buffered(NetlinkBackend *b, const uint64_t *cookies, size_t from, size_t n, int *ret_error) {
+        int fd = nl_socket_get_fd(b->cmd);
+        size_t sent = 0, off = 0;
+        ssize_t k;
+
+        if (n == 0)
+                return 0;
+        do
+                k = send(fd, b->send_buf, b->send_len, MSG_DONTWAIT);
+        while (k < 0 && errno == EINTR);
+        if (k >= 0) {
+                b->n_sendmsg++;
+                b->n_sent_msgs += n;
+                for (off = 0; off < b->send_len; off += NLMSG_ALIGN(((struct nlmsghdr *) (b->send_buf + off))->nlmsg_len))
+                        nl_trace((struct nlmsghdr *) (b->send_buf + off), true);
+                sent = n;
+        } else
+                /* Nothing of the datagram was run (the kernel could not take it: ENOMEM, ENOBUFS): try
+                 * each alone, so that one that does not go fails alone, as with submit(). */
+                for (; sent < n; sent++) {
+                        struct nlmsghdr *nlh = (struct nlmsghdr *) (b->send_buf + off);
+                        int r = send_message(b, b->cmd, nlh);
+
+                        if (r < 0) {
+                                *ret_error = r;
+                                break;
+                        }
+                        off += NLMSG_ALIGN(nlh->nlmsg_len);
+                }
+        if (sent > 0) {
+                if (!b->busy)
+                        b->first = cookies[from];
+                b->busy = true;
+                b->last = cookies[from + sent - 1];
+        }
+        b->send_len = 0;
+        return sent;
+}
+
+static size_t netlink_submit_batch(Backend *backend, const Action *const *actions, const uint64_t *cookies, size_t n,
+                                   int *ret_error) {
+        NetlinkBackend *b = netlink_backend(backend);
+        size_t from = 0, k; /* the first request in send_buf */
+        int r;
+
+        b->send_len = 0;
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_(nlmsg_freep) struct nl_msg *m = NULL;
+                struct nlmsghdr *nlh;
+                size_t len;
+
+                if (actions[i]->type == ACTION_CHILD_CREATE && actions[i]->child.method == IB_CHILD_METHOD_SYSFS) {
+                        /* Done here, after everything before it has run in the kernel. */
+                        k = send_buffered(b, cookies, from, i - from, ret_error);
+                        if (from + k < i)
+                                return from + k;
+                        r = submit_local(b, actions[i], cookies[i]);
+                        if (r < 0) {
+                                *ret_error = r;
+                                return i;
+                        }
+                        from = i + 1;
+                        continue;
+                }
+                r = nl_build_action(actions[i], &m);
+                if (r < 0) {
+                        k = send_buffered(b, cookies, from, i - from, ret_error);
+                        if (from + k == i)
+                                *ret_error = r;
+                        return from + k;
+                }
+                nlh = nlmsg_hdr(m);
+                nlh->nlmsg_seq = cookie_seq(cookies[i]);
+                len = NLMSG_ALIGN(nlh->nlmsg_len);
+                if (b->send_len + len > SEND_BUF_SIZE) {
+                        k = send_buffered(b, cookies, from, i - from, ret_error);
+                        if (from + k < i)
+                                return from + k;
+                        from = i;
+                }
+                if (len > SEND_BUF_SIZE) {
+                        /* Larger than the buffer (no request is today): alone. */
+                        r = send_request(b, nlh, cookies[i]);
+                        if (r < 0) {
+                                *ret_error = r;
+                                return i;
+                        }
+                        from = i + 1;
+                        continue;
+                }
+                memcpy(b->send_buf + b->send_len, nlh, nlh->nlmsg_len);
+                memset(b->send_buf + b->send_len + nlh->nlmsg_len, 0, len - nlh->nlmsg_len);
+                b->send_len += len;
+        }
+        return from + send_buffered(b, cookies, from, n - from, ret_error);
+}
+
 static void netlink_free(Backend *backend) {
         NetlinkBackend *b = netlink_backend(backend);
 
@@ -655,8 +816,11 @@ static void netlink_free(Backend *backend) {
         nl_socket_free(b->ev);
         nl_socket_free(b->cmd);
         free(b->locals);
+        if (b->n_sendmsg > 0)
+                log_debug("netlink: %zu messages sent in %zu sendmsg() calls", b->n_sent_msgs, b->n_sendmsg);
         free(b->ev_buf);
         free(b->cmd_buf);
+        free(b->send_buf);
         sd_event_unref(b->backend.event);
         free(b);
 }
@@ -673,6 +837,7 @@ static const BackendOps netlink_ops = {
         .start = netlink_start,
         .dump = netlink_dump,
         .submit = netlink_submit,
+        .submit_batch = netlink_submit_batch,
         .port_info = netlink_port_info,
         .free = netlink_free,
 };
@@ -699,7 +864,8 @@ int backend_netlink_new(sd_event *e, const BackendEvents *events, void *userdata
         b->dump_seq_next = 1;
         b->ev_buf = malloc(RECV_BUF_SIZE);
         b->cmd_buf = malloc(RECV_BUF_SIZE);
-        if (!b->ev_buf || !b->cmd_buf)
+        b->send_buf = malloc(SEND_BUF_SIZE);
+        if (!b->ev_buf || !b->cmd_buf || !b->send_buf)
                 return -ENOMEM;
 
         r = socket_open(&b->ev, EVENT_RCVBUF);
