@@ -741,6 +741,75 @@ START_TEST(test_kernel_iproute2_bytes) {
 }
 END_TEST
 
+/* Rules: what `ip rule add|del` sends and what nl_build_action() makes are the same bytes (but seq and pid),
+ * for the header's table and for FRA_TABLE, IPv4 and IPv6. The rules are really added and deleted. */
+START_TEST(test_kernel_iproute2_rule_bytes) {
+        static const struct {
+                const char *cmd;
+                uint16_t type;
+                const char *src, *dst;
+                uint8_t src_len, dst_len;
+                const char *iif, *oif;
+                uint32_t priority, table;
+        } cases[] = {
+                { "ip rule add from 10.0.0.1 to 10.9.0.0/16 iif ib1 oif ib2 priority 100 proto 149 lookup 100",
+                  RTM_NEWRULE, "10.0.0.1", "10.9.0.0", 32, 16, "ib1", "ib2", 100, 100 },
+                { "ip rule add from 10.0.0.1 priority 101 proto 149 lookup 1000", RTM_NEWRULE, "10.0.0.1", NULL, 32,
+                  0, "", "", 101, 1000 },
+                { "ip rule del from 10.0.0.1 priority 101 proto 149 lookup 1000", RTM_DELRULE, "10.0.0.1", NULL, 32,
+                  0, "", "", 101, 1000 },
+                { "ip -6 rule add from fd00::10 priority 150 proto 149 lookup 150", RTM_NEWRULE, "fd00::10", NULL,
+                  128, 0, "", "", 150, 150 },
+                { "ip -6 rule del from fd00::10 priority 150 proto 149 lookup 150", RTM_DELRULE, "fd00::10", NULL,
+                  128, 0, "", "", 150, 150 },
+        };
+        char path[] = "/tmp/ipoib-strace-XXXXXX";
+        int fd, r;
+
+        if (access("/usr/bin/strace", X_OK) < 0 && system("command -v strace >/dev/null") != 0) {
+                printf("SKIP: %s: strace is not installed\n", __func__);
+                return;
+        }
+        if (!enter_netns())
+                return;
+        fd = mkstemp(path);
+        ck_assert_int_ge(fd, 0);
+        close(fd);
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                _cleanup_(nlmsg_freep) struct nl_msg *m = NULL;
+                _cleanup_free_ char *cmd = NULL;
+                uint8_t theirs[4096];
+                struct nlmsghdr *ours, *h = (struct nlmsghdr *) theirs;
+                Action a = { .type = cases[i].type == RTM_NEWRULE ? ACTION_RULE_ADD : ACTION_RULE_DEL };
+                size_t n;
+                int family;
+
+                ck_assert_int_eq(in_addr_from_string_auto(cases[i].src, &family, &a.rule.src), 0);
+                if (cases[i].dst)
+                        ck_assert_int_eq(in_addr_from_string_auto(cases[i].dst, &family, &a.rule.dst), 0);
+                a.rule.family = family;
+                a.rule.src_len = cases[i].src_len;
+                a.rule.dst_len = cases[i].dst_len;
+                snprintf(a.rule.iif, sizeof(a.rule.iif), "%s", cases[i].iif);
+                snprintf(a.rule.oif, sizeof(a.rule.oif), "%s", cases[i].oif);
+                a.rule.priority = cases[i].priority;
+                a.rule.table = cases[i].table;
+                a.rule.protocol = RTPROT_IPOIB;
+
+                r = asprintf(&cmd, "strace -o %s -e trace=sendmsg -e write=all %s >/dev/null 2>&1", path, cases[i].cmd);
+                ck_assert_int_ge(r, 0);
+                ck_assert_int_eq(system(cmd), 0);
+                n = strace_message(path, cases[i].type, theirs, sizeof(theirs));
+                ck_assert_msg(n > 0, "nothing captured from: %s", cases[i].cmd);
+                m = build(&a);
+                ours = nlmsg_hdr(m);
+                h->nlmsg_seq = h->nlmsg_pid = 0;
+                assert_bytes(ours, ours->nlmsg_len, h, n);
+        }
+        unlink(path);
+}
+END_TEST
+
 Suite *make_netlink_suite(void) {
         Suite *s = suite_create("netlink");
         TCase *tc;
@@ -756,6 +825,7 @@ Suite *make_netlink_suite(void) {
         tcase_add_test(tc, test_kernel_lost_answers);
         tcase_add_test(tc, test_kernel_ipoib_tun);
         tcase_add_test(tc, test_kernel_iproute2_bytes);
+        tcase_add_test(tc, test_kernel_iproute2_rule_bytes);
         suite_add_tcase(s, tc);
         return s;
 }

@@ -56,6 +56,57 @@ START_TEST(test_build_child_create) {
 }
 END_TEST
 
+/* `ip rule add from 10.0.0.1 to 10.9.0.0/16 iif ib1 oif ib2 priority 100 proto 149 lookup 100` as iproute2
+ * 6.1 sent it (strace), and the same with table 1000 (FRA_TABLE, header table 0) and as a deletion. */
+START_TEST(test_build_rule) {
+        static const uint8_t want[] = {
+                0x4c, 0x00, 0x00, 0x00, 0x20, 0x00, 0x05, 0x06, 0, 0, 0, 0, 0, 0, 0, 0, /* nlmsghdr */
+                0x02, 0x10, 0x20, 0x00, 0x64, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, /* fib_rule_hdr */
+                0x08, 0x00, 0x02, 0x00, 0x0a, 0x00, 0x00, 0x01,                         /* FRA_SRC */
+                0x08, 0x00, 0x01, 0x00, 0x0a, 0x09, 0x00, 0x00,                         /* FRA_DST */
+                0x08, 0x00, 0x03, 0x00, 'i', 'b', '1', 0,                               /* FRA_IIFNAME */
+                0x08, 0x00, 0x11, 0x00, 'i', 'b', '2', 0,                               /* FRA_OIFNAME */
+                0x08, 0x00, 0x06, 0x00, 0x64, 0x00, 0x00, 0x00,                         /* FRA_PRIORITY */
+                0x05, 0x00, 0x15, 0x00, 0x95, 0x00, 0x00, 0x00,                         /* FRA_PROTOCOL */
+        };
+        static const uint8_t want_del[] = {
+                0x3c, 0x00, 0x00, 0x00, 0x21, 0x00, 0x05, 0x00, 0, 0, 0, 0, 0, 0, 0, 0,
+                0x02, 0x00, 0x20, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+                0x08, 0x00, 0x02, 0x00, 0x0a, 0x00, 0x00, 0x01,
+                0x08, 0x00, 0x06, 0x00, 0x65, 0x00, 0x00, 0x00,
+                0x05, 0x00, 0x15, 0x00, 0x95, 0x00, 0x00, 0x00,
+                0x08, 0x00, 0x0f, 0x00, 0xe8, 0x03, 0x00, 0x00, /* FRA_TABLE 1000 */
+        };
+        Action a = { .type = ACTION_RULE_ADD, .rule = { .family = AF_INET, .priority = 100, .table = 100,
+                                                        .src_len = 32, .dst_len = 16, .iif = "ib1", .oif = "ib2",
+                                                        .protocol = RTPROT_IPOIB } };
+        _cleanup_(nlmsg_freep) struct nl_msg *m = NULL, *d = NULL;
+        struct nlmsghdr *h;
+        KRule back;
+
+        ck_assert_int_eq(in_addr_from_string_auto("10.0.0.1", &(int) { 0 }, &a.rule.src), 0);
+        ck_assert_int_eq(in_addr_from_string_auto("10.9.0.0", &(int) { 0 }, &a.rule.dst), 0);
+        m = build(&a);
+        h = nlmsg_hdr(m);
+        assert_bytes(h, h->nlmsg_len, want, sizeof(want));
+        /* What the kernel sends back parses to the same rule (the header's table, no FRA_TABLE here). */
+        ck_assert_int_eq(nl_parse_rule(h, &back), 1);
+        ck_assert(krule_equal(&back, &a.rule));
+        ck_assert_uint_eq(back.protocol, RTPROT_IPOIB);
+
+        a = (Action) { .type = ACTION_RULE_DEL, .rule = { .family = AF_INET, .priority = 101, .table = 1000,
+                                                          .src_len = 32, .protocol = RTPROT_IPOIB } };
+        ck_assert_int_eq(in_addr_from_string_auto("10.0.0.1", &(int) { 0 }, &a.rule.src), 0);
+        d = build(&a);
+        h = nlmsg_hdr(d);
+        assert_bytes(h, h->nlmsg_len, want_del, sizeof(want_del));
+
+        /* A rule with selectors the agent does not write is never sent. */
+        a.rule.other = true;
+        ck_assert_int_eq(nl_build_action(&a, &d), -EINVAL);
+}
+END_TEST
+
 START_TEST(test_build_other_actions) {
         Action a = act_addr(ACTION_ADDRESS_ADD, 3, "192.0.2.1/24");
         _cleanup_(nlmsg_freep) struct nl_msg *m = build(&a);
@@ -322,6 +373,7 @@ Suite *make_nl_build_suite(void) {
         TCase *tc = tcase_create("build");
 
         tcase_add_test(tc, test_build_child_create);
+        tcase_add_test(tc, test_build_rule);
         tcase_add_test(tc, test_build_other_actions);
         tcase_add_test(tc, test_parse_roundtrip);
         tcase_add_test(tc, test_trace_format);

@@ -410,6 +410,41 @@ START_TEST(test_plan_hold_addresses) {
 }
 END_TEST
 
+/* SourceRouting=: the prefix route and the Gateway= route in the port's table, then the rule; a foreign
+ * copy of the rule (another protocol) counts as there, as a foreign route does. */
+START_TEST(test_plan_source_routing) {
+        _cleanup_(ib_network_unrefp) IbNetwork *n = network_from_text(
+                "[Match]\nName=v0\nType=ether\n[Network]\nAddress=10.30.0.10/16\nAddress=fd00::10/64\n"
+                "Gateway=10.30.255.254\nSourceRouting=150\n"
+                "[RoutingPolicyRule]\nTo=10.40.0.0/24\nIncomingInterface=v0\nTable=200\nPriority=1000\n");
+        KLink k = veth(3, "v0", IFF_UP, 1500);
+        KAddress a[] = { addr(3, "10.30.0.10/16"), addr(3, "fd00::10/64") };
+        KRule foreign = { .family = AF_INET, .priority = 150, .table = 150, .src_len = 32, .protocol = RTPROT_STATIC };
+        PlanInput in = { .network = n, .link = &k, .addresses = a, .n_addresses = 2 };
+
+        plan_one(&in, (const char *const[]) {
+                              "v0 add-route 10.30.0.0/16 metric 0 table 150",
+                              "v0 add-route fd00::/64 metric 1024 table 150",
+                              "v0 add-route 0.0.0.0/0 via 10.30.255.254 metric 0 table 150",
+                              "v0 add-rule from all to 10.40.0.0/24 iif v0 lookup 200 priority 1000",
+                              "v0 add-rule from 10.30.0.10 lookup 150 priority 150",
+                              "v0 add-rule IPv6 from fd00::10 lookup 150 priority 150",
+                              NULL,
+                      });
+        ck_assert_int_eq(in_addr_from_string_auto("10.30.0.10", &(int) { 0 }, &foreign.src), 0);
+        in.rules = &foreign;
+        in.n_rules = 1;
+        plan_one(&in, (const char *const[]) {
+                              "v0 add-route 10.30.0.0/16 metric 0 table 150",
+                              "v0 add-route fd00::/64 metric 1024 table 150",
+                              "v0 add-route 0.0.0.0/0 via 10.30.255.254 metric 0 table 150",
+                              "v0 add-rule from all to 10.40.0.0/24 iif v0 lookup 200 priority 1000",
+                              "v0 add-rule IPv6 from fd00::10 lookup 150 priority 150",
+                              NULL,
+                      });
+}
+END_TEST
+
 Suite *make_plan_suite(void) {
         Suite *s = suite_create("plan");
         TCase *tc = tcase_create("plan");
@@ -431,6 +466,7 @@ Suite *make_plan_suite(void) {
         tcase_add_test(tc, test_plan_datagram_clamp_is_not_drift);
         tcase_add_test(tc, test_plan_pkey_mismatch);
         tcase_add_test(tc, test_plan_hold_addresses);
+        tcase_add_test(tc, test_plan_source_routing);
         suite_add_tcase(s, tc);
         return s;
 }

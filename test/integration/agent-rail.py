@@ -136,6 +136,75 @@ def test_arp_sysctls_every_rail(sim):
                f"ibp{i} add-address 10.0.0.1{i}/24 → ok"], f"ibp{i} changes in order")
 
 
+SOURCE_ROUTING = """[Match]
+GUID={guids}
+
+[Network]
+Address=10.30.%i.17/16
+{gateway}SourceRouting=yes
+ARPIgnore=1
+ARPAnnounce=2
+
+[RoutingPolicyRule]
+To=10.40.%i.0/24
+Table=200+%i
+Priority=1000+%i
+
+[Route]
+Destination=10.40.%i.0/24
+Gateway=10.30.255.253
+Table=200+%i
+"""
+
+
+def test_source_routing_every_rail(sim):
+    """Eight rails on one subnet with SourceRouting=yes: each rail gets table 100+%i with its prefix route
+    and its Gateway= route (not one clashing default route per rail in main), the rule "from ADDRESS lookup
+    100+%i" at priority 100+%i, and the [RoutingPolicyRule]/[Route] Table= of the file per rail. Without
+    SourceRouting= after a reload, exactly the agent's source rules go; the file's own rules stay."""
+    guids = " ".join(guid(i) for i in range(RAILS))
+    text = SOURCE_ROUTING.format(guids=guids, gateway="Gateway=10.30.255.254\n")
+    sim.write("10-rails.ibnet", text)
+    p = sim.oneshot()
+    eq(p.returncode, 0, f"exit status ({p.stderr[-3000:]})")
+    for i in range(RAILS):
+        agent_sim.expect_summary(p.stdout, f"ibp{i}", "configured", "10-rails.ibnet")
+        s = agent_sim.sent(p.stderr, f"ibp{i}")
+        t = 100 + i
+        for want in (f"ibp{i} add-route 10.30.0.0/16 metric 0 table {t} → ok",
+                     f"ibp{i} add-route 0.0.0.0/0 via 10.30.255.254 metric 0 table {t} → ok",
+                     f"ibp{i} add-route 10.40.{i}.0/24 via 10.30.255.253 metric 0 table {200 + i} → ok",
+                     f"ibp{i} add-rule from all to 10.40.{i}.0/24 lookup {200 + i} priority {1000 + i} → ok",
+                     f"ibp{i} add-rule from 10.30.{i}.17 lookup {t} priority {t} → ok"):
+            assert want in s, (want, s)
+        # Rules after routes: a rule never points at a table still empty.
+        eq(s[-2:], [f"ibp{i} add-rule from all to 10.40.{i}.0/24 lookup {200 + i} priority {1000 + i} → ok",
+                    f"ibp{i} add-rule from 10.30.{i}.17 lookup {t} priority {t} → ok"], f"ibp{i} rules last")
+        assert not any("add-route 0.0.0.0/0 via 10.30.255.254 metric 0 →" in x for x in s), s
+
+    a = sim.agent()
+    a.wait_ready()
+    a.settle()
+    eq([x for x in a.sent() if "remove-" in x], [], "nothing removed on a restart")
+    mark = a.mark()
+    sim.write("10-rails.ibnet", text.replace("SourceRouting=yes\n", "").replace("Gateway=10.30.255.254\n", ""))
+    a.reload()
+    want = sorted(f"(rules) remove-rule from 10.30.{i}.17 lookup {100 + i} priority {100 + i} → ok"
+                  for i in range(RAILS))
+    agent_sim.wait_for(lambda: sorted(x for x in sent(a.since(mark)) if "remove-rule" in x) == want,
+                       "the eight source rules removed")
+    a.settle()
+    removed = [x for x in sent(a.since(mark)) if "remove-" in x]
+    eq(sorted(x for x in removed if "remove-route" in x),
+       sorted(f"ibp{i} remove-route {d} metric 0 table {100 + i} → ok" for i in range(RAILS)
+              for d in ("10.30.0.0/16", "0.0.0.0/0 via 10.30.255.254")), "the source tables emptied")
+    eq(len(removed), 3 * RAILS, f"nothing else removed: {removed}")
+
+
+def sent(log):
+    return agent_sim.sent(log)
+
+
 TESTS = [v for k, v in globals().items() if k.startswith("test_")]
 
 
