@@ -514,6 +514,19 @@ else
     grep -iE "operation not permitted|permission denied|EPERM|seccomp|bad system call" <<<"$journal"
 fi
 
+# ---- a child the kernel cannot make: wait-online waits for it ----------------------------------------
+# A P_Key child of ib0 (the TUN device refuses kind "ipoib"): the agent fails it with a reason, so
+# ipoib-agent-wait-online.service, started again, is still waiting when the agent stops below.
+cx sh -c "printf '[Match]\nName=ib0\n\n[Partition]\nPKey=0x8003\n' >/etc/ipoib.d/31-ib0.8003.ibnet"
+if out=$(cx systemctl reload ipoib-agent.service 2>&1) &&
+    wait_for 10 sh -c 'ipoibctl status ib0 | grep -q "ib0.8003 (failed"' &&
+    cx systemctl restart --no-block ipoib-agent-wait-online.service &&
+    wait_for 10 sh -c '[ "$(systemctl show -P SubState ipoib-agent-wait-online.service)" = start ]'; then
+    pass "ib0.8003 failed with a reason ($(cx ipoibctl status ib0 2>&1 | sed -n 's/.*ib0.8003 (failed: \(.*\))$/\1/p')); wait-online waits for it"
+else
+    fail "ib0.8003: $out $(cx ipoibctl status ib0 2>&1); wait-online $(unit_prop ipoib-agent-wait-online.service SubState)"
+fi
+
 # ---- stop ----------------------------------------------------------------------------------------------
 # systemd forgets an inactive unit's exit status when it unloads it: the journal keeps it.
 cursor=$(cx journalctl -q -n 0 --show-cursor | sed -n 's/^-- cursor: //p')
@@ -528,11 +541,13 @@ if ((rc == 0)) && [[ $(unit_prop ipoib-agent.service ActiveState) == inactive &&
 else
     fail "systemctl stop (rc $rc): $out $after"
 fi
+# Stopped while it waited: inactive (SuccessExitStatus=SIGTERM), not failed.
 if [[ $(unit_prop ipoib-agent-wait-online.service ActiveState) == inactive ]]; then
-    pass "ipoib-agent-wait-online.service went down with the agent (BindsTo=)"
+    pass "ipoib-agent-wait-online.service, stopped with the agent (BindsTo=) while it waited, is inactive, not failed"
 else
     fail "ipoib-agent-wait-online.service is $(unit_prop ipoib-agent-wait-online.service ActiveState) after the agent stopped"
 fi
+cx rm /etc/ipoib.d/31-ib0.8003.ibnet
 
 # ---- [Install]: enabled, network-online.target pulls both in ------------------------------------------
 # With the watchdog at 2 s instead of 30 (a runtime drop-in, read by the reload that enable does): the
