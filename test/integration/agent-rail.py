@@ -10,6 +10,7 @@ Prints one PASS/FAIL/SKIP line per test and "N passed, N failed, N skipped"."""
 import importlib.util
 import ipaddress
 import os
+import subprocess
 import sys
 
 from harness import eq, run_tests
@@ -165,6 +166,15 @@ def test_source_routing_every_rail(sim):
     guids = " ".join(guid(i) for i in range(RAILS))
     text = SOURCE_ROUTING.format(guids=guids, gateway="Gateway=10.30.255.254\n")
     sim.write("10-rails.ibnet", text)
+    if os.access(agent_sim.IPOIBCTL or "", os.X_OK):
+        # ipoibctl plan shows the rules, after the routes of their tables.
+        sim.write_fabric()
+        c = subprocess.run([agent_sim.IPOIBCTL, "--config-dir", sim.conf, "plan", "--simulate", sim.fabric_path, "ibp3"],
+                           capture_output=True, text=True, timeout=60, env=dict(os.environ, IPOIB_AGENT=agent_sim.AGENT))
+        eq(c.returncode, 2, f"plan exit status ({c.stdout} {c.stderr})")
+        eq(c.stdout.splitlines()[-3:], ["+ ibp3: add-rule from all to 10.40.3.0/24 lookup 203 priority 1003",
+                                        "+ ibp3: add-rule from 10.30.3.17 lookup 103 priority 103", "8 changes."],
+           "the end of the plan")
     p = sim.oneshot()
     eq(p.returncode, 0, f"exit status ({p.stderr[-3000:]})")
     for i in range(RAILS):
@@ -213,6 +223,8 @@ def main():
         print(__doc__)
         return 2
     agent_sim.AGENT = os.path.abspath(sys.argv[1])
+    agent_sim.IPOIBCTL = os.environ.get("IPOIBCTL") or os.path.join(
+        os.path.dirname(os.path.dirname(agent_sim.AGENT)), "ipoibctl", "ipoibctl")
     return run_tests(TESTS, sys.argv[2:], RailSim, agent_sim.sim_failure_logs)
 
 
