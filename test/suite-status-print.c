@@ -9,7 +9,8 @@
 #include "test-suites.h"
 
 /* One parent with a created, a pending and a failed P_Key child, DNS servers and domains, routes as
- * objects (one in another table, one on-link) and as the string of an older agent; a failed link; a lingering link no
+ * objects (one in another table, one on-link) and as a string, as the agents that put objects under
+ * "routes" for a while did and an older agent does; a failed link; a lingering link no
  * file configures; a link nobody configures; an unused file and a [Partition] file without parent. */
 static const char VIEW[] =
         "{ \"version\": \"1\", \"backend\": \"simulated\", \"changes\": 7,"
@@ -149,6 +150,26 @@ START_TEST(test_overview) {
 }
 END_TEST
 
+/* Describe()'s "routes" are strings as they always were, the objects are "route_objects": from a new
+ * agent the text comes from the objects (the table shows), from an older one from the strings. */
+#define ROUTE_LINK(routes)                                                                                   \
+        "{ \"links\": [ { \"ifindex\": 5, \"name\": \"ib0\", \"type\": \"infiniband\",  \"mtu\": 2044,"      \
+        "  \"state\": \"configured\", \"file\": \"/x/ib0.ibnet\", \"up\": true, \"carrier\": true,"           \
+        "  \"addresses\": [], " routes " } ] }"
+#define ROUTE_TEXT(line)                                                                                     \
+        "● ib0 (5)\n         File: /x/ib0.ibnet\n        State: configured\n         Type: infiniband\n"        \
+        "          MTU: 2044, up, carrier\n       Routes: " line "\n"
+
+START_TEST(test_routes_old_and_new_agent) {
+        render_one(ROUTE_LINK("\"routes\": [ \"10.0.0.0/8 via 192.0.2.1 metric 5\" ], "
+                              "\"route_objects\": [ { \"family\": \"ipv4\", \"destination\": \"10.0.0.0/8\", "
+                              "\"gateway\": \"192.0.2.1\", \"metric\": 5, \"table\": 100, \"onlink\": false } ]"),
+                   RENDER_OVERVIEW, ROUTE_TEXT("10.0.0.0/8 via 192.0.2.1 metric 5 table 100"), 0);
+        render_one(ROUTE_LINK("\"routes\": [ \"10.0.0.0/8 via 192.0.2.1 metric 5\" ]"), RENDER_OVERVIEW,
+                   ROUTE_TEXT("10.0.0.0/8 via 192.0.2.1 metric 5"), 0);
+}
+END_TEST
+
 /* The counts are the summary's and STATUS='s both: missing children count as matched (and failed). */
 START_TEST(test_counts_and_notify) {
         _cleanup_(json_object_putp) json_object *view = json_tokener_parse(VIEW);
@@ -238,6 +259,7 @@ Suite *make_status_print_suite(void) {
 
         tcase_add_test(tc, test_summary);
         tcase_add_test(tc, test_overview);
+        tcase_add_test(tc, test_routes_old_and_new_agent);
         tcase_add_test(tc, test_counts_and_notify);
         tcase_add_test(tc, test_notify_rejected);
         tcase_add_test(tc, test_empty_view);

@@ -282,10 +282,19 @@ static json_object *link_json(Manager *m, Link *l) {
         FOREACH_ARRAY(x, l->addresses, l->n_addresses)
                 json_object_array_add(a, jstr(kaddress_to_string(x, buf, sizeof(buf))));
         add(o, "addresses", a);
+        /* "routes" stays the strings it always was (keys are only ever added to the API); the objects
+         * came later, under their own key. */
+        a = json_object_new_array();
+        FOREACH_ARRAY(x, l->routes, l->n_routes) {
+                char rbuf[IN_ADDR_PREFIX_STRLEN + INET6_ADDRSTRLEN + 32];
+
+                json_object_array_add(a, jstr(kroute_to_string(x, rbuf, sizeof(rbuf))));
+        }
+        add(o, "routes", a);
         a = json_object_new_array();
         FOREACH_ARRAY(x, l->routes, l->n_routes)
                 json_object_array_add(a, route_json(x));
-        add(o, "routes", a);
+        add(o, "route_objects", a);
         add(o, "rules", rules_json(m, l));
         add_dns(o, l->network);
         add(o, "children", children_json(m, l));

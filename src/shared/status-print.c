@@ -69,8 +69,11 @@ static void print_list(FILE *f, const char *label, json_object *a) {
                         json_object_get_string(json_object_array_get_idx(a, i)));
 }
 
-/* A route of Describe(): an object since routes became structured, a string from an older agent. */
-static void print_routes(FILE *f, json_object *a) {
+/* The routes of a link of Describe(): "route_objects" from an agent that has them; from an older one,
+ * "routes" (strings, or objects from the agents that briefly put them there). */
+static void print_routes(FILE *f, json_object *l) {
+        json_object *a = json_get(l, "route_objects") ?: json_get(l, "routes");
+
         for (size_t i = 0; i < json_array_len(a); i++) {
                 json_object *r = json_object_array_get_idx(a, i);
                 const char *gw = json_get_str(r, "gateway");
@@ -149,7 +152,7 @@ void status_print_link(FILE *f, json_object *l) {
         if (port)
                 print_port(f, port);
         print_list(f, "Addresses:", json_get(l, "addresses"));
-        print_routes(f, json_get(l, "routes"));
+        print_routes(f, l);
         print_rules(f, json_get(l, "rules"));
         print_list(f, "DNS:", json_get(l, "dns"));
         print_list(f, "Domains:", json_get(l, "domains"));

@@ -212,12 +212,15 @@ def test_json_everywhere(w):
 
 def test_status_dns_routes(w):
     """status: the link's DNS servers and search domains (the drop-in's, which replace the file's), routes
-    as objects in JSON and as "DEST via GW metric N" in text, from the same data."""
+    as objects in JSON ("route_objects") and as "DEST via GW metric N" in text, from the same data;
+    "routes" are those strings, as Describe() always gave them (keys are only added)."""
     w.start()
     l = w.view()["links"][0]
     eq(l["name"], "mlx4_ib0", "first link")
     eq((l["dns"], l["domains"]), (["192.0.2.53", "2001:db8:1::53"], ["ib.example.com"]), "DNS and domains")
-    default = [r for r in l["routes"] if r["destination"] == "0.0.0.0/0"]
+    assert "0.0.0.0/0 via 192.0.2.254 metric 0" in l["routes"], l["routes"]
+    eq(len(l["routes"]), len(l["route_objects"]), "as many strings as objects")
+    default = [r for r in l["route_objects"] if r["destination"] == "0.0.0.0/0"]
     eq(default, [{"family": "ipv4", "destination": "0.0.0.0/0", "gateway": "192.0.2.254", "metric": 0, "table": 254,
                   "protocol": "ipoib", "scope": "global", "onlink": False}], "the default route")
     p = w.ctl("status", "mlx4_ib0")
@@ -225,9 +228,10 @@ def test_status_dns_routes(w):
     for want in ["  Routes: fe80::/64 metric 256\n", "  0.0.0.0/0 via 192.0.2.254 metric 0\n",
                  "     DNS: 192.0.2.53\n               2001:db8:1::53\n", " Domains: ib.example.com\n"]:
         assert want in p.stdout, f"{want!r} not in:\n{p.stdout}"
-    for r in l["routes"]:
+    for r in l["route_objects"]:
         line = f"{r['destination']}{' via ' + r['gateway'] if r['gateway'] else ''} metric {r['metric']}"
         assert line in p.stdout, f"{line!r} (from the JSON) not in the text:\n{p.stdout}"
+        assert line in l["routes"], f"{line!r} not in the strings {l['routes']}"
 
 
 def test_status_why_unmanaged(w):
@@ -275,7 +279,7 @@ def test_add_edit_delete(w):
     l = w.view("mlx5_ib0.8005")["links"][0]
     eq((l["dns"], l["domains"]), (["10.5.0.53"], ["lab.example"]), "the child's DNS")
     assert {"destination": "10.6.0.0/16", "gateway": "10.5.0.254", "metric": 10} .items() <= \
-        [r for r in l["routes"] if r["destination"] == "10.6.0.0/16"][0].items(), l["routes"]
+        [r for r in l["route_objects"] if r["destination"] == "10.6.0.0/16"][0].items(), l["route_objects"]
 
     ed = editor(w, "ed.sh", 'printf "\\n[Link]\\nMTU=1500\\n" >> "$1"\n')
     p = w.ctl("--config-dir", w.conf, "edit", "50-ib9", env={"EDITOR": ed, "VISUAL": ""})
