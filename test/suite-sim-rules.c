@@ -5,6 +5,7 @@
  * it fails when the model breaks that rule (each was checked against a model with the rule broken). */
 
 #include <check.h>
+#include <linux/rtnetlink.h>
 #include <stdio.h>
 
 #include "sim-test.h"
@@ -794,6 +795,49 @@ START_TEST(test_rules_hca_remove_order) {
 }
 END_TEST
 
+/* net/core/fib_rules.c: a namespace starts with its default rules (fib4_rules_init(): 0 local, 32766 main,
+ * 32767 default; IPv6 has no default table's rule); fib_nl_newrule() with NLM_F_EXCL refuses the same rule
+ * with the same protocol (rule_exists()) but takes a copy with another protocol; fib_nl_delrule() with a
+ * protocol deletes only a rule of that protocol (rule_find()), -ENOENT when there is none. Every change is
+ * notified (notify_rule_change()). */
+START_TEST(test_rules_policy_rules) {
+        _cleanup_(sim_model_freep) SimModel *m = sim_test_model(rules_fabric);
+        KRule ours = { .family = AF_INET, .priority = 100, .table = 100, .src_len = 32, .protocol = 149 };
+        KRule foreign = ours;
+        size_t ipv4 = 0;
+
+        FOREACH_ARRAY(r, m->rules, m->n_rules)
+                ipv4 += r->family == AF_INET;
+        ck_assert_uint_eq(ipv4, 3);
+        ck_assert_uint_eq(m->n_rules, 5);
+        ck_assert_int_eq(in_addr_from_string_auto("10.0.0.1", &(int) { 0 }, &ours.src), 0);
+        foreign.src = ours.src;
+        foreign.protocol = RTPROT_STATIC;
+
+        sim_model_clear_events(m);
+        ck_assert_int_eq(sim_rule_add(m, &ours, NULL), 0);
+        ck_assert_uint_eq(m->n_events, 1);
+        ck_assert_int_eq(m->events[0].type, SIM_EVENT_RULE);
+        ck_assert(!m->events[0].removed);
+        ck_assert_int_eq(sim_rule_add(m, &ours, NULL), -EEXIST);
+        ck_assert_int_eq(sim_rule_add(m, &foreign, NULL), 0);
+        /* In priority order, after the local table's rule. */
+        ck_assert_uint_eq(m->rules[1].priority, 100);
+
+        /* Deleting ours leaves the foreign copy. */
+        sim_model_clear_events(m);
+        ck_assert_int_eq(sim_rule_del(m, &ours, NULL), 0);
+        ck_assert_uint_eq(m->n_events, 1);
+        ck_assert(m->events[0].removed);
+        ck_assert_uint_eq(m->events[0].rule.protocol, 149);
+        ck_assert_int_eq(sim_rule_del(m, &ours, NULL), -ENOENT);
+        ck_assert_uint_eq(m->n_rules, 6);
+
+        ours.table = 0;
+        ck_assert_int_eq(sim_rule_add(m, &ours, NULL), -EINVAL);
+}
+END_TEST
+
 Suite *make_sim_rules_suite(void) {
         Suite *s = suite_create("sim_rules");
         TCase *tc = tcase_create("rules");
@@ -818,6 +862,7 @@ Suite *make_sim_rules_suite(void) {
         tcase_add_test(tc, test_rules_mode_ebusy);
         tcase_add_test(tc, test_rules_mode_equal_mtu_keeps_admin);
         tcase_add_test(tc, test_rules_old_child_names);
+        tcase_add_test(tc, test_rules_policy_rules);
         suite_add_tcase(s, tc);
         return s;
 }
