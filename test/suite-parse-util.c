@@ -5,6 +5,9 @@
 
 #include <arpa/inet.h>
 #include <check.h>
+#include <stdio.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include <inttypes.h>
 
 #include "in-addr-util.h"
@@ -701,6 +704,52 @@ START_TEST(test_in_addr_to_string) {
 }
 END_TEST
 
+/* Table= and Priority= sums, and table names as iproute2 reads them (rt_tables, then the .conf files of rt_tables.d). */
+START_TEST(test_u32_sum_and_table_names) {
+        char dir[] = "/tmp/test-rt-tables-XXXXXX", path[256], dpath[300], conf[320];
+        const char *files[] = { path, NULL };
+        uint32_t v = 0;
+        FILE *f;
+
+        ck_assert_int_eq(parse_u32_sum("100", &v), 0);
+        ck_assert_uint_eq(v, 100);
+        ck_assert_int_eq(parse_u32_sum("100+7+1", &v), 0);
+        ck_assert_uint_eq(v, 108);
+        ck_assert_int_eq(parse_u32_sum("4294967295", &v), 0);
+        ck_assert_int_eq(parse_u32_sum("4294967295+1", &v), -ERANGE);
+        ck_assert_int_eq(parse_u32_sum("99999999999", &v), -ERANGE);
+        ck_assert_int_eq(parse_u32_sum("1+", &v), -EINVAL);
+        ck_assert_int_eq(parse_u32_sum("+1", &v), -EINVAL);
+        ck_assert_int_eq(parse_u32_sum("1 + 2", &v), -EINVAL);
+        ck_assert_int_eq(parse_u32_sum("0x10", &v), -EINVAL);
+        ck_assert_int_eq(parse_u32_sum("", &v), -EINVAL);
+
+        ck_assert_ptr_nonnull(mkdtemp(dir));
+        snprintf(path, sizeof(path), "%s/rt_tables", dir);
+        snprintf(dpath, sizeof(dpath), "%s.d", path);
+        snprintf(conf, sizeof(conf), "%s/rails.conf", dpath);
+        f = fopen(path, "w");
+        ck_assert_ptr_nonnull(f);
+        fputs("# reserved values\n255\tlocal\n254\tmain\n# 100 commented\n0x65 rail1\n", f);
+        fclose(f);
+        ck_assert_int_eq(mkdir(dpath, 0755), 0);
+        f = fopen(conf, "w");
+        ck_assert_ptr_nonnull(f);
+        fputs("107 rail7\n", f);
+        fclose(f);
+        ck_assert_int_eq(route_table_from_name(files, "rail1", &v), 0);
+        ck_assert_uint_eq(v, 101);
+        ck_assert_int_eq(route_table_from_name(files, "rail7", &v), 0);
+        ck_assert_uint_eq(v, 107);
+        ck_assert_int_eq(route_table_from_name(files, "commented", &v), -ENOENT);
+        ck_assert_int_eq(route_table_from_name(files, "rail2", &v), -ENOENT);
+        unlink(conf);
+        rmdir(dpath);
+        unlink(path);
+        rmdir(dir);
+}
+END_TEST
+
 Suite *make_parse_util_suite(void) {
         Suite *s = suite_create("parse-util");
         TCase *tc;
@@ -734,6 +783,7 @@ Suite *make_parse_util_suite(void) {
         tcase_add_test(tc, test_in_addr_mask_ipv4_keeps_tail);
         tcase_add_test(tc, test_in_addr_is_link_local);
         tcase_add_test(tc, test_in_addr_to_string);
+        tcase_add_test(tc, test_u32_sum_and_table_names);
         suite_add_tcase(s, tc);
 
         return s;

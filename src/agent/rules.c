@@ -46,7 +46,12 @@ int manager_rule_removals(Manager *m, ActionList *out) {
         Link *l;
         int r;
 
-        if (m->n_rules == 0)
+        bool marked = false;
+
+        /* The common case, no rule of the agent's: no walk over the links. */
+        FOREACH_ARRAY(x, m->rules, m->n_rules)
+                marked = marked || x->protocol == RTPROT_IPOIB;
+        if (!marked)
                 return 0;
         for (size_t i = 0; intmap_iterate(&m->links, &i, NULL, (void **) &l);) {
                 _cleanup_free_ KRule *w = NULL;
