@@ -232,6 +232,21 @@ static json_object *rejected_json(Manager *m) {
         return a;
 }
 
+/* What status_print_summary() reads of a link: its name, state, file, reason and warning, and the
+ * children it is missing. */
+static json_object *link_summary_json(Manager *m, Link *l) {
+        json_object *o = json_object_new_object();
+
+        add(o, "ifindex", json_object_new_int(l->kernel.ifindex));
+        add(o, "name", jstr(l->kernel.ifname));
+        add(o, "file", jstr(l->network ? l->network->path : NULL));
+        add(o, "state", jstr(link_state_to_string(l->state)));
+        add(o, "reason", jstr(link_why(l)));
+        add(o, "warning", jstr(l->warning));
+        add(o, "children", children_json(m, l));
+        return o;
+}
+
 static json_object *link_json(Manager *m, Link *l) {
         const KLink *k = &l->kernel;
         json_object *o = json_object_new_object(), *a;
@@ -433,7 +448,7 @@ static void add_unmatched(json_object *root, Manager *m, Link **links, size_t n)
         add(root, "unused", unused);
 }
 
-json_object *describe_view(Manager *m) {
+static json_object *view_json(Manager *m, bool summary) {
         _cleanup_free_ Link **links = NULL;
         json_object *root, *a;
         size_t n = 0;
@@ -446,7 +461,7 @@ json_object *describe_view(Manager *m) {
         add(root, "version", jstr(PACKAGE_VERSION));
         add(root, "backend", jstr(m->backend_name));
         for (size_t i = 0; i < n; i++)
-                json_object_array_add(a, link_json(m, links[i]));
+                json_object_array_add(a, summary ? link_summary_json(m, links[i]) : link_json(m, links[i]));
         add(root, "links", a);
         add_unmatched(root, m, links, n);
         add(root, "rejected_files", rejected_json(m));
@@ -456,6 +471,14 @@ json_object *describe_view(Manager *m) {
                 json_object_array_add(a, jstr(*w));
         add(root, "warnings", a);
         return root;
+}
+
+json_object *describe_view(Manager *m) {
+        return view_json(m, false);
+}
+
+json_object *describe_summary_view(Manager *m) {
+        return view_json(m, true);
 }
 
 static char *json_text(json_object *o) {

@@ -813,9 +813,10 @@ Link **manager_links_sorted(Manager *m, size_t *ret_n) {
 }
 
 int manager_print_summary(Manager *m, FILE *f) {
-        _cleanup_(json_object_putp) json_object *view = describe_view(m);
+        _cleanup_(json_object_putp) json_object *view = describe_summary_view(m);
 
-        /* The same view as Describe(), so that the summary and ipoibctl status say the same. */
+        /* The same view as Describe() (the keys the summary reads), so that the summary and ipoibctl
+         * status say the same. */
         if (!view)
                 return log_oom();
         return status_print_summary(f, view);

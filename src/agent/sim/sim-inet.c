@@ -31,6 +31,102 @@ static void emit_route(SimModel *m, const KRoute *r, bool removed) {
         sim_emit(m, &e);
 }
 
+/* The counting filters (SimModel.inet_index). Each kind of key hashes a tag and the fields that
+ * identify it; the value is how many addresses or routes have that hash. */
+typedef enum IndexKind {
+        INDEX_ADDRESS = 1,  /* ifindex, family, address: both duplicate checks and find_address */
+        INDEX_DEV_ADDRESS,  /* ifindex, family: the device has addresses of the family */
+        INDEX_ROUTE,        /* every field of route_identical() */
+        INDEX_ROUTE_KEY,    /* route_same_key(): NLM_F_EXCL */
+        INDEX_DEV_ROUTE,    /* ifindex, family: the device has routes of the family */
+} IndexKind;
+
+typedef struct IndexKey {
+        uint8_t kind, dst_len, has_gw;
+        int family, ifindex;
+        uint32_t table, metric;
+        union in_addr_union addr, gw;
+} IndexKey;
+
+static int index_hash(const IndexKey *k) {
+        const uint8_t *p = (const uint8_t *) k;
+        uint32_t h = 2166136261U; /* FNV-1a */
+
+        for (size_t i = 0; i < sizeof(*k); i++)
+                h = (h ^ p[i]) * 16777619U;
+        return (int) h;
+}
+
+static int key_address(IndexKind kind, const KAddress *a) {
+        IndexKey k;
+
+        memset(&k, 0, sizeof(k)); /* the padding is hashed too */
+        k.kind = kind;
+        k.family = a->family;
+        k.ifindex = a->ifindex;
+        if (kind == INDEX_ADDRESS)
+                k.addr = a->addr;
+        return index_hash(&k);
+}
+
+static int key_route(IndexKind kind, const KRoute *r) {
+        IndexKey k;
+
+        memset(&k, 0, sizeof(k));
+        k.kind = kind;
+        k.family = r->family;
+        if (kind == INDEX_DEV_ROUTE) {
+                k.ifindex = r->ifindex;
+                return index_hash(&k);
+        }
+        k.table = r->table;
+        k.dst_len = r->dst_len;
+        k.addr = r->dst;
+        k.metric = r->metric;
+        if (kind == INDEX_ROUTE) {
+                k.ifindex = r->ifindex;
+                k.has_gw = r->has_gw;
+                if (r->has_gw)
+                        k.gw = r->gw;
+        }
+        return index_hash(&k);
+}
+
+static void index_change(SimModel *m, int key, int delta) {
+        uintptr_t n = (uintptr_t) intmap_get(&m->inet_index, key);
+
+        if (delta < 0 && n <= 1) {
+                (void) intmap_remove(&m->inet_index, key);
+                return;
+        }
+        if (intmap_put(&m->inet_index, key, (void *) (n + (uintptr_t) delta)) < 0)
+                m->inet_index_lost = true;
+}
+
+/* false: certainly none; true: maybe, a scan decides. */
+static bool index_maybe(const SimModel *m, int key) {
+        return m->inet_index_lost || intmap_get(&m->inet_index, key);
+}
+
+static void index_address(SimModel *m, const KAddress *a, int delta) {
+        index_change(m, key_address(INDEX_ADDRESS, a), delta);
+        index_change(m, key_address(INDEX_DEV_ADDRESS, a), delta);
+}
+
+static void index_route(SimModel *m, const KRoute *r, int delta) {
+        index_change(m, key_route(INDEX_ROUTE, r), delta);
+        index_change(m, key_route(INDEX_ROUTE_KEY, r), delta);
+        index_change(m, key_route(INDEX_DEV_ROUTE, r), delta);
+}
+
+static bool device_maybe_has_addresses(const SimModel *m, int ifindex, int family) {
+        return index_maybe(m, key_address(INDEX_DEV_ADDRESS, &(KAddress) { .ifindex = ifindex, .family = family }));
+}
+
+static bool device_maybe_has_routes(const SimModel *m, int ifindex, int family) {
+        return index_maybe(m, key_route(INDEX_DEV_ROUTE, &(KRoute) { .ifindex = ifindex, .family = family }));
+}
+
 /* The kernel's identity of a route for NLM_F_EXCL: IPv4 fib_table_insert() compares dst/len, tos and
  * priority; IPv6 fib6_add_rt2node() dst/len and metric. Neither looks at the device or gateway. */
 static bool route_same_key(const KRoute *a, const KRoute *b) {
@@ -47,6 +143,7 @@ static int route_insert(SimModel *m, const KRoute *r, bool notify) {
         if (!GREEDY_REALLOC(m->routes, m->allocated_routes, m->n_routes + 1))
                 return -ENOMEM;
         m->routes[m->n_routes++] = *r;
+        index_route(m, r, +1);
         if (notify)
                 emit_route(m, r, false);
         return 0;
@@ -57,11 +154,14 @@ static void route_remove_at(SimModel *m, size_t i, bool notify) {
 
         memmove(m->routes + i, m->routes + i + 1, (m->n_routes - i - 1) * sizeof(KRoute));
         m->n_routes--;
+        index_route(m, &r, -1);
         if (notify)
                 emit_route(m, &r, true);
 }
 
 const KRoute *sim_model_find_route(const SimModel *m, const KRoute *r) {
+        if (!index_maybe(m, key_route(INDEX_ROUTE, r)))
+                return NULL;
         for (size_t i = 0; i < m->n_routes; i++)
                 if (route_identical(&m->routes[i], r))
                         return &m->routes[i];
@@ -69,6 +169,8 @@ const KRoute *sim_model_find_route(const SimModel *m, const KRoute *r) {
 }
 
 const SimAddress *sim_model_find_address(const SimModel *m, const KAddress *a) {
+        if (!index_maybe(m, key_address(INDEX_ADDRESS, a)))
+                return NULL;
         for (size_t i = 0; i < m->n_addresses; i++)
                 if (m->addresses[i].a.ifindex == a->ifindex && kaddress_equal(&m->addresses[i].a, a))
                         return &m->addresses[i];
@@ -122,10 +224,12 @@ static void address_remove_at(SimModel *m, size_t i) {
 
         memmove(m->addresses + i, m->addresses + i + 1, (m->n_addresses - i - 1) * sizeof(SimAddress));
         m->n_addresses--;
+        index_address(m, &gone.a, -1);
         emit_address(m, &gone.a, true);
-        if (!address_prefix_route(&gone.a, &r))
+        if (!address_prefix_route(&gone.a, &r) || !sim_model_find_route(m, &r))
                 return;
-        for (size_t j = 0; j < m->n_addresses; j++) {
+        for (size_t j = 0, n = device_maybe_has_addresses(m, gone.a.ifindex, gone.a.family) ? m->n_addresses : 0;
+             j < n; j++) {
                 KRoute o;
 
                 if (m->addresses[j].a.ifindex == gone.a.ifindex &&
@@ -152,6 +256,7 @@ static int address_insert(SimModel *m, const KAddress *a, bool broadcast) {
         if (!GREEDY_REALLOC(m->addresses, m->allocated_addresses, m->n_addresses + 1))
                 return -ENOMEM;
         m->addresses[m->n_addresses++] = s;
+        index_address(m, a, +1);
         emit_address(m, a, false);
         return 0;
 }
@@ -172,7 +277,7 @@ int sim_address_add(SimModel *m, const KAddress *req, bool broadcast, const char
                 if (nd->mtu < SIM_IPV4_MIN_MTU)
                         return -ENOBUFS;
                 /* __inet_insert_ifa(): same local address and mask on the device. */
-                for (size_t i = 0; i < m->n_addresses; i++)
+                for (size_t i = 0, n = index_maybe(m, key_address(INDEX_ADDRESS, &a)) ? m->n_addresses : 0; i < n; i++)
                         if (m->addresses[i].a.ifindex == a.ifindex && kaddress_equal(&m->addresses[i].a, &a))
                                 return -EEXIST;
         } else if (a.family == AF_INET6) {
@@ -180,7 +285,7 @@ int sim_address_add(SimModel *m, const KAddress *req, bool broadcast, const char
                 if (nd->mtu < SIM_IPV6_MIN_MTU)
                         return -EINVAL;
                 /* ipv6_add_addr_hash() → ipv6_chk_same_addr(): the address on the device, any length. */
-                for (size_t i = 0; i < m->n_addresses; i++)
+                for (size_t i = 0, n = index_maybe(m, key_address(INDEX_ADDRESS, &a)) ? m->n_addresses : 0; i < n; i++)
                         if (m->addresses[i].a.ifindex == a.ifindex && m->addresses[i].a.family == AF_INET6 &&
                             in_addr_equal(AF_INET6, &m->addresses[i].a.addr, &a.addr))
                                 return -EEXIST;
@@ -216,6 +321,8 @@ int sim_address_del(SimModel *m, const KAddress *a, const char **extack) {
 /* A route without gateway on the device that covers addr: what the gateway lookup of
  * fib_check_nh_v4_gw() / ip6_route_check_nh() needs to find. */
 static bool onlink_reachable(const SimModel *m, int family, int ifindex, const union in_addr_union *addr) {
+        if (!device_maybe_has_routes(m, ifindex, family))
+                return false;
         for (size_t i = 0; i < m->n_routes; i++) {
                 const KRoute *o = &m->routes[i];
 
@@ -284,7 +391,7 @@ int sim_route_add(SimModel *m, const KRoute *req, const char **extack) {
                         return -EHOSTUNREACH;
                 }
         }
-        for (size_t i = 0; i < m->n_routes; i++)
+        for (size_t i = 0, n = index_maybe(m, key_route(INDEX_ROUTE_KEY, &r)) ? m->n_routes : 0; i < n; i++)
                 if (route_same_key(&m->routes[i], &r))
                         return -EEXIST;
         return route_insert(m, &r, true);
@@ -383,10 +490,13 @@ int sim_rule_del(SimModel *m, const KRule *r, const char **extack) {
 }
 
 static void flush_family(SimModel *m, SimNetdev *nd, int family, bool addresses, bool notify_routes) {
+        /* Scans only when the device has any: a child going away must not cost every address of the
+         * fabric. */
+        addresses = addresses && device_maybe_has_addresses(m, nd->ifindex, family);
         for (size_t i = m->n_addresses; addresses && i > 0; i--)
                 if (m->addresses[i - 1].a.ifindex == nd->ifindex && m->addresses[i - 1].a.family == family)
                         address_remove_at(m, i - 1);
-        for (size_t i = m->n_routes; i > 0; i--)
+        for (size_t i = device_maybe_has_routes(m, nd->ifindex, family) ? m->n_routes : 0; i > 0; i--)
                 if (m->routes[i - 1].ifindex == nd->ifindex && m->routes[i - 1].family == family)
                         route_remove_at(m, i - 1, notify_routes);
 }
@@ -404,7 +514,7 @@ void sim_inet_ifdown(SimModel *m, SimNetdev *nd, bool unregister) {
 
 void sim_inet_ifup(SimModel *m, SimNetdev *nd) {
         /* fib_netdev_event(NETDEV_UP) → fib_add_ifaddr() for every address: the prefix routes return. */
-        for (size_t i = 0; i < m->n_addresses; i++)
+        for (size_t i = 0, n = device_maybe_has_addresses(m, nd->ifindex, AF_INET) ? m->n_addresses : 0; i < n; i++)
                 if (m->addresses[i].a.ifindex == nd->ifindex && m->addresses[i].a.family == AF_INET) {
                         KAddress a = m->addresses[i].a;
 

@@ -41,6 +41,7 @@ SimModel *sim_model_free(SimModel *m) {
                 free(m->netdevs[i]);
         free(m->netdevs);
         intmap_done(&m->by_ifindex);
+        intmap_done(&m->inet_index);
         strmap_done(&m->by_name);
         for (size_t i = 0; i < m->n_hcas; i++)
                 free(m->hcas[i]);
@@ -292,6 +293,17 @@ int sim_netdev_port_info(const SimNetdev *nd, IbPortInfo *ret) {
         return 0;
 }
 
+char *sim_format_hwaddr(const uint8_t a[static INFINIBAND_ALEN], char buf[static SIM_HWADDR_STRLEN]) {
+        static const char hex[] = "0123456789abcdef";
+
+        for (size_t i = 0; i < INFINIBAND_ALEN; i++) {
+                buf[3 * i] = hex[a[i] >> 4];
+                buf[3 * i + 1] = hex[a[i] & 15];
+                buf[3 * i + 2] = i + 1 < INFINIBAND_ALEN ? ':' : 0;
+        }
+        return buf;
+}
+
 int sim_netdev_sysfs_read(const SimNetdev *nd, const char *attr, char *buf, size_t size) {
         /* §6: pkey/mode/umcast exist on parents and legacy children only ("RTNL childs don't need
          * proprietary sysfs entries", __ipoib_vlan_add); parent on legacy children only. mode is made
@@ -321,16 +333,13 @@ int sim_netdev_sysfs_read(const SimNetdev *nd, const char *attr, char *buf, size
                 snprintf(buf, size, streq(attr, "dev_id") ? "0x%x\n" : "%u\n", v);
         } else if (streq(attr, "address") || streq(attr, "broadcast")) {
                 uint8_t a[INFINIBAND_ALEN];
-                size_t n = 0;
+                char text[SIM_HWADDR_STRLEN];
 
                 if (streq(attr, "address"))
                         sim_netdev_hwaddr(nd, a);
                 else
                         sim_broadcast_build(nd->pkey, a);
-                buf[0] = 0;
-                for (size_t i = 0; i < INFINIBAND_ALEN && n < size; i++)
-                        n += (size_t) snprintf(buf + n, size - n, "%02x%s", a[i],
-                                               i + 1 < INFINIBAND_ALEN ? ":" : "\n");
+                snprintf(buf, size, "%s\n", sim_format_hwaddr(a, text));
         } else if (streq(attr, "carrier")) {
                 /* carrier_show(): -EINVAL unless the device is running. */
                 if (!nd->up)

@@ -139,6 +139,12 @@ typedef struct SimModel {
         size_t n_routes, allocated_routes;
         KRule *rules; /* IPv4 and IPv6, in priority order as fib_nl_newrule() inserts them */
         size_t n_rules, allocated_rules;
+        /* Counting filters over addresses and routes (sim-inet.c): hash of a key → how many have it. A
+         * zero says "none" without a scan of every address or route of the machine (a fabric has
+         * thousands); otherwise the scan confirms. inet_index_lost: an update failed (ENOMEM), every
+         * answer is "maybe". */
+        IntMap inet_index;
+        bool inet_index_lost;
         int next_ifindex;
         /* The kernel predates the 2024 fix (v6.10): ipoib_vlan_add() names sysfs children "%s.%04x" cut
          * to 15 characters instead of "%.10s.%04x" (§6). */
@@ -193,6 +199,10 @@ void sim_legacy_child_name(const char *parent, uint16_t requested_pkey, bool old
 uint8_t sim_netdev_operstate(const SimNetdev *nd) _pure_;
 void sim_netdev_to_klink(const SimNetdev *nd, KLink *ret);
 int sim_netdev_port_info(const SimNetdev *nd, IbPortInfo *ret);
+/* An INFINIBAND_ALEN hardware address as sysfs and iproute2 print it, "xx:xx:…:xx" and a NUL
+ * (formatting it with a snprintf() per byte was most of what the view cost). */
+#define SIM_HWADDR_STRLEN (INFINIBAND_ALEN * 3)
+char *sim_format_hwaddr(const uint8_t a[static INFINIBAND_ALEN], char buf[static SIM_HWADDR_STRLEN]);
 /* What /sys/class/net/IF/ATTR reads: -ENOENT where the kernel has no such file (§6). */
 int sim_netdev_sysfs_read(const SimNetdev *nd, const char *attr, char *buf, size_t size);
 

@@ -45,7 +45,8 @@ struct SimView {
         size_t n_queue, allocated_queue, next;
         bool all;       /* every netdev, and the directories nobody owns */
         bool text;      /* ip-address */
-        bool net_ready; /* net_dir exists */
+        bool net_ready;  /* net_dir exists */
+        bool conf_ready; /* conf_dir exists */
 };
 
 int sim_view_new(const char *state_dir, SimView **ret) {
@@ -294,34 +295,77 @@ static int update_attrs(SimView *v, const SimNetdev *nd, ViewLink *l, uint16_t p
         return r;
 }
 
+/* NAME's arp_ignore and arp_announce, new: built in "NAME:new" and renamed into place (as write_new()),
+ * one mkdir, two files and a rename, instead of a mkdir of every component and two atomic replaces. */
+static int write_conf_new(SimView *v, const char *name, const char *const names[2], const unsigned values[2]) {
+        _cleanup_free_ char *tmp = NULL, *dir = NULL;
+        _cleanup_close_ int dfd = -EBADF;
+        int r;
+
+        if (!v->conf_ready) {
+                r = mkdir_p(v->conf_dir);
+                if (r < 0)
+                        return r;
+                v->conf_ready = true;
+        }
+        if (asprintf(&tmp, "%s/%s:new", v->conf_dir, name) < 0 || asprintf(&dir, "%s/%s", v->conf_dir, name) < 0)
+                return -ENOMEM;
+        (void) rm_dir(v->conf_dir, strrchr(tmp, '/') + 1);
+        if (mkdir(tmp, 0755) < 0)
+                return negative_errno();
+        dfd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd < 0)
+                return negative_errno();
+        for (size_t i = 0; i < 2; i++) {
+                char buf[16];
+
+                snprintf(buf, sizeof(buf), "%u\n", values[i]);
+                r = write_at(dfd, names[i], buf);
+                if (r < 0)
+                        return r;
+        }
+        if (rename(tmp, dir) >= 0)
+                return 0;
+        if (errno != ENOTEMPTY && errno != EEXIST && errno != ENOTDIR && errno != EISDIR)
+                return negative_errno();
+        r = rm_dir(v->conf_dir, name);
+        if (r < 0)
+                return r;
+        return rename(tmp, dir) < 0 ? negative_errno() : 0;
+}
+
 /* The netdev's arp_ignore and arp_announce, as /proc/sys/net/ipv4/conf/NAME/ has them: rewritten when
  * they or the name changed. */
 static int write_conf(SimView *v, const SimNetdev *nd, ViewLink *l) {
-        const char *names[2] = { "arp_ignore", "arp_announce" };
-        unsigned values[2] = { nd->arp_ignore, nd->arp_announce };
-        _cleanup_free_ char *dir = NULL;
-        int r;
+        static const char *const names[2] = { "arp_ignore", "arp_announce" };
+        const unsigned values[2] = { nd->arp_ignore, nd->arp_announce }, old[2] = { l->arp_ignore, l->arp_announce };
+        int r = 0;
 
         if (streq(l->conf_name, nd->name) && l->arp_ignore == nd->arp_ignore && l->arp_announce == nd->arp_announce)
                 return 0;
-        if (l->conf_name[0] && !streq(l->conf_name, nd->name))
+        if (l->conf_name[0] && !streq(l->conf_name, nd->name)) {
                 (void) rm_dir(v->conf_dir, l->conf_name);
-        l->conf_name[0] = 0;
-        if (asprintf(&dir, "%s/%s", v->conf_dir, nd->name) < 0)
-                return -ENOMEM;
-        r = mkdir_p(dir);
-        if (r < 0)
-                return r;
-        for (size_t i = 0; i < 2; i++) {
-                _cleanup_free_ char *path = NULL;
-                char buf[16];
+                l->conf_name[0] = 0;
+        }
+        if (!l->conf_name[0])
+                r = write_conf_new(v, nd->name, names, values);
+        else
+                for (size_t i = 0; i < 2; i++) {
+                        _cleanup_free_ char *path = NULL;
+                        char buf[16];
 
-                if (asprintf(&path, "%s/%s", dir, names[i]) < 0)
-                        return -ENOMEM;
-                snprintf(buf, sizeof(buf), "%u\n", values[i]);
-                r = write_file_atomic(path, buf, false);
-                if (r < 0)
-                        return r;
+                        if (values[i] == old[i])
+                                continue;
+                        if (asprintf(&path, "%s/%s/%s", v->conf_dir, nd->name, names[i]) < 0)
+                                return -ENOMEM;
+                        snprintf(buf, sizeof(buf), "%u\n", values[i]);
+                        r = write_file_atomic(path, buf, false);
+                        if (r < 0)
+                                break;
+                }
+        if (r < 0) {
+                l->conf_name[0] = 0; /* unknown: written anew next time */
+                return r;
         }
         memcpy(l->conf_name, nd->name, IFNAMSIZ);
         l->arp_ignore = nd->arp_ignore;

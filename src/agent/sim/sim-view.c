@@ -28,10 +28,6 @@ static const char *const scope_table[] = {
 };
 DEFINE_PRIVATE_STRING_TABLE_LOOKUP_TO_STRING(scope, uint8_t);
 
-static void print_hw(FILE *f, const uint8_t *a, size_t n) {
-        for (size_t i = 0; i < n; i++)
-                fprintf(f, "%s%02x", i ? ":" : "", a[i]);
-}
 
 /* print_link_flags(): NO-CARRIER first when up without IFF_RUNNING, then the flags in ifi_flags order. */
 static void print_flags(FILE *f, unsigned flags) {
@@ -107,6 +103,7 @@ static void print_addresses(FILE *f, const SimNetdev *nd, const SimAddress *cons
 
 static void print_link(FILE *f, const SimNetdev *nd, const SimAddress *const *a, size_t n) {
         uint8_t brd[INFINIBAND_ALEN];
+        char hw[SIM_HWADDR_STRLEN], brd_text[SIM_HWADDR_STRLEN];
         KLink k;
 
         sim_netdev_to_klink(nd, &k);
@@ -117,11 +114,8 @@ static void print_link(FILE *f, const SimNetdev *nd, const SimAddress *const *a,
         print_flags(f, k.flags);
         fprintf(f, " mtu %u qdisc %s state %s group default qlen %d\n", k.mtu, nd->ever_up ? "mq" : "noop",
                 oper_state_to_string(k.operstate) ?: "UNKNOWN", SIM_TXQLEN);
-        fputs("    link/infiniband ", f);
-        print_hw(f, k.hwaddr, k.hwaddr_len);
-        fputs(" brd ", f);
-        print_hw(f, brd, INFINIBAND_ALEN);
-        fputc('\n', f);
+        fprintf(f, "    link/infiniband %s brd %s\n", sim_format_hwaddr(k.hwaddr, hw),
+                sim_format_hwaddr(brd, brd_text));
         print_addresses(f, nd, a, n);
 }
 
