@@ -70,7 +70,7 @@ Manager *manager_free(Manager *m) {
         /* Stopping on a signal, the kernel takes the memory back at exit in one go: freeing 10,000
          * parsed files one by one took longer than the 100 ms a stop may take. Sanitizer builds free
          * everything, so that leaks stay visible. */
-        if (FREE_EVERYTHING_AT_EXIT || !m->stopping)
+        if (FREE_EVERYTHING_AT_EXIT || !(m->stopping || stop_signal_pending()))
                 ib_config_done(&m->config);
         strv_free(m->config_rejected_paths);
         diag_list_done(&m->config_diags);
@@ -254,6 +254,8 @@ static void manager_check_idle(Manager *m) {
         }
         if (m->oneshot) {
                 m->exit_status = manager_print_summary(m, stdout);
+                /* Out before the simulated fabric's view is completed at exit. */
+                (void) fflush(stdout);
                 (void) sd_event_exit(m->event, m->exit_status);
         }
 }
@@ -795,7 +797,8 @@ int manager_run(Manager *m) {
         int r = sd_event_loop(m->event);
 
         if (!m->dry_run)
-                (void) (m->stopping ? owner_save_on_stop(&m->owner) : owner_save(&m->owner));
+                (void) (m->stopping || stop_signal_pending() ? owner_save_on_stop(&m->owner)
+                                                             : owner_save(&m->owner));
         return r;
 }
 

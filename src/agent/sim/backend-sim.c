@@ -458,9 +458,12 @@ static void sim_free(Backend *b) {
         BackendSim *s = backend_sim(b);
 
         /* What the view has not written yet: a --oneshot run leaves the view complete. Not when stopping
-         * on a signal, which must not wait for thousands of files. */
-        if (s->view && !b->stopping && sim_view_pending(s->view))
-                (void) write_view(s, 0);
+         * on a signal, which must not wait for thousands of files: neither one handled by the loop nor one
+         * that comes now, after it (the loop no longer reads the signalfd), so the rest is written in
+         * slices that end when SIGTERM or SIGINT is pending. */
+        while (s->view && !b->stopping && !stop_signal_pending() &&
+               write_view(s, backend_now_usec() + VIEW_SLICE_USEC) > 0)
+                ;
         sim_view_free(s->view);
         sd_event_source_disable_unref(s->view_source);
         sd_event_source_disable_unref(s->defer);

@@ -57,6 +57,11 @@ static int index_hash(const IndexKey *k) {
         return (int) h;
 }
 
+/* Only the bytes of the family: in_addr_equal() ignores the rest of the union, so must the hash. */
+static void key_addr(union in_addr_union *dst, int family, const union in_addr_union *src) {
+        memcpy(dst, src, MIN(family_address_size(family), sizeof(*dst)));
+}
+
 static int key_address(IndexKind kind, const KAddress *a) {
         IndexKey k;
 
@@ -65,7 +70,7 @@ static int key_address(IndexKind kind, const KAddress *a) {
         k.family = a->family;
         k.ifindex = a->ifindex;
         if (kind == INDEX_ADDRESS)
-                k.addr = a->addr;
+                key_addr(&k.addr, a->family, &a->addr);
         return index_hash(&k);
 }
 
@@ -81,13 +86,13 @@ static int key_route(IndexKind kind, const KRoute *r) {
         }
         k.table = r->table;
         k.dst_len = r->dst_len;
-        k.addr = r->dst;
+        key_addr(&k.addr, r->family, &r->dst);
         k.metric = r->metric;
         if (kind == INDEX_ROUTE) {
                 k.ifindex = r->ifindex;
                 k.has_gw = r->has_gw;
                 if (r->has_gw)
-                        k.gw = r->gw;
+                        key_addr(&k.gw, r->family, &r->gw);
         }
         return index_hash(&k);
 }
