@@ -455,8 +455,9 @@ else
 fi
 cx sh -c "printf '[Link]\nMTUU=1\n' >>$conf"
 line=$(cx grep -c '' "$conf")
+# The journal may lag behind systemctl: the agent's stderr is a stream that journald reads on its own.
 if ! out=$(cx systemctl reload ipoib-agent.service 2>&1) &&
-    cx journalctl -b --no-pager -u ipoib-agent.service -o cat | grep -q "$conf:$line: error: unknown key MTUU="; then
+    wait_for 10 sh -c "journalctl -b --no-pager -u ipoib-agent.service -o cat | grep -q '$conf:$line: error: unknown key MTUU='"; then
     pass "systemctl reload fails on a rejected file, the journal names $conf:$line"
 else
     fail "systemctl reload of a rejected file: rc 0 or no $conf:$line in the journal: $out"
@@ -533,7 +534,11 @@ cursor=$(cx journalctl -q -n 0 --show-cursor | sed -n 's/^-- cursor: //p')
 stop_start=$SECONDS
 out=$(cx systemctl stop ipoib-agent.service 2>&1)
 rc=$?
-after=$(cx journalctl --no-pager -o cat --after-cursor="$cursor" -u ipoib-agent.service)
+# systemd's words come after the cursor; the agent's own may come before systemd's "Stopping" in the
+# journal (journald reads the agent's stream and PID 1's datagrams in no set order), so by its PID.
+wait_for 10 sh -c "journalctl --no-pager -o cat --after-cursor='$cursor' -u ipoib-agent.service |
+    grep -q '^Stopped ipoib-agent.service' && journalctl --no-pager -o cat _PID=$main_pid | grep -q '^Stopping on SIGTERM.'"
+after=$(cx journalctl --no-pager -o cat --after-cursor="$cursor" -u ipoib-agent.service; cx journalctl --no-pager -o cat _PID="$main_pid")
 if ((rc == 0)) && [[ $(unit_prop ipoib-agent.service ActiveState) == inactive && $after == *"Stopping on SIGTERM."* &&
     $after == *"ipoib-agent.service: Deactivated successfully."* && $after != *"Main process exited"* &&
     $after != *"Killing process"* && $after != *"timed out"* ]]; then
