@@ -182,9 +182,11 @@ static inline void core_restart(Core *c) {
         _cleanup_free_ KLink *links = newdup(KLink, old->links, old->n_links);
         _cleanup_free_ KAddress *addresses = newdup(KAddress, old->addresses, old->n_addresses);
         _cleanup_free_ KRoute *routes = newdup(KRoute, old->routes, old->n_routes);
-        size_t n_links = old->n_links, n_addresses = old->n_addresses, n_routes = old->n_routes;
+        _cleanup_free_ KRule *rules = newdup(KRule, old->rules, old->n_rules);
+        size_t n_links = old->n_links, n_addresses = old->n_addresses, n_routes = old->n_routes,
+               n_rules = old->n_rules;
 
-        ck_assert(links && addresses && routes);
+        ck_assert(links && addresses && routes && (rules || n_rules == 0));
         c->m = manager_free(c->m);
         core_boot(c);
         for (size_t i = 0; i < n_links; i++)
@@ -193,6 +195,8 @@ static inline void core_restart(Core *c) {
                 fake_backend_add_address(c->f, &addresses[i]);
         for (size_t i = 0; i < n_routes; i++)
                 fake_backend_add_route(c->f, &routes[i]);
+        for (size_t i = 0; i < n_rules; i++)
+                fake_backend_add_rule(c->f, &rules[i]);
 }
 
 static inline void core_start(Core *c) {

@@ -264,11 +264,18 @@ void fake_backend_overrun_event(FakeBackend *f) {
         queue_push(f, &(FakeEvent) { .type = FAKE_EVENT_OVERRUN });
 }
 
+/* As the kernel: the same rule once per protocol (rule_exists()), and a protocol in a deletion must match
+ * (rule_find()). */
 static ssize_t model_rule_index(FakeBackend *f, const KRule *r) {
         for (size_t i = 0; i < f->n_rules; i++)
-                if (krule_equal(&f->rules[i], r))
+                if (krule_equal(&f->rules[i], r) && (r->protocol == 0 || f->rules[i].protocol == r->protocol))
                         return (ssize_t) i;
         return -1;
+}
+
+void fake_backend_add_rule(FakeBackend *f, const KRule *r) {
+        ck_assert(GREEDY_REALLOC(f->rules, f->allocated_rules, f->n_rules + 1));
+        f->rules[f->n_rules++] = *r;
 }
 
 /* Rules are not a link's: they come and go with no link in the action. */
@@ -445,7 +452,10 @@ static int fake_submit(Backend *b, const Action *a, uint64_t cookie) {
                 reply.reply.has_extack = true;
                 snprintf(reply.reply.extack, sizeof(reply.reply.extack), "%s", s->extack);
         }
-        if (reply.reply.error == 0 && !model_link(f, a->ifindex))
+        if (reply.reply.error == 0 && a->type == ACTION_RULE_DEL && model_rule_index(f, &a->rule) < 0)
+                reply.reply.error = -ENOENT; /* fib_nl_delrule() */
+        else if (reply.reply.error == 0 && a->type != ACTION_RULE_ADD && a->type != ACTION_RULE_DEL &&
+                 !model_link(f, a->ifindex))
                 reply.reply.error = -ENODEV; /* rtnl_setlink(), inet_rtm_newaddr(): no such device */
         f->n_replies_due++;
 

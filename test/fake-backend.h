@@ -78,6 +78,8 @@ void fake_backend_script(FakeBackend *f, const FakeScript *s);
 KLink *fake_backend_add_link(FakeBackend *f, const KLink *k);
 void fake_backend_add_address(FakeBackend *f, const KAddress *a);
 void fake_backend_add_route(FakeBackend *f, const KRoute *r);
+/* A rule in the kernel as the fake knows it, without an event. */
+void fake_backend_add_rule(FakeBackend *f, const KRule *r);
 void fake_backend_remove_address(FakeBackend *f, const KAddress *a);
 void fake_backend_remove_route(FakeBackend *f, const KRoute *r);
 void fake_backend_set_port(FakeBackend *f, int ifindex, const IbPortInfo *p);

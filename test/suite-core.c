@@ -356,6 +356,51 @@ START_TEST(test_core_restart_sends_nothing) {
 }
 END_TEST
 
+/* SourceRouting=: the rule goes with the link's plan, after its table's routes; a restart knows the rule by
+ * its protocol and sends nothing; without the file the agent's rule goes (with no link: "(rules)") and a
+ * foreign copy of it, and a foreign rule of the same priority, stay. */
+START_TEST(test_core_rules) {
+        KRule foreign = { .family = AF_INET, .priority = 100, .table = 100, .src_len = 32, .protocol = RTPROT_STATIC };
+        KRule other = foreign;
+        _cleanup_free_ char *sent = NULL;
+        Core c;
+
+        core_new(&c);
+        core_write(&c, "10-veth0.ibnet",
+                   "[Match]\nName=veth0\nType=ether\n[Network]\nAddress=192.0.2.1/24\nGateway=192.0.2.254\n"
+                   "SourceRouting=100\n");
+        core_start(&c);
+        sent = fake_backend_submitted_since(c.f, 0);
+        ck_assert_msg(endswith(sent, "veth0 add-route 192.0.2.0/24 metric 0 table 100\n"
+                                     "veth0 add-route 0.0.0.0/0 via 192.0.2.254 metric 0 table 100\n"
+                                     "veth0 add-rule from 192.0.2.1 lookup 100 priority 100"),
+                      "sent:\n%s", sent);
+        ck_assert(c.m->backend->all_tables);
+        c.mark = c.f->n_submitted;
+        core_expect_link(&c, "veth0", LINK_STATE_CONFIGURED, NULL, NULL);
+
+        core_restart(&c);
+        core_start(&c);
+        core_expect_sent(&c, "");
+
+        ck_assert_int_eq(in_addr_from_string_auto("192.0.2.1", &(int) { 0 }, &foreign.src), 0);
+        ck_assert_int_eq(in_addr_from_string_auto("192.0.2.9", &(int) { 0 }, &other.src), 0);
+        core_restart(&c);
+        fake_backend_add_rule(c.f, &foreign);
+        fake_backend_add_rule(c.f, &other);
+        core_remove(&c, "10-veth0.ibnet");
+        core_start(&c);
+        core_expect_sent(&c, "veth0 remove-route 192.0.2.0/24 metric 0 table 100\n"
+                             "veth0 remove-route 0.0.0.0/0 via 192.0.2.254 metric 0 table 100\n"
+                             "veth0 remove-address 192.0.2.1/24\n"
+                             "(rules) remove-rule from 192.0.2.1 lookup 100 priority 100");
+        ck_assert_uint_eq(c.f->n_rules, 2);
+        ck_assert_uint_eq(c.f->rules[0].protocol, RTPROT_STATIC);
+        ck_assert_uint_eq(c.f->rules[1].protocol, RTPROT_STATIC);
+        core_free(&c);
+}
+END_TEST
+
 /* ---- how the answers to additions are read: EEXIST, errors, and what becomes ours ---- */
 
 static void ipv6_other_prefix(FakeBackend *f) {
@@ -973,6 +1018,7 @@ Suite *make_core_suite(void) {
         tcase_add_test(tc, test_core_hotplug);
         tcase_add_test(tc, test_core_rename_keeps_ownership);
         tcase_add_test(tc, test_core_restart_sends_nothing);
+        tcase_add_test(tc, test_core_rules);
         tcase_add_loop_test(tc, test_core_add_answers, 0, ELEMENTSOF(answer_cases));
         tcase_add_test(tc, test_core_lingering);
         tcase_add_test(tc, test_core_lingering_after_restart);

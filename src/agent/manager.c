@@ -458,6 +458,7 @@ static void on_rule(void *userdata, const KRule *r, bool removed) {
                 m->backend->all_tables = true;
         if (!manager_rule_update(m, r, removed))
                 return;
+        m->rules_failed = false;
         for (size_t i = 0; intmap_iterate(&m->links, &i, NULL, (void **) &l);)
                 if (link_wants_rules(l)) {
                         link_retry(l);
@@ -604,10 +605,12 @@ static void on_request_finished(void *userdata, const Action *a, int error, cons
 
                 if (m->rules_pending > 0)
                         m->rules_pending--;
-                if (error < 0 && error != -ENOENT && error != -ESRCH)
+                if (error < 0 && error != -ENOENT && error != -ESRCH) {
+                        /* Not again at once: the next change of the rules or the files retries. */
+                        m->rules_failed = true;
                         log_warning_errno(error, "Failed to %s: %s%s%m", action_to_string(a, buf, sizeof(buf)),
                                           strempty(extack), extack ? ": " : "");
-                else
+                } else
                         (void) manager_rule_update(m, &a->rule, true);
                 return;
         }
@@ -648,8 +651,10 @@ int manager_reload(Manager *m) {
 
         notifier_send(&m->notify, "RELOADING=1");
         r = manager_load_config(m, true);
-        if (r >= 0)
+        if (r >= 0) {
+                m->rules_failed = false;
                 manager_all_dirty(m);
+        }
         notifier_send(&m->notify, "READY=1");
         return r;
 }

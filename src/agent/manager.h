@@ -43,6 +43,7 @@ typedef struct Manager {
         KRule *rules;
         size_t n_rules, allocated_rules;
         unsigned rules_pending; /* removals in flight (manager_reconcile_rules()) */
+        bool rules_failed;      /* a removal failed: not again until the rules or the files change */
 
         Link *dirty; /* links to re-plan */
         sd_event_source *reconcile_source;

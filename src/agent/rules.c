@@ -83,7 +83,7 @@ int manager_rule_removals(Manager *m, ActionList *out) {
 void manager_reconcile_rules(Manager *m) {
         _cleanup_(action_list_done) ActionList plan = {};
 
-        if (m->rules_pending > 0 || m->dry_run)
+        if (m->rules_pending > 0 || m->rules_failed || m->dry_run)
                 return;
         if (manager_rule_removals(m, &plan) < 0) {
                 log_oom();
