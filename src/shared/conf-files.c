@@ -256,20 +256,20 @@ static int collect_dropins(char *const *dirs, const char *name, const StrMap *dd
         return 0;
 }
 
-static int conf_file_list_append(ConfFileList *l, const char *name, const char *path, char **dropins) {
-        if (!GREEDY_REALLOC(l->files, l->allocated, l->n + 1)) {
+/* Takes name, path and dropins, also on failure. */
+static int conf_file_list_push(ConfFileList *l, char *name, char *path, char **dropins) {
+        if (!name || !path || !GREEDY_REALLOC(l->files, l->allocated, l->n + 1)) {
+                free(name);
+                free(path);
                 strv_free(dropins);
                 return -ENOMEM;
         }
-        l->files[l->n] = (ConfFile) { .name = strdup(name), .path = strdup(path), .dropins = dropins };
-        if (!l->files[l->n].name || !l->files[l->n].path) {
-                free(l->files[l->n].name);
-                free(l->files[l->n].path);
-                strv_free(dropins);
-                return -ENOMEM;
-        }
-        l->n++;
+        l->files[l->n++] = (ConfFile) { .name = name, .path = path, .dropins = dropins };
         return 0;
+}
+
+static int conf_file_list_append(ConfFileList *l, const char *name, const char *path, char **dropins) {
+        return conf_file_list_push(l, strdup(name), strdup(path), dropins);
 }
 
 static int conf_file_list_add_mask(ConfFileList *l, NameEntry *x) {
@@ -366,7 +366,7 @@ int conf_files_list(char *const *dirs, ConfFileList *ret) {
                 r = collect_dropins(dirs, x->name, dd, &l.notes, &dropins);
                 if (r < 0)
                         return r;
-                r = conf_file_list_append(&l, x->name, x->path, dropins);
+                r = conf_file_list_push(&l, TAKE_PTR(x->name), TAKE_PTR(x->path), dropins);
                 if (r < 0)
                         return r;
         }

@@ -62,6 +62,10 @@ typedef enum LoadFlags {
  * Returns 0 and the network, or -EINVAL if the files have errors (nothing returned), or another
  * -errno for I/O trouble (also reported in diags). */
 int ibnet_load(const ConfFile *cf, LoadFlags flags, DiagList *diags, IbNetwork **ret);
+/* The same with the main file opened as name relative to dirfd (its directory, opened once for all the
+ * files of a directory: no path walk per file); drop-ins by path. */
+int ibnet_load_at(int dirfd, const char *name, const ConfFile *cf, LoadFlags flags, DiagList *diags,
+                  IbNetwork **ret);
 
 /* A fingerprint of the files as they are on disk now (inode, size, mtime of each, in order): equal to
  * the network's stamp while none of its files was edited, replaced or removed since it was read. */

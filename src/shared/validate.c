@@ -8,6 +8,7 @@
 #include "policy.h"
 #include "rail.h"
 #include "schema.h"
+#include <fcntl.h>
 #include <inttypes.h>
 
 #include "strmap.h"
@@ -350,13 +351,24 @@ static char *guids_key(const IbNetwork *n) {
 static char *match_key(const IbNetwork *n) {
         _cleanup_free_ char *names = sorted_join(n->match_name, "\n"), *devices = sorted_join(n->match_device, " "),
                             *guids = guids_key(n);
-        char *k;
+        size_t ln, lg, ld;
+        char tail[32], *k;
+        int lt;
 
         if (!names || !devices || !guids)
                 return NULL;
-        if (asprintf(&k, "%s\n|%s|%s|%u %d", names, guids, devices, n->match_port ?: IB_PORT_DEFAULT,
-                     (int) n->match_type) < 0)
+        /* "%s\n|%s|%s|%u %d" of names, guids, devices, port and type, without asprintf() (once per file). */
+        lt = snprintf(tail, sizeof(tail), "|%u %d", n->match_port ?: IB_PORT_DEFAULT, (int) n->match_type);
+        ln = strlen(names), lg = strlen(guids), ld = strlen(devices);
+        k = malloc(ln + 2 + lg + 1 + ld + (size_t) lt + 1);
+        if (!k)
                 return NULL;
+        memcpy(k, names, ln);
+        memcpy(k + ln, "\n|", 2);
+        memcpy(k + ln + 2, guids, lg);
+        k[ln + 2 + lg] = '|';
+        memcpy(k + ln + 3 + lg, devices, ld);
+        memcpy(k + ln + 3 + lg + ld, tail, (size_t) lt + 1);
         return k;
 }
 
@@ -576,8 +588,39 @@ int ib_config_validate(IbConfig *c, DiagList *diags) {
         return rejected;
 }
 
+/* The directory of path as an fd, reusing *dfd while the directory is the same as the last one's (files
+ * come sorted by name, from a few directories); AT_FDCWD when path has no directory part or it cannot be
+ * opened (then the path is opened as it is). *ret_name is what to open relative to it. */
+static int load_dir_fd(const char *path, int *dfd, char **dir, const char **ret_name) {
+        const char *slash = strrchr(path, '/');
+        size_t l;
+
+        if (!slash || slash == path) {
+                *ret_name = path;
+                return AT_FDCWD;
+        }
+        l = (size_t) (slash - path);
+        if (!*dir || strlen(*dir) != l || memcmp(*dir, path, l) != 0) {
+                closep(dfd);
+                *dfd = -EBADF;
+                free(*dir);
+                *dir = strndup(path, l);
+                if (*dir)
+                        *dfd = open(*dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        }
+        if (*dfd < 0) {
+                *dir = mfree(*dir);
+                *ret_name = path;
+                return AT_FDCWD;
+        }
+        *ret_name = slash + 1;
+        return *dfd;
+}
+
 int ib_config_load(const ConfFileList *files, LoadFlags flags, DiagList *diags, IbConfig *ret) {
         _cleanup_(ib_config_done) IbConfig c = {};
+        _cleanup_close_ int dfd = -EBADF;
+        _cleanup_free_ char *dir = NULL;
         int rejected = 0, r;
 
         /* What the search skipped, so that the caller shows it with the rest. */
@@ -586,10 +629,13 @@ int ib_config_load(const ConfFileList *files, LoadFlags flags, DiagList *diags, 
                         return -ENOMEM;
         FOREACH_ARRAY(f, files->files, files->n) {
                 IbNetwork *n = NULL;
+                const char *name;
+                int at;
 
                 if ((f - files->files) % 64 == 63 && stop_signal_pending())
                         return -EINTR; /* thousands of files must not delay a stop */
-                r = ibnet_load(f, flags, diags, &n);
+                at = load_dir_fd(f->path, &dfd, &dir, &name);
+                r = ibnet_load_at(at, name, f, flags, diags, &n);
                 if (r == -ENOMEM)
                         return r;
                 if (r < 0)
