@@ -192,6 +192,11 @@ cleanup() {
     [[ -n $UPID ]] && wait "$UPID" 2>/dev/null
     if [[ -n $CG && -d $CG ]]; then
         [[ -e $CG/cgroup.kill ]] && echo 1 >"$CG/cgroup.kill" 2>/dev/null
+        # A cgroup can go only once its last process is gone, which the kernel says in cgroup.events.
+        local deadline=$((SECONDS + 10))
+        while grep -q '^populated 1' "$CG/cgroup.events" 2>/dev/null && ((SECONDS < deadline)); do
+            sleep 0.05
+        done
         find "$CG" -depth -type d -exec rmdir {} + 2>/dev/null
     fi
     if [[ -n ${IPOIB_TEST_KEEP:-} ]]; then
@@ -201,6 +206,8 @@ cleanup() {
     fi
 }
 trap cleanup EXIT
+# meson test sends SIGTERM on a timeout: the container (its own session, PID namespace) must go too.
+trap 'exit 1' INT TERM HUP
 
 finish() {
     if ((failed > 0)); then
