@@ -357,11 +357,13 @@ void link_request_done(Link *l, const Action *a, int error, const char *extack) 
         error = ops->done(l, a, error, &extack);
         if (error > 0)
                 return; /* handled, and not a failure of this link */
-        action_to_string(a, what, sizeof(what));
         if (error == 0) {
-                log_link_debug(l, "done: %s", what);
+                /* Formatted only when logged (the macro tests the level first): 7 % of a cold
+                 * converge's instructions otherwise. */
+                log_link_debug(l, "done: %s", action_to_string(a, what, sizeof(what)));
                 return;
         }
+        action_to_string(a, what, sizeof(what));
         link_set_state(l, LINK_STATE_FAILED, "%s: %s", what + strlen(l->kernel.ifname) + 1,
                        link_error_text(error, extack, err, sizeof(err)));
 }
