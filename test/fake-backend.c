@@ -348,7 +348,7 @@ void fake_backend_apply(FakeBackend *f, const Action *a) {
                 break;
         }
         case ACTION_SET_PROMOTE_SECONDARIES:
-                k.promote_secondaries = true;
+                k.promote_secondaries = a->promote_secondaries;
                 fake_backend_change_link(f, &k);
                 break;
         case ACTION_SET_ARP:

@@ -158,7 +158,8 @@ START_TEST(test_owner_crash_before_answers) {
                            "intent-address veth0 192.0.2.1/24\n"
                            "intent-address veth0 2001:db8::1/64\n"
                            "intent-child ib0.8002 ib0 0x8002\n"
-                           "orig ib0 2044 datagram down");
+                           "orig ib0 2044 datagram down\n"
+                           "orig-flags ib0 0 0");
 
         core_restart(&c); /* no answer read, nothing saved at exit */
         c.f->drop_address_proto = true;
@@ -211,7 +212,8 @@ START_TEST(test_owner_lost_answer) {
                            "address veth0 192.0.2.1/24\n"
                            "address veth0 2001:db8::1/64\n"
                            "child ib0.8002 ib0 0x8002\n"
-                           "orig ib0 2044 datagram down");
+                           "orig ib0 2044 datagram down\n"
+                           "orig-flags ib0 0 0");
         c.mark = c.f->n_submitted;
 
         core_remove(&c, "10-veth0.ibnet");

@@ -49,6 +49,7 @@ static void set_operstate_down(KLink *k) {
         "address veth0 192.0.2.1/24\n"                                                                      \
         "address veth0 2001:db8::1/64\n"                                                                    \
         "orig veth0 1500 - down\n"                                                                          \
+        "orig-flags veth0 - 1\n"                                                                            \
         "route veth0 0.0.0.0/0 192.0.2.254 0 254"
 
 #define PARTITION_FILE \
@@ -344,6 +345,7 @@ START_TEST(test_core_restart_sends_nothing) {
                            "child ib0.8002 ib0 0x8002\n"
                            "mtu ib0 65520 0\n"
                            "orig ib0 2044 datagram down\n"
+                           "orig-flags ib0 0 0\n"
                            "route ib0 0.0.0.0/0 192.0.2.254 0 254");
 
         core_restart(&c);
@@ -528,25 +530,31 @@ START_TEST(test_core_lingering) {
 
         core_new(&c);
         lingering_core = &c;
-        core_write(&c, "10-ib0.ibnet", IB0_FILE);
+        core_write(&c, "10-ib0.ibnet",
+                   "[Match]\nName=ib0\n\n[Link]\nMTU=65520\n\n[IPoIB]\nMode=connected\nUmcast=yes\n\n"
+                   "[Network]\nAddress=192.0.2.1/24\nGateway=192.0.2.254\nAddress=2001:db8:1::1/64\n");
         fake_backend_add_address(c.f, &foreign);
         fake_backend_add_route(c.f, &foreign_route);
         core_start(&c);
         core_expect_link(&c, "ib0", LINK_STATE_CONFIGURED, NULL, NULL);
+        ck_assert_uint_eq(fake_backend_get_link(c.f, "ib0")->umcast, 1);
+        ck_assert(fake_backend_get_link(c.f, "ib0")->promote_secondaries);
         c.mark = c.f->n_submitted;
 
         fake_backend_script(c.f, &(FakeScript) { "ib0 remove-route " DEFAULT_ROUTE, 0, NULL, 0,
                                                  record_state_and_apply });
         core_remove(&c, "10-ib0.ibnet");
         core_reload(&c);
-        /* What the agent added goes, then mode, MTU and the link state are what they were before the
-         * agent first changed them (the mode first: it resets the MTU). */
+        /* What the agent added goes, then mode and umcast, MTU, promote_secondaries and the link state
+         * are what they were before the agent first changed them (the mode first: it resets the MTU;
+         * promote_secondaries after the addresses: off, deleting a primary takes its secondaries). */
         core_expect_sent(&c,
                          "ib0 remove-route 0.0.0.0/0 via 192.0.2.254 metric 0\n"
                          "ib0 remove-address 192.0.2.1/24\n"
                          "ib0 remove-address 2001:db8:1::1/64\n"
-                         "ib0 set-ipoib mode datagram\n"
+                         "ib0 set-ipoib mode datagram umcast 0\n"
                          "ib0 set-mtu 2044\n"
+                         "ib0 set-promote-secondaries off\n"
                          "ib0 set-down");
         ck_assert_str_eq(link_state_to_string(lingering_seen), "lingering");
         core_expect_link(&c, "ib0", LINK_STATE_UNMANAGED, NULL, NULL);
@@ -557,6 +565,8 @@ START_TEST(test_core_lingering) {
         ck_assert(!fake_backend_has_address(c.f, &ours));
         ck_assert_uint_eq(fake_backend_get_link(c.f, "ib0")->mtu, 2044);
         ck_assert_uint_eq(fake_backend_get_link(c.f, "ib0")->mode, IPOIB_MODE_DATAGRAM);
+        ck_assert_uint_eq(fake_backend_get_link(c.f, "ib0")->umcast, 0);
+        ck_assert(!fake_backend_get_link(c.f, "ib0")->promote_secondaries);
         ck_assert(!(fake_backend_get_link(c.f, "ib0")->flags & IFF_UP));
         ck_assert_ptr_null(owner_get(&c.m->owner, "ib0"));
         core_expect_record(&c, "");
@@ -650,7 +660,7 @@ START_TEST(test_core_lingering_child) {
         ck_assert_ptr_null(strmap_get(&c.m->links_by_name, "ib0.8002"));
         ck_assert_ptr_null(owner_get(&c.m->owner, "ib0.8002"));
         core_expect_link(&c, "ib0", LINK_STATE_CONFIGURED, NULL, NULL);
-        core_expect_record(&c, "address ib0 192.0.2.1/24\norig ib0 2044 datagram down");
+        core_expect_record(&c, "address ib0 192.0.2.1/24\norig ib0 2044 datagram down\norig-flags ib0 0 0");
         core_free(&c);
 }
 END_TEST
@@ -667,13 +677,16 @@ START_TEST(test_core_foreign_child) {
         core_expect_link(&c, "ib0.8002", LINK_STATE_CONFIGURED, NULL, NULL);
         /* ib0 was brought up for its child, ib0.8002 by its file: both were down before. */
         core_expect_record(&c, "address ib0.8002 198.51.100.1/24\norig ib0 2044 datagram down\n"
-                               "orig ib0.8002 2044 datagram down");
+                               "orig ib0.8002 2044 datagram down\norig-flags ib0 0 0\norig-flags ib0.8002 0 0");
         c.mark = c.f->n_submitted;
 
         core_remove(&c, "20-ib0.8002.ibnet");
         core_reload(&c);
-        /* Our address goes; the child stays, down again, as its parent. */
-        core_expect_sent(&c, "ib0 set-down\nib0.8002 remove-address 198.51.100.1/24\nib0.8002 set-down");
+        /* Our address goes; the child stays, down again and with promote_secondaries off, as its
+         * parent. */
+        core_expect_sent(&c, "ib0 set-down\nib0.8002 remove-address 198.51.100.1/24\n"
+                             "ib0.8002 set-promote-secondaries off\nib0.8002 set-down");
+        ck_assert(!fake_backend_get_link(c.f, "ib0.8002")->promote_secondaries);
         ck_assert_ptr_nonnull(fake_backend_get_link(c.f, "ib0.8002"));
         core_expect_link(&c, "ib0.8002", LINK_STATE_UNMANAGED, NULL, NULL);
         core_expect_record(&c, "");
@@ -756,7 +769,8 @@ START_TEST(test_core_mtu_clamp) {
         {
                 char want[128];
 
-                snprintf(want, sizeof(want), "mtu ib0 4092 2044\norig ib0 %u datagram up", t->start_mtu);
+                snprintf(want, sizeof(want), "mtu ib0 4092 2044\norig ib0 %u datagram up\norig-flags ib0 0 0",
+                         t->start_mtu);
                 core_expect_record(&c, want);
         }
 

@@ -92,10 +92,20 @@ START_TEST(test_owner_bad_lines) {
                           "route ib0 10.0.0.0/8 2001:db8::1 0 254\n" /* families differ */
                           "child ib0.x ib0 0x10000\n"
                           "mtu ib0 0 0\n"
-                          "bogus ib0 x\n");
+                          "bogus ib0 x\n"
+                          /* An older version's orig line: umcast and promote_secondaries unknown. */
+                          "orig ib1 2044 datagram up\n"
+                          "orig-flags ib2 1 0\n" /* no orig line before it */
+                          "orig ib3 2044 connected down\n"
+                          "orig-flags ib3 1 2\n");
         ck_assert_int_eq(owner_load(&o, path, &bad), 0);
-        ck_assert_uint_eq(bad, 5);
+        ck_assert_uint_eq(bad, 7);
         ck_assert_uint_eq(owner_get(&o, "ib0")->n_addresses, 1);
+        ck_assert(owner_get(&o, "ib1")->has_orig);
+        ck_assert_int_eq(owner_get(&o, "ib1")->orig_umcast, -1);
+        ck_assert_int_eq(owner_get(&o, "ib1")->orig_promote_secondaries, -1);
+        ck_assert_ptr_null(owner_get(&o, "ib2"));
+        ck_assert_int_eq(owner_get(&o, "ib3")->orig_umcast, -1);
         ck_assert_ptr_null(owner_get(&o, "ib0.x"));
         owner_done(&o);
 }
@@ -157,8 +167,9 @@ START_TEST(test_owner_intents) {
         ck_assert_int_eq(owner_intend_address(&o, "ib0", &c), 0);
         ck_assert_int_eq(owner_intend_child(&o, "ib0.8002", "ib0", 0x8002), 0);
         ck_assert_int_eq(owner_intend_child(&o, "ib0.8003", "ib0", 0x8003), 0);
-        ck_assert_int_eq(owner_set_orig(&o, "ib0", 2044, IPOIB_MODE_DATAGRAM, false), 0);
-        ck_assert_int_eq(owner_set_orig(&o, "ib0", 65520, IPOIB_MODE_CONNECTED, true), 0); /* the first stays */
+        ck_assert_int_eq(owner_set_orig(&o, "ib0", 2044, IPOIB_MODE_DATAGRAM, false, 1, 0), 0);
+        ck_assert_int_eq(owner_set_orig(&o, "ib0", 65520, IPOIB_MODE_CONNECTED, true, 0, 1), 0); /* the first stays */
+        ck_assert_int_eq(owner_set_orig(&o, "v0", 1500, -1, true, -1, 0), 0);
         ck_assert(o.intents_dirty);
         /* One write for the batch, none when nothing new is intended. */
         ck_assert_int_eq(owner_flush_intents(&o), 0);
@@ -183,6 +194,12 @@ START_TEST(test_owner_intents) {
         ck_assert_uint_eq(l->orig_mtu, 2044);
         ck_assert_int_eq(l->orig_mode, IPOIB_MODE_DATAGRAM);
         ck_assert(!l->orig_up);
+        ck_assert_int_eq(l->orig_umcast, 1);
+        ck_assert_int_eq(l->orig_promote_secondaries, 0);
+        l = owner_get(&p, "v0");
+        ck_assert(l->has_orig && l->orig_up);
+        ck_assert_int_eq(l->orig_umcast, -1);
+        ck_assert_int_eq(l->orig_promote_secondaries, 0);
         ck_assert(owner_get(&p, "ib0.8002")->child_intent && owner_get(&p, "ib0.8002")->child_lost);
 
         /* The kernel has the child and 192.0.2.1, not 192.0.2.2. */

@@ -48,6 +48,11 @@ static void format_child(const Action *a, char *buf, size_t size) {
         snprintf(buf, size, " %s pkey 0x%04x%s", a->child.name, a->child.pkey, opts);
 }
 
+/* Nothing for the usual "on" (as it always printed), " off" when a removal restores it. */
+static void format_promote(const Action *a, char *buf, size_t size) {
+        snprintf(buf, size, "%s", a->promote_secondaries ? "" : " off");
+}
+
 static void format_arp(const Action *a, char *buf, size_t size) {
         char i[24] = "", n[24] = "";
 
@@ -81,8 +86,8 @@ static const ActionOps action_ops_table[_ACTION_TYPE_MAX] = {
         [ACTION_CHILD_CREATE] = { "create-child", format_child, ipoib_child_create_done, NULL,
                                   ipoib_child_create_intent },
         [ACTION_SET_IPOIB] = { "set-ipoib", format_ipoib, ipoib_set_done, NULL, link_settings_intent },
-        [ACTION_SET_PROMOTE_SECONDARIES] = { "set-promote-secondaries", format_none, link_promote_done,
-                                             NULL },
+        [ACTION_SET_PROMOTE_SECONDARIES] = { "set-promote-secondaries", format_promote, link_promote_done,
+                                             NULL, link_settings_intent },
         /* Not restored when the file goes: like systemd-networkd's sysctls, the value stays. */
         [ACTION_SET_ARP] = { "set-arp", format_arp, link_arp_done, NULL },
         [ACTION_SET_MTU] = { "set-mtu", format_mtu, ipoib_mtu_done, NULL, link_settings_intent },

@@ -13,7 +13,7 @@ typedef enum ActionType {
         ACTION_CHILD_DELETE,
         ACTION_CHILD_CREATE, /* RTM_NEWLINK kind ipoib, IFLA_LINK = parent */
         ACTION_SET_IPOIB,    /* changelink: mode and/or umcast */
-        ACTION_SET_PROMOTE_SECONDARIES, /* IPv4 devconf promote_secondaries=1 */
+        ACTION_SET_PROMOTE_SECONDARIES, /* IPv4 devconf promote_secondaries (1; 0 to restore) */
         ACTION_SET_ARP,                 /* IPv4 devconf arp_ignore and/or arp_announce */
         ACTION_SET_MTU,
         ACTION_SET_UP,
@@ -49,6 +49,7 @@ typedef struct Action {
                         int ignore;   /* -1 = leave out */
                         int announce; /* -1 = leave out */
                 } arp;
+                bool promote_secondaries; /* the value set: on, or back off when restoring */
         };
 } Action;
 

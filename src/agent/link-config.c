@@ -345,6 +345,8 @@ int link_plan(Manager *m, Link *l, ActionList *plan, const char **ret_blocked, P
                 .orig_mtu = o ? o->orig_mtu : 0,
                 .orig_mode = o ? o->orig_mode : -1,
                 .orig_up = o && o->orig_up,
+                .orig_umcast = o ? o->orig_umcast : -1,
+                .orig_promote_secondaries = o ? o->orig_promote_secondaries : -1,
                 .children = children,
                 .n_children = l->n_children,
         };

@@ -239,7 +239,8 @@ void link_settings_intent(Link *l, const Action *a) {
         if (w && (w->child || w->child_intent))
                 return;
         if (owner_set_orig(o, l->kernel.ifname, l->kernel.mtu, l->kernel.has_ipoib ? l->kernel.mode : -1,
-                           l->kernel.flags & IFF_UP) < 0)
+                           l->kernel.flags & IFF_UP, l->kernel.has_ipoib ? l->kernel.umcast : -1,
+                           l->kernel.has_inet_conf ? l->kernel.promote_secondaries : -1) < 0)
                 log_oom();
 }
 
@@ -334,7 +335,7 @@ int link_set_down_done(Link *l, const Action *a, int error, const char **extack)
 
 int link_promote_done(Link *l, const Action *a, int error, const char **extack) {
         if (error == 0)
-                l->kernel.promote_secondaries = true;
+                l->kernel.promote_secondaries = a->promote_secondaries;
         return error;
 }
 

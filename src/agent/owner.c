@@ -42,7 +42,7 @@ static OwnedLink *owner_ensure(Owner *o, const char *ifname) {
         if (!l)
                 return NULL;
         snprintf(l->ifname, sizeof(l->ifname), "%s", ifname);
-        l->orig_mode = -1;
+        l->orig_mode = l->orig_umcast = l->orig_promote_secondaries = -1;
         if (strmap_put(&o->links, ifname, l) < 0) {
                 free(l);
                 return NULL;
@@ -225,7 +225,8 @@ void owner_address_lost(Owner *o, const char *ifname, const KAddress *a) {
                 x->lost = true;
 }
 
-int owner_set_orig(Owner *o, const char *ifname, uint32_t mtu, int mode, bool up) {
+int owner_set_orig(Owner *o, const char *ifname, uint32_t mtu, int mode, bool up, int umcast,
+                   int promote_secondaries) {
         OwnedLink *l = strmap_get(&o->links, ifname);
 
         if (l && l->has_orig)
@@ -236,6 +237,8 @@ int owner_set_orig(Owner *o, const char *ifname, uint32_t mtu, int mode, bool up
         l->orig_mtu = mtu;
         l->orig_mode = mode;
         l->orig_up = up;
+        l->orig_umcast = umcast;
+        l->orig_promote_secondaries = promote_secondaries;
         o->dirty = o->intents_dirty = true;
         return 0;
 }
@@ -405,7 +408,30 @@ static int parse_orig(Owner *o, const char *ifname, char *const *t) {
         mode = streq(t[1], "datagram") ? IPOIB_MODE_DATAGRAM : streq(t[1], "connected") ? IPOIB_MODE_CONNECTED : -1;
         if (mode < 0 && !streq(t[1], "-"))
                 return -EINVAL;
-        return owner_set_orig(o, ifname, mtu, mode, streq(t[2], "up"));
+        return owner_set_orig(o, ifname, mtu, mode, streq(t[2], "up"), -1, -1);
+}
+
+static int parse_flag(const char *s, int *ret) {
+        if (streq(s, "-"))
+                *ret = -1;
+        else if (streq(s, "0") || streq(s, "1"))
+                *ret = s[0] == '1';
+        else
+                return -EINVAL;
+        return 0;
+}
+
+/* orig-flags IFNAME UMCAST PROMOTE_SECONDARIES (0|1|-), after the link's orig line. A line of its
+ * own, so that an older version, which skips it, still reads the orig line. */
+static int parse_orig_flags(Owner *o, const char *ifname, char *const *t) {
+        OwnedLink *l = strmap_get(&o->links, ifname);
+        int umcast, promote;
+
+        if (!l || !l->has_orig || parse_flag(t[0], &umcast) < 0 || parse_flag(t[1], &promote) < 0)
+                return -EINVAL;
+        l->orig_umcast = umcast;
+        l->orig_promote_secondaries = promote;
+        return 0;
 }
 
 /* Record lines (intents are read back as lost, settled after the first dump):
@@ -415,7 +441,8 @@ static int parse_orig(Owner *o, const char *ifname, char *const *t) {
  *   child IFNAME PARENT PKEY                      a P_Key child the agent created
  *   intent-child IFNAME PARENT PKEY               … asked for, no answer yet
  *   mtu IFNAME REQUESTED EFFECTIVE
- *   orig IFNAME MTU MODE UP                       the link before the agent first changed it */
+ *   orig IFNAME MTU MODE UP                       the link before the agent first changed it
+ *   orig-flags IFNAME UMCAST PROMOTE_SECONDARIES  … more of it (0, 1 or - for unknown) */
 static int parse_line(Owner *o, char *line) {
         char type[16], ifname[IFNAMSIZ + 1], a[4][64];
         char *const t[4] = { a[0], a[1], a[2], a[3] };
@@ -462,6 +489,8 @@ static int parse_line(Owner *o, char *line) {
         }
         if (streq(type, "orig") && n == 3)
                 return parse_orig(o, ifname, t);
+        if (streq(type, "orig-flags") && n == 2)
+                return parse_orig_flags(o, ifname, t);
         return -EINVAL;
 }
 
@@ -539,6 +568,10 @@ static void save_one(const char *key, void *value, void *userdata) {
                         : l->orig_mode == IPOIB_MODE_CONNECTED ? "connected"
                                                                : "-",
                         l->orig_up ? "up" : "down");
+        if (l->has_orig && (l->orig_umcast >= 0 || l->orig_promote_secondaries >= 0))
+                fprintf(c->f, "orig-flags %s %s %s\n", l->ifname,
+                        l->orig_umcast < 0 ? "-" : l->orig_umcast ? "1" : "0",
+                        l->orig_promote_secondaries < 0 ? "-" : l->orig_promote_secondaries ? "1" : "0");
         FOREACH_ARRAY(x, l->addresses, l->n_addresses)
                 fprintf(c->f, "address %s %s\n", l->ifname, kaddress_to_string(x, a, sizeof(a)));
         FOREACH_ARRAY(x, l->intents, l->n_intents)

@@ -42,6 +42,9 @@ typedef struct OwnedLink {
         uint32_t orig_mtu;
         int orig_mode; /* IPOIB_MODE_*, -1 = not an IPoIB link */
         bool orig_up;
+        /* … and its umcast (IPoIB) and IPv4 promote_secondaries: 0 or 1, -1 = unknown (not an IPoIB
+         * link, no IPv4 devconf, or an orig line of an older version). */
+        int orig_umcast, orig_promote_secondaries;
 } OwnedLink;
 
 typedef struct Owner {
@@ -90,8 +93,10 @@ void owner_address_lost(Owner *o, const char *ifname, const KAddress *a);
 int owner_intend_child(Owner *o, const char *ifname, const char *parent, uint16_t pkey);
 void owner_child_dropped(Owner *o, const char *ifname);
 void owner_child_lost(Owner *o, const char *ifname);
-/* The link's settings before the agent first changes them; kept until restored. */
-int owner_set_orig(Owner *o, const char *ifname, uint32_t mtu, int mode, bool up);
+/* The link's settings before the agent first changes them; kept until restored. umcast and
+ * promote_secondaries: 0, 1 or -1 (unknown). */
+int owner_set_orig(Owner *o, const char *ifname, uint32_t mtu, int mode, bool up, int umcast,
+                   int promote_secondaries);
 void owner_clear_orig(Owner *o, const char *ifname);
 
 /* What the kernel holds, asked by owner_settle(). */

@@ -262,6 +262,7 @@ static int plan_link_settings(const PlanInput *in, ActionList *out) {
          * secondaries too. systemd-networkd turns it on for the same reason. */
         if (in->link->has_inet_conf && !in->link->promote_secondaries && network_has_ipv4(n)) {
                 action_init(&a, ACTION_SET_PROMOTE_SECONDARIES, in->link);
+                a.promote_secondaries = true;
                 r = action_list_add(out, &a);
                 if (r < 0)
                         return r;
@@ -399,11 +400,12 @@ static int plan_restore(const PlanInput *in, ActionList *out) {
 
         if (!in->has_orig || in->n_children > 0)
                 return 0; /* a parent whose children are still wanted stays up */
-        if (in->orig_mode >= 0 && in->link->has_ipoib && in->link->mode != in->orig_mode) {
+        if (in->link->has_ipoib && ((in->orig_mode >= 0 && in->link->mode != in->orig_mode) ||
+                                    (in->orig_umcast >= 0 && in->link->umcast != in->orig_umcast))) {
                 action_init(&a, ACTION_SET_IPOIB, in->link);
-                a.ipoib.mode = in->orig_mode;
-                a.ipoib.umcast = -1;
-                mode_change = true;
+                a.ipoib.mode = in->orig_mode >= 0 && in->link->mode != in->orig_mode ? in->orig_mode : -1;
+                a.ipoib.umcast = in->orig_umcast >= 0 && in->link->umcast != in->orig_umcast ? in->orig_umcast : -1;
+                mode_change = a.ipoib.mode >= 0;
                 r = action_list_add(out, &a);
                 if (r < 0)
                         return r;
@@ -411,6 +413,15 @@ static int plan_restore(const PlanInput *in, ActionList *out) {
         if (in->orig_mtu > 0 && (mode_change || in->link->mtu != in->orig_mtu)) {
                 action_init(&a, ACTION_SET_MTU, in->link);
                 a.mtu = in->orig_mtu;
+                r = action_list_add(out, &a);
+                if (r < 0)
+                        return r;
+        }
+        /* After the removals (plan_link() puts this last): with promote_secondaries off again, deleting
+         * a primary would take the secondaries of its subnet along (__inet_del_ifa()). */
+        if (in->orig_promote_secondaries == 0 && in->link->has_inet_conf && in->link->promote_secondaries) {
+                action_init(&a, ACTION_SET_PROMOTE_SECONDARIES, in->link);
+                a.promote_secondaries = false;
                 r = action_list_add(out, &a);
                 if (r < 0)
                         return r;

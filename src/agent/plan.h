@@ -19,8 +19,8 @@
  *      that makes the gateway reachable comes first)
  *  10. add routing policy rules (their tables are filled first); the rules no file wants go in
  *      manager_rule_removals(), since rules belong to no link
- * A link no file manages any more gets, after the removals, its original mode, MTU (after the mode,
- * which resets it) and down state back, when the agent changed them. */
+ * A link no file manages any more gets, after the removals, its original mode and umcast, MTU (after
+ * the mode, which resets it), promote_secondaries and down state back, when the agent changed them. */
 
 #include "action.h"
 #include "ibnet.h"
@@ -69,6 +69,7 @@ typedef struct PlanInput {
         uint32_t orig_mtu;
         int orig_mode; /* -1: not an IPoIB link */
         bool orig_up;
+        int orig_umcast, orig_promote_secondaries; /* 0, 1; -1: unknown, left as it is */
         /* P_Key children to create on this link (it is their parent). */
         const ChildWant *children;
         size_t n_children;

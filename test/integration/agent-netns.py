@@ -313,6 +313,32 @@ def test_file_deleted_cleans_up(ns):
     wait_for(lambda: "lingering → unmanaged" in a.output(), "the link to become unmanaged")
 
 
+def test_file_deleted_restores_promote_secondaries(ns):
+    """The agent turns promote_secondaries on for a link with IPv4 addresses; when the file goes, the
+    link gets the value it had before (0 here), after the agent's addresses are gone, and the MTU and
+    down state it had too."""
+    ns.veth("v0")
+    conf = "/proc/sys/net/ipv4/conf/v0/promote_secondaries"
+
+    def promote():
+        return run(["ip", "netns", "exec", ns.name, "cat", conf]).stdout.strip()
+    run(["ip", "netns", "exec", ns.name, "sh", "-c", f"echo 0 > {conf}"])
+    before = ns.link("v0")
+    path = ns.write("10-v0.ibnet", VETH_FILE)
+    a = ns.agent()
+    wait_for(lambda: expect_veth_config(ns) is None, "initial configuration")
+    eq(promote(), "1", "promote_secondaries while the file is there")
+    ns.ip("addr", "add", "192.0.2.77/24", "dev", "v0")  # a foreign secondary in the agent's subnet
+    os.unlink(path)
+    a.reload()
+    wait_for(lambda: promote() == "0", "promote_secondaries back to 0")
+    wait_for(lambda: "lingering → unmanaged" in a.output(), "the link to become unmanaged")
+    # Off again only after the agent's primary went: the foreign secondary was promoted, not deleted.
+    eq(ns.addrs("v0", 4), ["192.0.2.77/24"], "the foreign address")
+    after = ns.link("v0")
+    eq((after["mtu"], "UP" in after["flags"]), (before["mtu"], "UP" in before["flags"]), "MTU and up state")
+
+
 def test_default_route_conflict(ns):
     """Two links with a default route at the same metric: the kernel keys routes by destination and
     metric, so the second gets EEXIST. That is a conflict to report, not the state we asked for."""

@@ -512,6 +512,26 @@ def test_parent_removal(sim):
     eq(sent_matching(a.output(), r"→ (?!ok)"), [], "refused changes")
 
 
+def test_file_removed_restores_mode_umcast_mtu(sim):
+    """A file sets connected mode, umcast and an MTU; once it is removed, the parent has the mode,
+    umcast, MTU and down state it had before the agent first changed it (the owner record's orig)."""
+    def state():
+        l = sim.link("mlx4_ib0")
+        return sim.sysfs("mlx4_ib0", "mode"), sim.sysfs("mlx4_ib0", "umcast"), l["mtu"], "UP" in l["flags"]
+    a = sim.agent()
+    a.wait_ready()
+    before = state()
+    eq(before[:2], ("datagram", "0"), "mlx4_ib0 before")
+    sim.write("10-mlx4_ib0.ibnet", "[Match]\nName=mlx4_ib0\n[Link]\nMTU=65520\n[IPoIB]\nMode=connected\n"
+                                   "Umcast=yes\n[Network]\nAddress=192.0.2.1/24\n")
+    a.reload()
+    wait_for(lambda: state() == ("connected", "1", 65520, True), "the file applied")
+    os.unlink(os.path.join(sim.conf, "10-mlx4_ib0.ibnet"))
+    a.reload()
+    wait_for(lambda: state() == before, f"mode, umcast, MTU and up state back to {before}")
+    eq(sim.global_addrs("mlx4_ib0"), [], "the agent's address gone")
+
+
 def test_pkey_not_in_table(sim):
     """PKey=0x8005 with the table [0xffff, 0x8002]: the child is created and up, without carrier, and the
     summary says the subnet manager did not grant the partition."""

@@ -235,7 +235,7 @@ static int build_set_promote_secondaries(const Action *a, struct nl_msg **ret) {
         conf = inet ? nla_nest_start(m, IFLA_INET_CONF) : NULL;
         if (!conf)
                 return -ENOMEM;
-        PUT(nla_put_u32(m, IPV4_DEVCONF_PROMOTE_SECONDARIES, 1));
+        PUT(nla_put_u32(m, IPV4_DEVCONF_PROMOTE_SECONDARIES, a->promote_secondaries));
         PUT(nla_nest_end(m, conf));
         PUT(nla_nest_end(m, inet));
         PUT(nla_nest_end(m, af));
