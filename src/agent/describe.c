@@ -4,7 +4,10 @@
  * --oneshot summary and STATUS= are printed from (src/shared/status-print.c, which ipoibctl uses too).
  * Keys are only ever added. */
 
+#include <dirent.h>
 #include <json-c/json.h>
+#include <limits.h>
+#include <sys/stat.h>
 #include <linux/rtnetlink.h>
 #include <net/if_arp.h>
 
@@ -195,9 +198,47 @@ static const char *link_why(const Link *l) {
         return "no file configures it";
 }
 
+/* A drop-in (NAME.d/X.conf in a directory of the search path) by a name the load did not read: added
+ * since. Compared by name, as drop-ins override each other by name; an empty one (or a symbolic link
+ * to /dev/null) masks and is no addition. Only the existing NAME.d directories cost more than a
+ * failed open(). */
+static bool file_dropin_added(Manager *m, const IbNetwork *net) {
+        const char *name = strrchr(net->path, '/');
+
+        name = name ? name + 1 : net->path;
+        STRV_FOREACH(d, m->config_dirs) {
+                _cleanup_closedir_ DIR *dir = NULL;
+                char path[PATH_MAX];
+                struct dirent *de;
+
+                if (snprintf(path, sizeof(path), "%s/%s.d", *d, name) >= (int) sizeof(path))
+                        continue;
+                dir = opendir(path);
+                if (!dir)
+                        continue;
+                while ((de = readdir(dir))) {
+                        struct stat st;
+                        bool read = false;
+
+                        if (de->d_name[0] == '.' || !endswith(de->d_name, ".conf"))
+                                continue;
+                        for (size_t i = 1; net->files[0] && net->files[i] && !read; i++) {
+                                const char *f = strrchr(net->files[i], '/');
+
+                                read = streq(f ? f + 1 : net->files[i], de->d_name);
+                        }
+                        if (read || fstatat(dirfd(dir), de->d_name, &st, 0) < 0 || st.st_size == 0 ||
+                            S_ISCHR(st.st_mode))
+                                continue;
+                        return true;
+                }
+        }
+        return false;
+}
+
 /* Why the file on disk is not what runs, or NULL: it was rejected at the last load (its last good
- * version runs), or it was edited since it was read (a reload applies it). A drop-in added since is
- * not seen here; ipoibctl reload finds it. */
+ * version runs), or it or a drop-in was edited, removed or added since it was read (a reload applies
+ * it). */
 static const char *file_changed(Manager *m, const IbNetwork *net) {
         if (!net)
                 return NULL;
@@ -205,6 +246,8 @@ static const char *file_changed(Manager *m, const IbNetwork *net) {
                 return "has errors; the last good version runs (ipoibctl reload names them)";
         if (ib_network_files_stamp(net->files) != net->stamp)
                 return "edited since it was loaded; ipoibctl reload applies it";
+        if (file_dropin_added(m, net))
+                return "a drop-in was added since it was loaded; ipoibctl reload applies it";
         return NULL;
 }
 

@@ -301,6 +301,30 @@ def test_reload(w):
     eq((j["rejected_files"], j["links"][0].get("file_changed")), ([], None), "nothing rejected, nothing changed")
 
 
+def test_dropin_added_is_noticed(w):
+    """A drop-in created after the load (NAME.ibnet.d/*.conf): status says the file on disk is not what
+    runs until a reload; a masking drop-in (empty) is no change, nor a file that is not *.conf."""
+    w.start_agent()
+    d = os.path.join(w.conf, "40-connectx6.ibnet.d")
+    os.makedirs(d, mode=0o755, exist_ok=True)
+    for name, text in (("README", "not a drop-in\n"), ("50-masked.conf", "")):
+        with open(os.path.join(d, name), "w") as f:
+            f.write(text)
+
+    def changed():
+        return json.loads(w.ctl("--json", "status", "mlx5_ib0").stdout)["links"][0].get("file_changed")
+    eq(changed(), None, "no drop-in added")
+    path = os.path.join(d, "60-mtu.conf")
+    with open(path, "w") as f:
+        f.write("[Link]\nMTU=2044\n")
+    os.chmod(path, 0o644)
+    eq(changed(), "a drop-in was added since it was loaded; ipoibctl reload applies it", "after the drop-in")
+    assert "a drop-in was added since it was loaded" in w.ctl("status", "mlx5_ib0").stdout, w.last.stdout
+    p = w.ctl("reload")
+    eq(p.returncode, 0, f"reload ({p.stderr})")  # the README and the masking file are warned about
+    eq(changed(), None, "after the reload")
+
+
 def test_policy_for_other_users(w):
     if os.geteuid() != 0 or not shutil.which("setpriv"):
         raise Skip("needs root and setpriv to act as nobody")
