@@ -11,8 +11,10 @@ TRIALS kill points (default 50), two per cycle: one in a first convergence, one 
 follows a restart; each cycle ends with the restart, the deletion of every file, the reload and the
 check, so that an orphan of either kill is found. Kill points are drawn uniformly from the time the
 agent takes here (measured first from its sd_notify READY=1 and STATUS=). Prints one line per kill
-point and "N passed, N failed, N skipped". Exit 77 (skip) when it cannot run here (not root, no
-netns)."""
+point, the median and slowest restart to READY=1, and "N passed, N failed, N skipped". Exit 77 (skip)
+when it cannot run here (not root, no netns). For hunting a slow restart: CRASH_LOG_LEVEL=debug (the
+agent's log level), CRASH_READY_TIMEOUT=S (default 30); a restart that does not go idle in time is
+reported with the agent's /proc state, wait channel and kernel stack."""
 
 import ipaddress
 import json
@@ -149,8 +151,9 @@ class Namespace:
         path = os.path.join(self.dir, f"notify-{n}")
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         sock.bind(path)
+        level = os.environ.get("CRASH_LOG_LEVEL", "info")
         p = subprocess.Popen(["ip", "netns", "exec", self.name, self.agent_path, "--config-dir", self.conf,
-                              "--runtime-dir", self.runtime, "--log-level", "info"],
+                              "--runtime-dir", self.runtime, "--log-level", level],
                              stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, NOTIFY_SOCKET=path))
         p.logfile = log.name
         p.notify = sock
@@ -225,13 +228,34 @@ def reload_and_wait(p):
     wait_notify(p, "STATUS=")
 
 
+RESTART_TIMES = []
+
+
+def where(p):
+    """What the process is doing, from /proc: its state, and the kernel stack it waits in (an agent that
+    never goes idle may be waiting for the kernel, say in rtnl_lock() behind another netns's work)."""
+    out = []
+    for f in ("stat", "wchan", "stack"):
+        try:
+            with open(f"/proc/{p.pid}/{f}") as h:
+                t = h.read().strip()
+        except OSError as e:
+            t = f"({e.strerror})"
+        if f == "stat":
+            t = "state " + t[t.rfind(")") + 2:].split()[0]
+        out.append(f"{f}: {t}" if f != "stat" else t)
+    return "; ".join(out).replace("\n", " | ")
+
+
 def restart(ns, variant):
     """After a kill: the agent again, with the same files, until it is idle and the kernel as asked."""
+    t0 = time.monotonic()
     a = ns.start()
     try:
-        wait_notify(a, "READY=1")
+        wait_notify(a, "READY=1", float(os.environ.get("CRASH_READY_TIMEOUT", "30")))
+        RESTART_TIMES.append(time.monotonic() - t0)
     except AssertionError as e:
-        raise AssertionError(f"{e}; exit status {a.poll()}; record {ns.record_lines()[:20]}; "
+        raise AssertionError(f"{e}; exit status {a.poll()}; {where(a)}; record {ns.record_lines()[:20]}; "
                              f"log: {ns.log_tail(a)}")
     bad = ns.not_converged(variant)
     if bad:
@@ -341,6 +365,9 @@ def main():
     finally:
         ns.close()
     print(f"{during} of {passed} passing kill points fell before the agent had finished")
+    if RESTART_TIMES:
+        t = sorted(RESTART_TIMES)
+        print(f"restart to READY=1: median {t[len(t) // 2] * 1000:.0f} ms, slowest {t[-1] * 1000:.0f} ms")
     if passed and during < passed // 4:
         print("FAIL too few kill points fell during the work: the test did not test what it says")
         failed += 1
