@@ -18,17 +18,6 @@
 #include "status-print.h"
 #include "strv.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define FREE_EVERYTHING_AT_EXIT 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define FREE_EVERYTHING_AT_EXIT 1
-#endif
-#endif
-#ifndef FREE_EVERYTHING_AT_EXIT
-#define FREE_EVERYTHING_AT_EXIT 0
-#endif
-
 int manager_new(Manager **ret) {
         _cleanup_(manager_freep) Manager *m = NULL;
         int r;
@@ -50,10 +39,17 @@ int manager_new(Manager **ret) {
 Manager *manager_free(Manager *m) {
         Link *l;
         size_t i = 0;
+        bool free_all;
 
         if (!m)
                 return NULL;
-        while (intmap_iterate(&m->links, &i, NULL, (void **) &l))
+        /* Stopping on a signal (handled, or pending since the loop ended), the kernel takes the memory
+         * back at exit in one go: freeing 10,000 parsed files or thousands of links one by one took longer
+         * than the 100 ms a stop may take. Sanitizer builds free everything, so that leaks stay visible. */
+        if (m->backend && stop_signal_pending())
+                m->backend->stopping = true;
+        free_all = FREE_EVERYTHING_AT_EXIT || !(m->stopping || stop_signal_pending());
+        while (free_all && intmap_iterate(&m->links, &i, NULL, (void **) &l))
                 link_free(l);
         intmap_done(&m->links);
         strmap_done(&m->links_by_name);
@@ -67,10 +63,7 @@ Manager *manager_free(Manager *m) {
         free(m->control_path);
         link_dns_free(m->dns);
         backend_free(m->backend);
-        /* Stopping on a signal, the kernel takes the memory back at exit in one go: freeing 10,000
-         * parsed files one by one took longer than the 100 ms a stop may take. Sanitizer builds free
-         * everything, so that leaks stay visible. */
-        if (FREE_EVERYTHING_AT_EXIT || !(m->stopping || stop_signal_pending()))
+        if (free_all)
                 ib_config_done(&m->config);
         strv_free(m->config_rejected_paths);
         diag_list_done(&m->config_diags);

@@ -127,6 +127,19 @@ int write_file_atomic(const char *path, const char *text, bool sync);
  * that a stop is not delayed; in a process that does not block them it is never true. */
 bool stop_signal_pending(void);
 
+/* Stopping on a signal, memory is left to the kernel (see manager_free()), except in sanitizer builds,
+ * so that leaks stay visible there. */
+#if defined(__SANITIZE_ADDRESS__)
+#define FREE_EVERYTHING_AT_EXIT 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define FREE_EVERYTHING_AT_EXIT 1
+#endif
+#endif
+#ifndef FREE_EVERYTHING_AT_EXIT
+#define FREE_EVERYTHING_AT_EXIT 0
+#endif
+
 /* Convert a libc -1/errno return into -errno, once, at the edge. */
 static inline int negative_errno(void) {
         return errno > 0 ? -errno : -EIO;
