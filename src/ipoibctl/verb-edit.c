@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "agent-bus.h"
 #include "diag.h"
 #include "ibnet-load.h"
 #include "ipoibctl.h"
@@ -500,12 +501,21 @@ static int target_validate(const char *verb, const Target *t) {
 }
 
 /* Asks the agent to read its files again, through the reload verb (so that its report is the same),
- * unless --no-reload. */
-static int maybe_reload(void) {
+ * unless --no-reload. An agent that is not running is no failure: what was asked of the files is
+ * done (written after a check, or removed), and the agent reads them when it starts; a note says that
+ * nothing was applied. Any other failure to reach it (permission, a broken answer) is one. */
+static int maybe_reload(const char *done) {
         static char *argv[] = { (char *) "reload", NULL };
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
 
         if (arg_no_reload)
                 return 0;
+        if (agent_open_quiet(&bus) == -ESRCH) {
+                fprintf(stderr, "ipoibctl: note: ipoib-agent is not running, so nothing was applied; %s, and the "
+                        "agent reads the files when it starts.\n", done);
+                return 0;
+        }
+        bus = sd_bus_flush_close_unref(bus);
         return verb_reload(1, argv);
 }
 
@@ -544,7 +554,7 @@ int verb_add(int argc, char *argv[]) {
         if (r < 0)
                 return r;
         printf("Wrote %s.\n", t.path);
-        return maybe_reload();
+        return maybe_reload("the file is in place and checked");
 }
 
 /* What edit starts from: the file installed there, else the one of that name the search path has
@@ -658,7 +668,7 @@ int verb_edit(int argc, char *argv[]) {
         if (r < 0)
                 return r;
         printf("Wrote %s.\n", t.path);
-        return maybe_reload();
+        return maybe_reload("the file is in place and checked");
 }
 
 /* Removes dir's files and dir itself (a drop-in directory: files only, no subdirectories). */
@@ -736,7 +746,7 @@ int verb_delete(int argc, char *argv[]) {
         }
         if (removed) {
                 /* The agent removes what it created for those files, and only that. */
-                r = maybe_reload();
+                r = maybe_reload("the files are removed");
                 ret = ret ?: r;
         }
         return ret;

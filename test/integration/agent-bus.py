@@ -121,6 +121,35 @@ def test_not_running(w):
         in p.stderr, p.stderr
 
 
+def test_add_edit_delete_without_agent(w):
+    """No agent: add, edit and delete still do what they say to the files (add and edit check first) and
+    exit 0, with a note that nothing was applied; a file with errors is still refused (exit 1)."""
+    conf = os.path.join(w.dir, "conf-new")
+    os.mkdir(conf, 0o755)
+    note = "ipoibctl: note: ipoib-agent is not running, so nothing was applied; "
+    base = ["--runtime-dir", w.run_dir, "--config-dir", conf]
+    p = w.ctl(*base, "add", "50-ib9", "--name", "ib9", "--address", "10.9.0.1/24", env=w.no_bus_env)
+    path = os.path.join(conf, "50-ib9.ibnet")
+    eq((p.returncode, p.stdout), (0, f"Wrote {path}.\n"), f"add ({p.stderr})")
+    eq(p.stderr, note + "the file is in place and checked, and the agent reads the files when it starts.\n",
+       "add's note")
+    ed = os.path.join(w.dir, "ed.sh")
+    with open(ed, "w") as f:
+        f.write('#!/bin/sh\nprintf "\\n[Link]\\nMTU=2044\\n" >> "$1"\n')
+    os.chmod(ed, 0o755)
+    p = w.ctl(*base, "edit", "50-ib9", env=dict(w.no_bus_env, EDITOR=ed, VISUAL=""))
+    eq((p.returncode, p.stderr.startswith(note)), (0, True), f"edit ({p.stderr})")
+    with open(path) as f:
+        assert "MTU=2044" in f.read(), "the edit is in the file"
+    p = w.ctl(*base, "add", "51-bad", "--name", "ib9", "--address", "not-an-address", env=w.no_bus_env)
+    eq(p.returncode, 1, "a bad file is still refused")
+    assert not os.path.exists(os.path.join(conf, "51-bad.ibnet")), "nothing installed"
+    p = w.ctl(*base, "delete", "50-ib9", env=w.no_bus_env)
+    eq((p.returncode, p.stderr), (0, note + "the files are removed, and the agent reads the files when it starts.\n"),
+       "delete")
+    assert not os.path.exists(path), "the file is gone"
+
+
 def test_control_socket(w):
     """Without a bus, ipoibctl reaches the agent on RUNTIME-DIR/control (--runtime-dir or $IPOIB_RUNTIME_DIR);
     the socket is root's, mode 0600, and goes away with the agent."""
