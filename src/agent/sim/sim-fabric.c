@@ -155,6 +155,25 @@ static int parse_children(JsonObject *v, const char *path, size_t parent, SimFab
         return 0;
 }
 
+/* "addresses": ["ADDRESS/PREFIXLEN", …], appended to *addresses. */
+static int parse_addresses(JsonObject *v, const char *p, char ***addresses, char **err) {
+        CHECK(json_object_is_type(v, json_type_array) ? 0 : -EINVAL, p, "expected an array");
+        for (size_t i = 0; i < json_object_array_length(v); i++) {
+                JsonObject *a = json_object_array_get_idx(v, i);
+                const char *s = json_object_is_type(a, json_type_string) ? json_object_get_string(a) : "";
+                union in_addr_union x;
+                uint8_t len;
+                int family, r;
+
+                CHECK(in_addr_prefix_from_string_auto(s, false, &family, &x, &len), p,
+                      "expected ADDRESS/PREFIXLEN strings");
+                r = strv_extend(addresses, s);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
 static int parse_netdev(JsonObject *o, const char *path, bool child, SimFabric *f, size_t idx, char **err) {
         JsonObject *children = NULL;
         bool has_pkey = false;
@@ -196,22 +215,9 @@ static int parse_netdev(JsonObject *o, const char *path, bool child, SimFabric *
                         CHECK(get_u32(v, UINT32_MAX, &n->mtu) < 0 || n->mtu == 0 ? -EINVAL : 0, p,
                               "bad MTU");
                 else if (streq(key, "addresses")) {
-                        CHECK(json_object_is_type(v, json_type_array) ? 0 : -EINVAL, p, "expected an array");
-                        for (size_t i = 0; i < json_object_array_length(v); i++) {
-                                JsonObject *a = json_object_array_get_idx(v, i);
-                                const char *s = json_object_is_type(a, json_type_string)
-                                                        ? json_object_get_string(a)
-                                                        : "";
-                                union in_addr_union x;
-                                uint8_t len;
-                                int family;
-
-                                CHECK(in_addr_prefix_from_string_auto(s, false, &family, &x, &len), p,
-                                      "expected ADDRESS/PREFIXLEN strings");
-                                r = strv_extend(&n->addresses, json_object_get_string(a));
-                                if (r < 0)
-                                        return r;
-                        }
+                        r = parse_addresses(v, p, &n->addresses, err);
+                        if (r < 0)
+                                return r;
                 } else if (streq(key, "children") && !child)
                         children = v;
                 else if (streq(key, "pkey") && child) {
