@@ -93,12 +93,14 @@ int verb_status(int argc, char *argv[]) {
         if (arg_json)
                 print_json(j);
         else if (argc <= 1)
-                status_print_overview(stdout, j); /* with the files that configure nothing */
+                /* with the files that configure nothing */
+                status_print_overview_ext(stdout, j, colors_enabled() ? STATUS_PRINT_COLOR : 0);
         else
                 for (size_t i = 0; i < json_array_len(links); i++) {
                         if (i > 0)
                                 putchar('\n');
-                        status_print_link(stdout, json_object_array_get_idx(links, i));
+                        status_print_link_ext(stdout, json_object_array_get_idx(links, i),
+                                              colors_enabled() ? STATUS_PRINT_COLOR : 0);
                 }
         return r;
 }

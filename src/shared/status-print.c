@@ -128,15 +128,29 @@ static void print_children(FILE *f, json_object *children) {
         }
 }
 
-void status_print_link(FILE *f, json_object *l) {
-        json_object *ib = json_get(l, "ipoib"), *port = json_get(l, "port");
-        const char *v, *kind = json_get_str(l, "kind");
+/* The colour of a state, as ipoibctl list shows it: green configured, red failed, yellow on the way. */
+static const char *state_color(const char *state, StatusPrintFlags flags) {
+        if (!(flags & STATUS_PRINT_COLOR))
+                return "";
+        if (streq_ptr(state, "configured"))
+                return "\x1B[0;32m";
+        if (streq_ptr(state, "failed"))
+                return "\x1B[0;31m";
+        if (streq_ptr(state, "configuring") || streq_ptr(state, "pending") || streq_ptr(state, "lingering"))
+                return "\x1B[0;33m";
+        return "";
+}
 
-        fprintf(f, "● %s (%d)\n", strna(json_get_str(l, "name")), json_get_int(l, "ifindex"));
+void status_print_link_ext(FILE *f, json_object *l, StatusPrintFlags flags) {
+        json_object *ib = json_get(l, "ipoib"), *port = json_get(l, "port");
+        const char *v, *kind = json_get_str(l, "kind"), *state = json_get_str(l, "state");
+        const char *on = state_color(state, flags), *off = *on ? "\x1B[0m" : "";
+
+        fprintf(f, "%s●%s %s (%d)\n", on, off, strna(json_get_str(l, "name")), json_get_int(l, "ifindex"));
         fprintf(f, "%14s %s\n", "File:", json_get_str(l, "file") ?: "none");
         if ((v = json_get_str(l, "file_changed")))
                 fprintf(f, "%14s %s\n", "", v);
-        fprintf(f, "%14s %s\n", "State:", strna(json_get_str(l, "state")));
+        fprintf(f, "%14s %s%s%s\n", "State:", on, strna(state), off);
         fprintf(f, "%14s %s%s%s%s\n", "Type:", strna(json_get_str(l, "type")), kind ? " (" : "",
                 strempty(kind), kind ? ")" : "");
         if (ib)
@@ -198,7 +212,11 @@ size_t status_print_warnings(FILE *f, json_object *view) {
         return json_array_len(w);
 }
 
-void status_print_overview(FILE *f, json_object *view) {
+void status_print_link(FILE *f, json_object *l) {
+        status_print_link_ext(f, l, 0);
+}
+
+void status_print_overview_ext(FILE *f, json_object *view, StatusPrintFlags flags) {
         json_object *links = json_get(view, "links");
         size_t shown = 0;
 
@@ -211,12 +229,16 @@ void status_print_overview(FILE *f, json_object *view) {
                         continue;
                 if (shown++ > 0)
                         fputc('\n', f);
-                status_print_link(f, l);
+                status_print_link_ext(f, l, flags);
         }
         if (shown > 0 && unmatched_len(view) > 0)
                 fputc('\n', f);
         if (status_print_unmatched(f, view) == 0 && shown == 0)
                 fprintf(f, "No link is configured by a file.\n");
+}
+
+void status_print_overview(FILE *f, json_object *view) {
+        status_print_overview_ext(f, view, 0);
 }
 
 static void print_row(FILE *f, const char *name, const char *state, const char *path, const char *why) {

@@ -46,8 +46,13 @@ StatusCounts status_count(json_object *view);
  * lingering (what the agent created on it is being removed). */
 bool status_link_is_managed(json_object *link);
 
+typedef enum StatusPrintFlags {
+        STATUS_PRINT_COLOR = 1 << 0, /* the bullet and the state in the state's colour (ANSI) */
+} StatusPrintFlags;
+
 /* One link in full (ipoibctl status): "● NAME (IFINDEX)" and one "Label: value" line per fact. */
 void status_print_link(FILE *f, json_object *link);
+void status_print_link_ext(FILE *f, json_object *link, StatusPrintFlags flags);
 
 /* The files that configure nothing, one "PATH: why" line each; returns how many. */
 size_t status_print_unmatched(FILE *f, json_object *view);
@@ -58,6 +63,7 @@ size_t status_print_warnings(FILE *f, json_object *view);
 
 /* ipoibctl status without names: the managed links in full, then the files that configure nothing. */
 void status_print_overview(FILE *f, json_object *view);
+void status_print_overview_ext(FILE *f, json_object *view, StatusPrintFlags flags);
 
 /* The --oneshot summary: one "NAME STATE FILE[: why]" line per managed link, per missing P_Key child
  * and per file that configures nothing, then "N links matched, N configured, N changes sent". Returns

@@ -385,14 +385,22 @@ def on_tty(w, args, env):
 
 
 def test_colour(w):
-    """Colour only on a terminal, and never with NO_COLOR (set to anything, even empty)."""
+    """Colour only on a terminal, and never with NO_COLOR (set to anything, even empty): list, and status
+    (the bullet and the state, as list colours the state)."""
     w.start()
+    wait_for(lambda: "configured" in w.ctl("status", "mlx4_ib0").stdout, "mlx4_ib0 configured")
     assert "\x1b[" in on_tty(w, ["list"], {}), "colour on a terminal"
+    out = on_tty(w, ["status", "mlx4_ib0"], {})
+    assert "\x1b[0;32m●\x1b[0m mlx4_ib0" in out and "State: \x1b[0;32mconfigured\x1b[0m" in out, \
+        f"status on a terminal: {out!r}"
+    assert "\x1b[0;32m●" in on_tty(w, ["status"], {}), "status without a name, on a terminal"
     for value in ["1", ""]:
-        out = on_tty(w, ["list"], {"NO_COLOR": value})
-        assert "\x1b[" not in out and "mlx4_ib0" in out, f"NO_COLOR={value!r}: {out!r}"
-    p = w.ctl("list")
-    assert "\x1b[" not in p.stdout and "mlx4_ib0" in p.stdout, "no colour into a pipe"
+        for verb in (["list"], ["status", "mlx4_ib0"]):
+            out = on_tty(w, verb, {"NO_COLOR": value})
+            assert "\x1b[" not in out and "mlx4_ib0" in out, f"{verb} NO_COLOR={value!r}: {out!r}"
+    for verb in (["list"], ["status", "mlx4_ib0"], ["status"]):
+        p = w.ctl(*verb)
+        assert "\x1b[" not in p.stdout and "mlx4_ib0" in p.stdout, f"{verb}: no colour into a pipe"
 
 
 def test_help_ascii_aligned(w):
