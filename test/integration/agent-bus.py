@@ -17,34 +17,11 @@ import sys
 import tempfile
 import time
 
-from harness import Skip, eq, run_tests
+from harness import Skip, eq, run_tests, start_bus
 
 AGENT, IPOIBCTL, SRC = (os.path.abspath(a) for a in sys.argv[1:4])
 NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
 
-BUS_CONF = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>system</type>
-  <listen>unix:path={sock}</listen>
-  <auth>EXTERNAL</auth>
-  <!-- Debian's system.conf default policy -->
-  <policy context="default">
-    <allow user="*"/>
-    <deny own="*"/>
-    <deny send_type="method_call"/>
-    <allow send_type="signal"/>
-    <allow send_requested_reply="true" send_type="method_return"/>
-    <allow send_requested_reply="true" send_type="error"/>
-    <allow receive_type="method_call"/>
-    <allow receive_type="method_return"/>
-    <allow receive_type="error"/>
-    <allow receive_type="signal"/>
-    <allow send_destination="org.freedesktop.DBus"/>
-  </policy>
-  <include>{policy}</include>
-</busconfig>
-"""
 
 
 def run(cmd, env, check=False):
@@ -55,19 +32,11 @@ class World:
     def __init__(self):
         self.dir = tempfile.mkdtemp(prefix="ipoib-agent-bus-")
         os.chmod(self.dir, 0o755)
-        sock = os.path.join(self.dir, "bus")
-        with open(os.path.join(self.dir, "bus.conf"), "w") as f:
-            f.write(BUS_CONF.format(sock=sock, policy=os.path.join(SRC, "units/org.ipoib.Agent1.conf")))
-        self.env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=f"unix:path={sock}")
+        self.bus, address = start_bus(self.dir, SRC)
+        self.env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=address)
         self.env.pop("IPOIB_RUNTIME_DIR", None)
         self.no_bus_env = dict(self.env, DBUS_SYSTEM_BUS_ADDRESS=f"unix:path={self.dir}/no-bus")
         self.run_dir = os.path.join(self.dir, "run")
-        self.bus = subprocess.Popen(["dbus-daemon", "--nofork", "--config-file", os.path.join(self.dir, "bus.conf")],
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for _ in range(100):
-            if os.path.exists(sock):
-                break
-            time.sleep(0.05)
         self.conf = os.path.join(self.dir, "conf")
         shutil.copytree(os.path.join(SRC, "examples"), self.conf, ignore=shutil.ignore_patterns("fabric", "veth"))
         for root, dirs, files in os.walk(self.conf):

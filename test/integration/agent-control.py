@@ -17,33 +17,11 @@ import sys
 import tempfile
 import time
 
-from harness import Skip, eq, run_tests, stop_process, wait_for
+from harness import Skip, eq, run_tests, start_bus, stop_process, wait_for
 
 AGENT, IPOIBCTL, SRC = (os.path.abspath(a) for a in sys.argv[1:4])
 NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
 
-BUS_CONF = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>system</type>
-  <listen>unix:path={sock}</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow user="*"/>
-    <deny own="*"/>
-    <deny send_type="method_call"/>
-    <allow send_type="signal"/>
-    <allow send_requested_reply="true" send_type="method_return"/>
-    <allow send_requested_reply="true" send_type="error"/>
-    <allow receive_type="method_call"/>
-    <allow receive_type="method_return"/>
-    <allow receive_type="error"/>
-    <allow receive_type="signal"/>
-    <allow send_destination="org.freedesktop.DBus"/>
-  </policy>
-  <include>{policy}</include>
-</busconfig>
-"""
 
 V0 = """[Match]
 Name=v0
@@ -76,16 +54,11 @@ class World:
         self.agent = self.bus = self.log = None
         run(["ip", "netns", "add", self.ns], check=True)
         env = {k: v for k, v in os.environ.items() if k != "IPOIB_RUNTIME_DIR"}
-        sock = os.path.join(self.dir, "bus")
-        env["DBUS_SYSTEM_BUS_ADDRESS"] = f"unix:path={sock}"
+        # Over the socket: a bus address that leads nowhere (the socket of a bus never started).
+        env["DBUS_SYSTEM_BUS_ADDRESS"] = f"unix:path={os.path.join(self.dir, 'bus')}"
         self.env = env
         if transport == "bus":
-            with open(os.path.join(self.dir, "bus.conf"), "w") as f:
-                f.write(BUS_CONF.format(sock=sock, policy=os.path.join(SRC, "units/org.ipoib.Agent1.conf")))
-            self.bus = subprocess.Popen(["dbus-daemon", "--nofork", "--config-file",
-                                         os.path.join(self.dir, "bus.conf")],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            wait_for(lambda: os.path.exists(sock), "the dbus-daemon's socket")
+            self.bus, env["DBUS_SYSTEM_BUS_ADDRESS"] = start_bus(self.dir, SRC)
 
     def ip(self, *args):
         return run(["ip", "-n", self.ns, *args], check=True)

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """What the integration scripts share: the test loop and its "N passed, N failed, N skipped" line,
-Skip, eq() and a bounded wait_for(). Each script gives a context factory (a namespace, a simulated
+Skip, eq(), a bounded wait_for() and a private dbus-daemon with our bus policy (start_bus()). Each script gives a context factory (a namespace, a simulated
 fabric, a bus) with close(), and a function that returns the logs worth printing on failure."""
 
 import json
@@ -12,6 +12,44 @@ import traceback
 # The agent, run as root, refuses configuration files writable by group or others (as it should), so
 # the files the tests write must not depend on the caller's umask (002 on many desktops).
 os.umask(0o022)
+
+
+BUS_CONF = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>system</type>
+  <listen>unix:path={sock}</listen>
+  <auth>EXTERNAL</auth>
+  <!-- Debian's system.conf default policy -->
+  <policy context="default">
+    <allow user="*"/>
+    <deny own="*"/>
+    <deny send_type="method_call"/>
+    <allow send_type="signal"/>
+    <allow send_requested_reply="true" send_type="method_return"/>
+    <allow send_requested_reply="true" send_type="error"/>
+    <allow receive_type="method_call"/>
+    <allow receive_type="method_return"/>
+    <allow receive_type="error"/>
+    <allow receive_type="signal"/>
+    <allow send_destination="org.freedesktop.DBus"/>
+  </policy>
+  <include>{policy}</include>
+</busconfig>
+"""
+
+
+def start_bus(directory, src):
+    """A private dbus-daemon: the system bus's default policy plus ours (SRC/units/org.ipoib.Agent1.conf),
+    listening on DIRECTORY/bus. Returns the process and the bus address once the socket is there."""
+    sock = os.path.join(directory, "bus")
+    conf = os.path.join(directory, "bus.conf")
+    with open(conf, "w") as f:
+        f.write(BUS_CONF.format(sock=sock, policy=os.path.join(src, "units/org.ipoib.Agent1.conf")))
+    p = subprocess.Popen(["dbus-daemon", "--nofork", "--config-file", conf], stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+    wait_for(lambda: os.path.exists(sock), "the dbus-daemon's socket")
+    return p, f"unix:path={sock}"
 
 
 class Skip(Exception):

@@ -19,32 +19,10 @@ import sys
 import tempfile
 import time
 
-from harness import eq, run_tests, wait_for
+from harness import eq, run_tests, start_bus, wait_for
 
 AGENT, IPOIBCTL, SRC = (os.path.abspath(a) for a in sys.argv[1:4])
 
-BUS_CONF = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>system</type>
-  <listen>unix:path={sock}</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow user="*"/>
-    <deny own="*"/>
-    <deny send_type="method_call"/>
-    <allow send_type="signal"/>
-    <allow send_requested_reply="true" send_type="method_return"/>
-    <allow send_requested_reply="true" send_type="error"/>
-    <allow receive_type="method_call"/>
-    <allow receive_type="method_return"/>
-    <allow receive_type="error"/>
-    <allow receive_type="signal"/>
-    <allow send_destination="org.freedesktop.DBus"/>
-  </policy>
-  <include>{policy}</include>
-</busconfig>
-"""
 
 
 def run(cmd, env, **kw):
@@ -57,17 +35,10 @@ class World:
     def __init__(self):
         self.dir = tempfile.mkdtemp(prefix="ipoibctl-verbs-")
         os.chmod(self.dir, 0o755)
-        sock = os.path.join(self.dir, "bus")
-        with open(os.path.join(self.dir, "bus.conf"), "w") as f:
-            f.write(BUS_CONF.format(sock=sock, policy=os.path.join(SRC, "units/org.ipoib.Agent1.conf")))
-        self.env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=f"unix:path={sock}", LC_ALL="C.UTF-8",
+        self.bus, address = start_bus(self.dir, SRC)
+        self.env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=address, LC_ALL="C.UTF-8",
                         IPOIB_RUNTIME_DIR=os.path.join(self.dir, "run"), IPOIB_AGENT=AGENT)
         self.env.pop("NO_COLOR", None)
-        self.bus = subprocess.Popen(["dbus-daemon", "--nofork", "--config-file", os.path.join(self.dir, "bus.conf")],
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 10
-        while not os.path.exists(sock) and time.monotonic() < deadline:
-            time.sleep(0.05)
         self.conf = os.path.join(self.dir, "conf")
         shutil.copytree(os.path.join(SRC, "examples"), self.conf,
                         ignore=shutil.ignore_patterns("fabric", "veth", "ansible"))
