@@ -28,7 +28,7 @@ import sys
 import tempfile
 import time
 
-from harness import eq, stop_process, wait_for
+from harness import eq, netns_skip_reason, stop_process, wait_for
 
 N_LINKS = 200
 TRIALS = 50
@@ -332,14 +332,10 @@ def main():
     agent = os.path.abspath(sys.argv[1])
     trials = int(sys.argv[2]) if len(sys.argv) > 2 else TRIALS
     seed = int(sys.argv[3]) if len(sys.argv) > 3 else random.randrange(1 << 30)
-    if os.geteuid() != 0:
-        print("SKIP: needs root (network namespaces, veth)")
+    why = netns_skip_reason("ipoibprobe")
+    if why:
+        print(f"SKIP: {why}")
         return 77
-    probe = subprocess.run(["ip", "netns", "add", f"ipoibprobe{os.getpid()}"], capture_output=True, text=True)
-    if probe.returncode != 0:
-        print(f"SKIP: cannot create a network namespace: {probe.stderr.strip()}")
-        return 77
-    run(["ip", "netns", "del", f"ipoibprobe{os.getpid()}"], check=False)
 
     rng = random.Random(seed)
     ns = Namespace(agent)

@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 
-from harness import stop_process, eq, run_tests, wait_for
+from harness import eq, netns_skip_reason, run_tests, stop_process, wait_for
 
 AGENT = None
 TRACE_ENV = {"IPOIB_AGENT_NETLINK_TRACE": "1"}
@@ -522,14 +522,10 @@ def main():
         return 2
     AGENT = os.path.abspath(sys.argv[1])
     wanted = sys.argv[2:]
-    if os.geteuid() != 0:
-        print("SKIP: needs root (network namespaces, veth)")
+    why = netns_skip_reason("ipoibprobe")
+    if why:
+        print(f"SKIP: {why}")
         return 77
-    probe = subprocess.run(["ip", "netns", "add", f"ipoibprobe{os.getpid()}"], capture_output=True, text=True)
-    if probe.returncode != 0:
-        print(f"SKIP: cannot create a network namespace: {probe.stderr.strip()}")
-        return 77
-    run(["ip", "netns", "del", f"ipoibprobe{os.getpid()}"], check=False)
 
     return run_tests(TESTS, wanted, Netns, netns_failure_logs)
 

@@ -52,6 +52,19 @@ def start_bus(directory, src):
     return p, f"unix:path={sock}"
 
 
+def netns_skip_reason(prefix):
+    """Why network namespace tests cannot run here (not root, no netns), or None. The probe namespace is
+    PREFIX + our pid, removed at once."""
+    if os.geteuid() != 0:
+        return "needs root (network namespaces, veth)"
+    name = f"{prefix}{os.getpid()}"
+    probe = subprocess.run(["ip", "netns", "add", name], capture_output=True, text=True)
+    if probe.returncode != 0:
+        return f"cannot create a network namespace: {probe.stderr.strip()}"
+    subprocess.run(["ip", "netns", "del", name], capture_output=True)
+    return None
+
+
 class Skip(Exception):
     pass
 

@@ -13,7 +13,7 @@ import subprocess
 import sys
 
 import plan  # the namespace World and run() (same arguments)
-from harness import eq, run_tests, stop_process, wait_for
+from harness import eq, netns_skip_reason, run_tests, stop_process, wait_for
 
 VETH = "[Match]\nName=v0\nType=ether\n[Network]\nAddress=192.0.2.1/24\n"
 
@@ -101,14 +101,10 @@ def main():
     if plan.AGENT is None:
         print(__doc__)
         return 2
-    if os.geteuid() != 0:
-        print("SKIP: needs root (network namespaces, veth)")
+    why = netns_skip_reason("ipoibholdprobe")
+    if why:
+        print(f"SKIP: {why}")
         return 77
-    probe = subprocess.run(["ip", "netns", "add", f"ipoibholdprobe{os.getpid()}"], capture_output=True, text=True)
-    if probe.returncode != 0:
-        print(f"SKIP: cannot create a network namespace: {probe.stderr.strip()}")
-        return 77
-    plan.run(["ip", "netns", "del", f"ipoibholdprobe{os.getpid()}"], check=False)
 
     def logs(w):
         with open(w.log) if os.path.exists(w.log) else open(os.devnull) as f:

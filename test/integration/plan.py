@@ -15,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 
-from harness import eq, run_tests, stop_process, wait_for
+from harness import eq, netns_skip_reason, run_tests, stop_process, wait_for
 
 AGENT, IPOIBCTL, SRC = (os.path.abspath(a) for a in sys.argv[1:4]) if len(sys.argv) >= 4 else (None,) * 3
 FABRIC = os.path.join(SRC or "", "examples/fabric/cx3-cx6.json")
@@ -220,14 +220,10 @@ def main():
     if AGENT is None:
         print(__doc__)
         return 2
-    if os.geteuid() != 0:
-        print("SKIP: needs root (network namespaces, veth)")
+    why = netns_skip_reason("ipoibplanprobe")
+    if why:
+        print(f"SKIP: {why}")
         return 77
-    probe = subprocess.run(["ip", "netns", "add", f"ipoibplanprobe{os.getpid()}"], capture_output=True, text=True)
-    if probe.returncode != 0:
-        print(f"SKIP: cannot create a network namespace: {probe.stderr.strip()}")
-        return 77
-    run(["ip", "netns", "del", f"ipoibplanprobe{os.getpid()}"], check=False)
     return run_tests(TESTS, sys.argv[4:], World, lambda w: f"---- last plan ----\n{w.last and w.last.stdout}"
                      f"{w.last and w.last.stderr}\n")
 
