@@ -189,92 +189,110 @@ static int parse_seconds(const char *s, uint64_t *ret) {
         return 0;
 }
 
+enum {
+        ARG_VERSION = 0x100,
+        ARG_JSON,
+        ARG_NO_LEGEND,
+        ARG_CONFIG_DIR,
+        ARG_RUNTIME_DIR,
+        ARG_SIMULATE,
+        ARG_RUNNING,
+        ARG_DRY_RUN,
+        ARG_OUTPUT_DIR,
+        ARG_OFFLINE,
+        ARG_TIMEOUT,
+        ARG_ANY,
+};
+
+static const struct option global_options[] = {
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, ARG_VERSION },
+        { "json", no_argument, NULL, ARG_JSON },
+        { "no-legend", no_argument, NULL, ARG_NO_LEGEND },
+        { "config-dir", required_argument, NULL, ARG_CONFIG_DIR },
+        { "runtime-dir", required_argument, NULL, ARG_RUNTIME_DIR },
+        { "simulate", required_argument, NULL, ARG_SIMULATE },
+        { "running", no_argument, NULL, ARG_RUNNING },
+        { "offline", no_argument, NULL, ARG_OFFLINE },
+        { "dry-run", no_argument, NULL, ARG_DRY_RUN },
+        { "output-dir", required_argument, NULL, ARG_OUTPUT_DIR },
+        { "timeout", required_argument, NULL, ARG_TIMEOUT },
+        { "any", no_argument, NULL, ARG_ANY },
+        {},
+};
+
+static int set_string(char **dst, const char *s) {
+        free(*dst);
+        *dst = strdup(s);
+        return *dst ? 1 : -ENOMEM;
+}
+
+/* One option of every verb: 1 taken, 0 stop (--help or --version printed), 2 not one of those (the
+ * edit verbs' options, edit_parse_option()), <0 an error. */
+static int parse_global_option(int c, char *arg) {
+        switch (c) {
+        case 'h':
+                help();
+                return 0;
+        case ARG_VERSION:
+                printf("ipoibctl %s\n", PACKAGE_VERSION);
+                return 0;
+        case ARG_JSON:
+                arg_json = true;
+                return 1;
+        case ARG_NO_LEGEND:
+                arg_no_legend = true;
+                return 1;
+        case ARG_CONFIG_DIR:
+                return strv_extend(&arg_config_dirs, arg) < 0 ? -ENOMEM : 1;
+        case ARG_RUNTIME_DIR:
+                return set_string(&arg_runtime_dir, arg);
+        case ARG_SIMULATE:
+                return set_string(&arg_simulate, arg);
+        case ARG_RUNNING:
+                arg_running = true;
+                return 1;
+        case ARG_OFFLINE:
+                arg_offline = true;
+                return 1;
+        case ARG_DRY_RUN:
+                arg_dry_run = true;
+                return 1;
+        case ARG_OUTPUT_DIR:
+                arg_output_dir = arg;
+                return 1;
+        case ARG_TIMEOUT:
+                if (parse_seconds(arg, &arg_timeout_usec) < 0) {
+                        fprintf(stderr, "ipoibctl: --timeout: \"%s\" is not a number of seconds\n", arg);
+                        return -EINVAL;
+                }
+                return 1;
+        case ARG_ANY:
+                arg_any = true;
+                return 1;
+        }
+        return 2;
+}
+
 static int parse_argv(int argc, char *argv[]) {
-        enum { ARG_VERSION = 0x100, ARG_JSON, ARG_NO_LEGEND, ARG_CONFIG_DIR, ARG_RUNTIME_DIR, ARG_SIMULATE,
-               ARG_RUNNING, ARG_DRY_RUN, ARG_OUTPUT_DIR, ARG_OFFLINE, ARG_TIMEOUT, ARG_ANY };
-        static const struct option global_options[] = {
-                { "help", no_argument, NULL, 'h' },
-                { "version", no_argument, NULL, ARG_VERSION },
-                { "json", no_argument, NULL, ARG_JSON },
-                { "no-legend", no_argument, NULL, ARG_NO_LEGEND },
-                { "config-dir", required_argument, NULL, ARG_CONFIG_DIR },
-                { "runtime-dir", required_argument, NULL, ARG_RUNTIME_DIR },
-                { "simulate", required_argument, NULL, ARG_SIMULATE },
-                { "running", no_argument, NULL, ARG_RUNNING },
-                { "offline", no_argument, NULL, ARG_OFFLINE },
-                { "dry-run", no_argument, NULL, ARG_DRY_RUN },
-                { "output-dir", required_argument, NULL, ARG_OUTPUT_DIR },
-                { "timeout", required_argument, NULL, ARG_TIMEOUT },
-                { "any", no_argument, NULL, ARG_ANY },
-                {},
-        };
         _cleanup_free_ struct option *options = options_merge(global_options, edit_options);
         int c, r;
 
         if (!options)
                 return -ENOMEM;
         opterr = 0;
-        while ((c = getopt_long(argc, argv, ":h", options, NULL)) >= 0)
-                switch (c) {
-                case 'h':
-                        help();
-                        return 0;
-                case ARG_VERSION:
-                        printf("ipoibctl %s\n", PACKAGE_VERSION);
-                        return 0;
-                case ARG_JSON:
-                        arg_json = true;
-                        break;
-                case ARG_NO_LEGEND:
-                        arg_no_legend = true;
-                        break;
-                case ARG_CONFIG_DIR:
-                        if (strv_extend(&arg_config_dirs, optarg) < 0)
-                                return -ENOMEM;
-                        break;
-                case ARG_RUNTIME_DIR:
-                        free(arg_runtime_dir);
-                        arg_runtime_dir = strdup(optarg);
-                        if (!arg_runtime_dir)
-                                return -ENOMEM;
-                        break;
-                case ARG_SIMULATE:
-                        free(arg_simulate);
-                        arg_simulate = strdup(optarg);
-                        if (!arg_simulate)
-                                return -ENOMEM;
-                        break;
-                case ARG_RUNNING:
-                        arg_running = true;
-                        break;
-                case ARG_OFFLINE:
-                        arg_offline = true;
-                        break;
-                case ARG_DRY_RUN:
-                        arg_dry_run = true;
-                        break;
-                case ARG_OUTPUT_DIR:
-                        arg_output_dir = optarg;
-                        break;
-                case ARG_TIMEOUT:
-                        if (parse_seconds(optarg, &arg_timeout_usec) < 0) {
-                                fprintf(stderr, "ipoibctl: --timeout: \"%s\" is not a number of seconds\n", optarg);
-                                return -EINVAL;
-                        }
-                        break;
-                case ARG_ANY:
-                        arg_any = true;
-                        break;
-                case '?':
-                case ':':
+        while ((c = getopt_long(argc, argv, ":h", options, NULL)) >= 0) {
+                if (c == '?' || c == ':')
                         return option_error(c, argv);
-                default:
+                r = parse_global_option(c, optarg);
+                if (r == 2) {
                         r = edit_parse_option(c, optarg);
                         if (r == 0)
                                 return option_error('?', argv);
-                        if (r < 0)
-                                return r;
                 }
+                if (r <= 0)
+                        return r;
+        }
         return 1;
 }
 
