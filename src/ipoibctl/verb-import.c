@@ -14,6 +14,7 @@
 #include "ibnet-load.h"
 #include "import.h"
 #include "ipoibctl.h"
+#include "status-print.h"
 #include "strv.h"
 
 bool arg_dry_run = false;
@@ -413,6 +414,50 @@ static void print_report(FILE *out, ImportJob *j, size_t imported) {
                         errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s", notices, notices == 1 ? "" : "s");
 }
 
+/* --json: one document for what the text says: each file with its contents (and whether it was, or
+ * would be, written), every diagnostic (the settings that could not be carried over, the naming
+ * decisions, the errors) and the counts. */
+static void print_json_report(ImportJob *j, char **texts, const bool *ok, const char *outdir, size_t imported) {
+        _cleanup_(json_object_putp) json_object *doc = json_object_new_object();
+        json_object *files = json_object_new_array(), *diags = json_object_new_array();
+
+        for (size_t i = 0; i < j->n; i++) {
+                json_object *f = json_object_new_object(), *c = json_object_new_array();
+                _cleanup_free_ char *path = NULL;
+
+                if (asprintf(&path, "%s/%s", outdir, j->results[i].name) < 0)
+                        path = NULL;
+                STRV_FOREACH(s, j->results[i].comments)
+                        json_object_array_add(c, json_object_new_string(*s));
+                json_object_object_add(f, "source", json_object_new_string(strempty(j->results[i].source)));
+                json_object_object_add(f, "format",
+                                       json_object_new_string(strempty(import_format_to_string(j->results[i].format))));
+                json_object_object_add(f, "path", path ? json_object_new_string(path) : NULL);
+                json_object_object_add(f, "imported", json_object_new_boolean(ok[i]));
+                json_object_object_add(f, "comments", c);
+                json_object_object_add(f, "text", json_object_new_string(strempty(texts[i])));
+                json_object_array_add(files, f);
+        }
+        FOREACH_ARRAY(d, j->diags.items, j->diags.n) {
+                json_object *o = json_object_new_object();
+                _cleanup_free_ char *s = diag_format(d);
+
+                json_object_object_add(o, "level", json_object_new_string(strempty(diag_level_to_string(d->level))));
+                json_object_object_add(o, "path", d->path ? json_object_new_string(d->path) : NULL);
+                json_object_object_add(o, "line", json_object_new_int((int) d->line));
+                json_object_object_add(o, "message", json_object_new_string(strempty(d->message)));
+                json_object_object_add(o, "text", json_object_new_string(strempty(s)));
+                json_object_array_add(diags, o);
+        }
+        json_object_object_add(doc, "dry_run", json_object_new_boolean(arg_dry_run));
+        json_object_object_add(doc, "output_dir", json_object_new_string(outdir));
+        json_object_object_add(doc, "files", files);
+        json_object_object_add(doc, "diagnostics", diags);
+        json_object_object_add(doc, "imported", json_object_new_int64((int64_t) imported));
+        json_object_object_add(doc, "failed", json_object_new_int64((int64_t) j->failed));
+        json_print(doc);
+}
+
 int verb_import(int argc, char *argv[]) {
         _cleanup_(import_job_done) ImportJob j = {};
         const char *outdir = arg_output_dir ?: IMPORT_DEFAULT_DIR;
@@ -446,7 +491,9 @@ int verb_import(int argc, char *argv[]) {
                 if (!ok[i])
                         continue;
                 if (arg_dry_run) {
-                        printf("%s# %s/%s\n%s", imported > 0 ? "\n" : "", outdir, j.results[i].name, texts[i]);
+                        if (!arg_json)
+                                printf("%s# %s/%s\n%s", imported > 0 ? "\n" : "", outdir, j.results[i].name,
+                                       texts[i]);
                         imported++;
                         continue;
                 }
@@ -471,6 +518,9 @@ int verb_import(int argc, char *argv[]) {
         }
         j.failed = sources > imported ? sources - imported : 0;
         diag_sort(&j.diags);
-        print_report(arg_dry_run ? stderr : stdout, &j, imported);
+        if (arg_json)
+                print_json_report(&j, texts, ok, outdir, imported);
+        else
+                print_report(arg_dry_run ? stderr : stdout, &j, imported);
         return j.failed == 0 && diag_count(&j.diags, DIAG_ERROR) == 0 ? 0 : 1;
 }

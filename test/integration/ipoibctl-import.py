@@ -6,6 +6,7 @@ import never overwrites; every corpus source either converts or says why not.
 
 Usage: ipoibctl-import.py IPOIBCTL IPOIB_AGENT SRCDIR [TEST...]"""
 
+import json
 import os
 import shutil
 import stat
@@ -111,6 +112,25 @@ def test_dry_run_prints_and_writes_nothing(d):
     assert "1 file would be imported, 0 not" in p.stderr, p.stderr
 
 
+def test_dry_run_json(d):
+    """--json --dry-run: the same files as the text, with the settings not carried over and the naming
+    decisions as diagnostics; nothing written, nothing else on stdout."""
+    out = d.path("out")
+    p = d.run("--dry-run", f"--output-dir={out}", "import", os.path.join(CORPUS, SEED_NM[0]))
+    eq(p.returncode, 0, "exit status (text)")
+    text = p.stdout
+    p = d.run("--json", "--dry-run", f"--output-dir={out}", "import", os.path.join(CORPUS, SEED_NM[0]))
+    eq((p.returncode, p.stderr), (0, ""), "exit status and stderr (JSON)")
+    assert not os.path.exists(out), "--dry-run created the output directory"
+    j = json.loads(p.stdout)
+    eq((j["dry_run"], j["imported"], j["failed"], len(j["files"])), (True, 1, 0, 1), "counts")
+    f = j["files"][0]
+    eq((f["path"], f["imported"]), (f"{out}/10-mlx4_ib0.ibnet", True), "the file")
+    eq(f"# {f['path']}\n{f['text']}", text, "the same contents as the text")
+    for x in j["diagnostics"]:
+        assert x["level"] in ("error", "warning", "notice") and x["text"].endswith(x["message"]), x
+
+
 def test_never_overwrites(d):
     out = d.path("out")
     os.makedirs(out)
@@ -198,7 +218,7 @@ def test_checked_with_the_files_already_there(d):
     eq(d.run("check", out).returncode, 0, "check of the directory")
 
 
-TESTS = [test_seed_nm_and_ifcfg_give_the_same_files, test_output_passes_check_and_configures_the_fabric,
+TESTS = [test_seed_nm_and_ifcfg_give_the_same_files, test_dry_run_json, test_output_passes_check_and_configures_the_fabric,
          test_dry_run_prints_and_writes_nothing, test_never_overwrites, test_route_files_come_along,
          test_every_corpus_source_converts_or_says_why, test_checked_with_the_files_already_there, test_usage]
 
