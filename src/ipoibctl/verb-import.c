@@ -500,6 +500,7 @@ int verb_import(int argc, char *argv[]) {
                 r = write_result(outdir, &j.results[i], texts[i], &j);
                 if (r < 0)
                         return r;
+                ok[i] = r > 0; /* for --json: written, not refused (it never overwrites) */
                 if (r > 0) {
                         char *w;
 
