@@ -371,7 +371,10 @@ def test_sigterm_oneshot_many_links(ctx, n=1000, trials=3):
     trials (the addresses flushed in between, so that there is work again): the machine may be shared."""
     ns = ctx.ns
     ns.batch([f"link add a{i} type veth peer name b{i}" for i in range(n)])
-    ns.write("10-a.ibnet", "[Match]\nName=a*\nType=ether\n[Link]\nMTU=9000\n[Network]\nAddress=10.1.0.1/16\n")
+    # 20 addresses a link, 20,000 requests: the agent's batched convergence of 1000 links with one
+    # address each can end before the signal arrives, and then there is nothing to interrupt.
+    addresses = "".join(f"Address=10.1.0.{k}/16\n" for k in range(1, 21))
+    ns.write("10-a.ibnet", "[Match]\nName=a*\nType=ether\n[Link]\nMTU=9000\n[Network]\n" + addresses)
     best = None
     for trial in range(trials):
         if trial > 0:
@@ -391,6 +394,7 @@ def test_sigterm_oneshot_many_links(ctx, n=1000, trials=3):
                 p.kill()
                 p.wait()
             log.close()
+        assert p.returncode != 0, "the --oneshot converged before SIGTERM came: give it more work"
         assert p.returncode == 1, f"an interrupted --oneshot exits 1, not {p.returncode}"
         best = took if best is None else min(best, took)
         if best < SIGNAL_DEADLINE:
