@@ -291,6 +291,7 @@ int ipoib_child_create_done(Link *l, const Action *a, int error, const char **ex
                 log_oom();
         if (c) {
                 c->failed = error < 0;
+                l->children_failed |= c->failed;
                 c->reason = mfree(c->reason);
                 if (error == -EOPNOTSUPP)
                         c->reason = strdup("the kernel has no IPoIB support (is ib_ipoib loaded?)");
@@ -323,6 +324,7 @@ IbNetwork *ipoib_child_network(const IbConfig *c, const Link *parent, const char
 /* One slot per [Partition] file that names this link as its parent. */
 static int children_add(const IbConfig *c, Link *l, ChildSlot *old, size_t n_old, size_t *allocated) {
         IbLinkIdentity id = link_identity(l);
+        size_t next = 0; /* old slots are in file order too: look where the last one was found first */
 
         FOREACH_ARRAY(e, c->entries, c->n) {
                 ChildSlot slot = {};
@@ -335,11 +337,16 @@ static int children_add(const IbConfig *c, Link *l, ChildSlot *old, size_t n_old
                         continue;
                 }
                 /* Failures of a child already tried are kept while the same file still asks for it. */
-                for (size_t i = 0; i < n_old; i++)
+                for (size_t k = 0; k < n_old; k++) {
+                        size_t i = (next + k) % n_old;
+
                         if (old[i].network == e->network && streq(old[i].name, slot.name)) {
                                 slot.failed = old[i].failed;
                                 slot.reason = TAKE_PTR(old[i].reason);
+                                next = i + 1;
+                                break;
                         }
+                }
                 if (!GREEDY_REALLOC(l->children, *allocated, l->n_children + 1)) {
                         free(slot.reason);
                         return -ENOMEM;

@@ -51,6 +51,8 @@ typedef struct Link {
         IpoibState ipoib;             /* what the kernel's answers taught about mode and MTU (ipoib.c) */
         struct ChildSlot *children;   /* [Partition] files that match this link as parent */
         size_t n_children;
+        size_t child_hint;            /* where link_child_slot() found the last one */
+        bool children_failed;         /* some slot may have failed (cleared with them all) */
 
         /* LINK_STATE_FAILED also means: wait for a change before planning again (link_retry()). */
         LinkState state;

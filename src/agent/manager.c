@@ -334,9 +334,11 @@ static void link_parent_dirty(Manager *m, const Link *l) {
         if (!p)
                 return;
         /* A child that could not be made may be possible now (its name freed by the deletion of
-         * an old child, say): try again. */
-        FOREACH_ARRAY(c, p->children, p->n_children)
-                c->failed = false;
+         * an old child, say): try again. Only when one failed: this runs for every child's event. */
+        if (p->children_failed)
+                FOREACH_ARRAY(c, p->children, p->n_children)
+                        c->failed = false;
+        p->children_failed = false;
         manager_link_dirty(m, p);
 }
 
