@@ -170,6 +170,26 @@ def test_rules_and_tables_per_file(ns):
     eq(rules(ns), [(1001, "from all to 10.40.0.0/24 iif v0 lookup 200 proto 149")], "IPv4 rules after")
 
 
+def test_table_route_removed_after_restart(ns):
+    """A [Route] Table= without any rule: once the file is gone, the next agent (a restart: nothing of the
+    first one's memory, no file naming a table, no rule of its own) still finds its route in table 300 by
+    its mark and removes it; a foreign route in the same table stays. The link is up before the agent
+    comes, with a foreign address in the subnet: else restoring it down, or removing the agent's only
+    address in the gateway's subnet, makes the kernel flush every route through it, the foreign one too."""
+    ns.veth("v0")
+    ns.ip("link", "set", "v0", "up")
+    ns.ip("address", "add", "10.30.0.99/16", "dev", "v0")
+    ns.write("10-v0.ibnet", "[Match]\nName=v0\nType=ether\n\n[Network]\nAddress=10.30.0.10/16\n\n"
+             "[Route]\nDestination=10.50.0.0/24\nGateway=10.30.255.253\nTable=300\n")
+    eq(ns.oneshot().returncode, 0, "first run")
+    eq(table(ns, 300), ["10.50.0.0/24 via 10.30.255.253 dev v0 proto 149"], "table 300")
+    ns.ip("route", "add", "10.60.0.0/24", "via", "10.30.255.253", "dev", "v0", "table", "300", "proto", "static")
+    os.unlink(os.path.join(ns.conf, "10-v0.ibnet"))
+    p = ns.oneshot()
+    eq(p.returncode, 0, f"after the removal (stderr tail: {p.stderr[-2000:]})")
+    eq(table(ns, 300), ["10.60.0.0/24 via 10.30.255.253 dev v0 proto static"], "only the foreign route stays")
+
+
 TESTS = [v for k, v in globals().items() if k.startswith("test_")]
 
 

@@ -30,6 +30,7 @@
 #include "backend.h"
 #include "ibnet.h"
 #include "ib-port.h"
+#include "ipoib-proto.h"
 #include "log.h"
 #include "nl-build.h"
 #include "nl-trace.h"
@@ -192,10 +193,10 @@ static int dump_send(NetlinkBackend *b) {
         _cleanup_(nlmsg_freep) struct nl_msg *m = NULL;
         int r;
 
-        /* Routes of every table when the owner asks (it knows after the rules); the main table is most of
-         * what there is, and the local table's entries, which every table would add, are not read. */
-        r = nl_build_dump_table(req[b->phase].type, req[b->phase].family,
-                                b->backend.all_tables ? RT_TABLE_UNSPEC : RT_TABLE_MAIN, &m);
+        /* Routes of every table: a route of the agent's (proto 149) in a table that no file names any
+         * more must be seen to be removed, after a restart too. What is kept of them: dispatch_object().
+         * The local table's entries are not read (nl_parse_route()). */
+        r = nl_build_dump_table(req[b->phase].type, req[b->phase].family, RT_TABLE_UNSPEC, &m);
         if (r < 0)
                 return r;
         b->dump_seq = b->dump_seq_next++;
@@ -287,6 +288,11 @@ static void dispatch_object(NetlinkBackend *b, const struct nlmsghdr *nlh) {
         case RTM_NEWROUTE:
         case RTM_DELROUTE:
                 r = nl_parse_route(nlh, &rt);
+                /* Every table is dumped, so that the agent's own routes of a table no file names any
+                 * more are found after a restart; of the other tables, only those are kept unless a
+                 * file or a rule of the agent's uses tables (Backend.all_tables). */
+                if (r > 0 && !b->backend.all_tables && rt.table != RT_TABLE_MAIN && rt.protocol != RTPROT_IPOIB)
+                        r = 0;
                 if (r > 0 && ev->route)
                         ev->route(ud, &rt, nlh->nlmsg_type == RTM_DELROUTE);
                 break;
