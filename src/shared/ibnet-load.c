@@ -126,6 +126,7 @@ static void reader_section_header(LoadState *s, char *p) {
                  * section can be reported instead of silently merged with the next. */
                 if (ib_route_list_append(&n->route_list, &(IbRoute) { .line = s->ctx.line, .file = s->ctx.file }) < 0) {
                         load_error(s, "out of memory%s", "");
+                        s->section_known = false; /* its keys have nowhere to go: skipped */
                         return;
                 }
                 s->route_idx = n->n_routes - 1;
@@ -135,6 +136,7 @@ static void reader_section_header(LoadState *s, char *p) {
         } else if (streq(s->section, "RoutingPolicyRule")) {
                 if (ib_rule_list_append(&n->rule_list, &(IbRule) { .line = s->ctx.line, .file = s->ctx.file }) < 0) {
                         load_error(s, "out of memory%s", "");
+                        s->section_known = false; /* its keys have nowhere to go: skipped */
                         return;
                 }
                 s->rule_idx = n->n_rules - 1;
